@@ -1,0 +1,191 @@
+"""Plain-text reader: encoding detected from the bytes, newlines normalised, flattened tables recognised.
+
+Flattened tables (as word processors export them to text): a row is a block of lines, each cell on its
+own line starting with a tab; rows are separated by a blank line; a cell of several paragraphs continues
+on following lines without a tab (possibly after single blank lines). Two blank lines end a table.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from taizhang.document import Cell, Paragraph, Table
+from taizhang.errors import ReadError
+from taizhang.read.common import nfc, stripped_span
+
+# Control characters that never occur in a text document (tab, LF, CR, FF, ESC-free).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
+# Characters expected in Chinese plan documents; a GB18030 decode of binary data yields few of these.
+_COMMON_RE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2160-\u2188\u2460-\u24ff\u2500-\u257f"
+                        r"\u25a0-\u25ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_CELL_CONT_MAX = 20  # a trailing continuation of the last cell before a table ends is short
+
+
+def decode_text(data: bytes, name: str) -> tuple[str, str]:
+    """Return (text, encoding). Raises ReadError for empty, binary or undecodable data."""
+    if not data.strip():
+        raise ReadError("文件为空，没有任何文字内容", path=name)
+    if data.startswith(codecs.BOM_UTF8):
+        return _check_controls(_strict(data[3:], "utf-8", name), name), "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return _check_controls(_strict(data, "utf-16", name), name), "utf-16"
+    if b"\x00" in data:
+        # UTF-16 without BOM: every other byte is NUL for mostly-ASCII text; CJK text has few NULs.
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if len(_COMMON_RE.findall(text)) >= 0.95 * len(text) and not _CONTROL_RE.search(text):
+                return text, enc
+        raise ReadError("不是文本文件（含有二进制数据），无法作为 .txt 读取", path=name)
+    try:
+        return _check_controls(data.decode("utf-8"), name), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            f"无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK；第 {exc.start} 字节处无法解码）", path=name
+        ) from None
+    _check_controls(text, name)
+    if len(_COMMON_RE.findall(text)) < 0.9 * len(text):
+        raise ReadError("不是文本文件（内容无法识别为中文或英文文字，可能是二进制文件）", path=name)
+    return text, "gb18030"
+
+
+def _strict(data: bytes, enc: str, name: str) -> str:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"文件声明为 {enc.upper()} 编码，但第 {exc.start} 字节处无法解码", path=name) from None
+
+
+def _check_controls(text: str, name: str) -> str:
+    bad = len(_CONTROL_RE.findall(text))
+    if bad > max(2, len(text) // 1000):
+        raise ReadError(f"不是文本文件（含有 {bad} 个控制字符，可能是二进制文件）", path=name)
+    return text
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_text(text: str) -> list:
+    """Blocks of a plain text: one Paragraph per non-blank line, Tables for flattened tables."""
+    lines = text.split("\n")
+    starts = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    blocks: list = []
+    n = len(lines)
+    i = 0
+    while i < n:
+        line = lines[i]
+        if line.startswith("\t"):
+            rows, j = _scan_table(lines, i)
+            if _looks_like_table(rows):
+                blocks.append(_make_table(text, lines, starts, rows, i, j))
+            else:
+                for k in range(i, j):
+                    _add_paragraph(blocks, text, starts[k], len(lines[k]))
+            i = j
+            continue
+        _add_paragraph(blocks, text, starts[i], len(line))
+        i += 1
+    return blocks
+
+
+def _add_paragraph(blocks: list, text: str, start: int, length: int) -> None:
+    s, e = stripped_span(text, start, start + length)
+    if e > s:
+        blocks.append(Paragraph(s, e))
+
+
+def _is_blank(line: str) -> bool:
+    return not line.startswith("\t") and not line.strip()
+
+
+def _scan_table(lines: list[str], i: int) -> tuple[list[list[list[int]]], int]:
+    """Rows of cells ([first_line, last_line]) from line i; returns (rows, index after the table)."""
+    n = len(lines)
+    rows: list[list[list[int]]] = []
+    row: list[list[int]] | None = None
+    cell: list[int] | None = None
+    k = i
+    end = i
+    while k < n:
+        if lines[k].startswith("\t"):
+            if row is None:
+                row = []
+                rows.append(row)
+            cell = [k, k]
+            row.append(cell)
+            end = k + 1
+            k += 1
+            continue
+        b = k
+        while b < n and _is_blank(lines[b]):
+            b += 1
+        blanks = b - k
+        if b >= n or blanks >= 2:
+            break
+        if lines[b].startswith("\t"):  # exactly one blank line: next row
+            row = None
+            k = b
+            continue
+        # Non-tab content after at most one blank line: continuation of the current cell?
+        last = b
+        reached_tab = False
+        while True:
+            q = last + 1
+            while q < n and _is_blank(lines[q]):
+                q += 1
+            if q >= n or q - last - 1 >= 2:
+                break
+            if lines[q].startswith("\t"):
+                reached_tab = True
+                break
+            last = q
+        content = [ln.strip() for ln in lines[b:last + 1] if ln.strip()]
+        if not reached_tab and not (
+            len(content) <= 3 and all(len(c) <= _CELL_CONT_MAX and "。" not in c for c in content)
+        ):
+            break
+        assert cell is not None
+        cell[1] = last
+        end = last + 1
+        k = last + 1
+        if not reached_tab:
+            break
+    return rows, end
+
+
+def _looks_like_table(rows: list[list[list[int]]]) -> bool:
+    # A tab-indented prose text gives one-cell rows (blank-separated) or a single row; a table has at least
+    # two rows of several cells.
+    return sum(1 for r in rows if len(r) >= 2) >= 2
+
+
+def _make_table(text: str, lines: list[str], starts: list[int], rows, i: int, j: int) -> Table:
+    out: list[list[Cell]] = []
+    for r, row in enumerate(rows):
+        cells = []
+        for c, (first, last) in enumerate(row):
+            s, e = stripped_span(text, starts[first] + 1, starts[last] + len(lines[last]))
+            cells.append(Cell(r, c, s, e))
+        out.append(cells)
+    return Table(starts[i], starts[j - 1] + len(lines[j - 1]), out)
+
+
+def read_txt(data: bytes, name: str):
+    from taizhang.document import SourceDocument
+
+    raw, encoding = decode_text(data, name)
+    text = nfc(normalise_newlines(raw))
+    return SourceDocument(name=name, sha256="", text=text, blocks=parse_text(text), format="txt", encoding=encoding)

@@ -1,0 +1,135 @@
+"""The .txt reader: encoding detection, newline normalisation, flattened tables, bad input."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from builders import PLAN_LINES, binary_file, bom_crlf_txt, empty_file, flat_table_txt, gbk_txt, write_text
+from taizhang.document import Paragraph, Table
+from taizhang.errors import ReadError
+from taizhang.read import read_document
+
+
+def check_offsets(doc):
+    """Every block's slice equals its content, blocks are ordered and inside the text."""
+    last = 0
+    for b in doc.blocks:
+        assert last <= b.start <= b.end <= len(doc.text)
+        last = b.end
+        if isinstance(b, Paragraph):
+            seg = doc.text[b.start:b.end]
+            assert "\n" not in seg and seg == seg.strip() and seg
+        else:
+            for row in b.rows:
+                for c in row:
+                    seg = doc.text[c.start:c.end]
+                    assert b.start <= c.start <= c.end <= b.end
+                    assert seg == seg.strip()
+                    assert not seg.startswith("\t")
+
+
+def test_gbk_detected(tmp_path):
+    doc = read_document(gbk_txt(tmp_path))
+    assert doc.encoding == "gb18030"
+    assert doc.format == "txt"
+    assert doc.text == "\n".join(PLAN_LINES) + "\n"
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs()] == PLAN_LINES
+    check_offsets(doc)
+
+
+def test_utf8_bom_crlf(tmp_path):
+    path = bom_crlf_txt(tmp_path)
+    doc = read_document(path)
+    assert doc.encoding == "utf-8-sig"
+    assert "\r" not in doc.text and not doc.text.startswith("\ufeff")
+    assert doc.text == "\n".join(PLAN_LINES) + "\n"
+    assert len(doc.sha256) == 64 and doc.size == path.stat().st_size
+    check_offsets(doc)
+
+
+def test_utf16_and_cr_only(tmp_path):
+    doc = read_document(write_text(tmp_path / "u16.txt", "第一行\n第二行\n", encoding="utf-16"))
+    assert doc.encoding == "utf-16" and doc.text == "第一行\n第二行\n"
+    doc = read_document(write_text(tmp_path / "cr.txt", "第一行\n第二行\n", newline="\r"))
+    assert doc.text == "第一行\n第二行\n"
+
+
+def test_nfc_and_leading_spaces_kept(tmp_path):
+    doc = read_document(write_text(tmp_path / "n.txt", "    缩进的段落\n Cafe\u0301\n"))
+    assert doc.text == unicodedata.normalize("NFC", "    缩进的段落\n Cafe\u0301\n")
+    assert doc.text[doc.blocks[0].start:doc.blocks[0].end] == "缩进的段落"
+
+
+def test_flattened_table(tmp_path):
+    doc = read_document(flat_table_txt(tmp_path))
+    check_offsets(doc)
+    (table,) = doc.tables()
+    grid = [[doc.text[c.start:c.end] for c in row] for row in table.rows]
+    assert grid[0] == ["序号", "任务", "牵头单位", "配合单位", "完成时限"]
+    # a cell continued on a following line after a blank line stays one cell
+    assert grid[1] == ["1", "淘汰燃煤小锅炉", "县生态环境局", "县市场监管局\n\n县发展改革局", "2026年6月底前"]
+    assert grid[2] == ["2", "整治露天焚烧", "县农业农村局", "", "长期坚持"]
+    # what follows two blank lines is a paragraph again
+    assert doc.text[doc.blocks[-1].start:doc.blocks[-1].end] == "抄送：县委办公室。"
+    assert isinstance(doc.blocks[-1], Paragraph)
+
+
+def test_tab_indented_prose_is_not_a_table(tmp_path):
+    doc = read_document(write_text(tmp_path / "tabs.txt", "\t第一段。\n\n\t第二段。\n\n\t第三段。\n"))
+    assert not doc.tables()
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs()] == ["第一段。", "第二段。", "第三段。"]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (empty_file, "文件为空"),
+        (binary_file, "不是文本文件"),
+        (lambda d: write_text(d / "ws.txt", "  \n\n "), "文件为空"),
+    ],
+)
+def test_bad_text_input(tmp_path, make, message):
+    path = make(tmp_path)
+    with pytest.raises(ReadError) as exc:
+        read_document(path)
+    assert message in str(exc.value)
+    assert path.name in str(exc.value)
+
+
+def test_missing_and_unknown(tmp_path):
+    with pytest.raises(ReadError, match="文件不存在"):
+        read_document(tmp_path / "nope.txt")
+    odd = tmp_path / "plan.xyz"
+    odd.write_text("内容", encoding="utf-8")
+    with pytest.raises(ReadError, match=r"不支持的文件类型 \.xyz") as exc:
+        read_document(odd)
+    assert "plan.xyz" in str(exc.value)
+
+
+def test_seeds_text_equals_utf8_read(seed_paths):
+    assert seed_paths
+    for seed in seed_paths:
+        doc = read_document(seed)
+        assert doc.text == unicodedata.normalize("NFC", open(seed, encoding="utf-8").read())
+        check_offsets(doc)
+
+
+def test_seed_003_tables(seed_paths):
+    seed = next(p for p in seed_paths if p.name.startswith("003_"))
+    doc = read_document(seed)
+    tables = doc.tables()
+    assert len(tables) >= 10
+    for t in tables:
+        assert isinstance(t, Table)
+        assert sum(1 for r in t.rows if len(r) >= 2) >= 2
+    first = tables[0]
+    header = [doc.text[c.start:c.end] for c in first.rows[0]]
+    assert header[0] == "序号" and any("责任" in h for h in header)
+    # no tab-prefixed line of the text lies outside a table
+    import re
+
+    in_tables = [(t.start, t.end) for t in tables]
+    for m in re.finditer(r"(?m)^\t", doc.text):
+        assert any(s <= m.start() < e for s, e in in_tables), doc.text[m.start():m.start() + 30]
