@@ -1,0 +1,147 @@
+"""HJ 633-2012: individual air quality index (IAQI), AQI, primary pollutant and category.
+
+All functions take numpy arrays of any shape (a whole station-year at once) and return arrays of the same
+shape; ``NaN`` marks "no value". Concentrations are μg/m³, CO mg/m³.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from taizhang.standards import load_table
+
+# Pollutants of the daily report, in display order, with the averaging period of each sub-index.
+DAILY_ITEMS = ("SO2_24h", "NO2_24h", "PM10_24h", "CO_24h", "O3_1h", "O3_8h", "PM2.5_24h")
+HOURLY_ITEMS = ("SO2_1h", "NO2_1h", "PM10_24h", "CO_1h", "O3_1h", "O3_8h", "PM2.5_24h")
+POLLUTANT_OF_ITEM = {
+    "SO2_24h": "SO2", "SO2_1h": "SO2", "NO2_24h": "NO2", "NO2_1h": "NO2", "PM10_24h": "PM10",
+    "CO_24h": "CO", "CO_1h": "CO", "O3_1h": "O3", "O3_8h": "O3", "PM2.5_24h": "PM2.5",
+}
+# How the primary pollutant is named in reports (O3 by its averaging period).
+PRIMARY_LABEL = {
+    "SO2_24h": "SO2", "SO2_1h": "SO2", "NO2_24h": "NO2", "NO2_1h": "NO2", "PM10_24h": "PM10",
+    "CO_24h": "CO", "CO_1h": "CO", "O3_1h": "O3_1h", "O3_8h": "O3_8h", "PM2.5_24h": "PM2.5",
+}
+
+
+def _table():
+    return load_table("hj633")
+
+
+def breakpoints(item: str) -> np.ndarray:
+    try:
+        return np.asarray(_table()["breakpoints"][item], dtype=float)
+    except KeyError:
+        raise ValueError(f"unknown IAQI item {item!r}") from None
+
+
+def ceil_int(x: np.ndarray) -> np.ndarray:
+    """Round up to an integer ("进位取整"), ignoring binary noise below 1e-9 (35.8 → 51.000000000000004)."""
+    return np.ceil(np.round(x, 9))
+
+
+def iaqi(item: str, conc) -> np.ndarray:
+    """Sub-index of ``item`` (e.g. ``"PM2.5_24h"``) for concentrations ``conc`` by formula (1) of HJ 633.
+
+    IAQI = (IAQI_hi − IAQI_lo) / (BP_hi − BP_lo) · (C − BP_lo) + IAQI_lo, rounded up to an integer.
+    A value exactly at a breakpoint gives that breakpoint's IAQI. ``NaN`` in → ``NaN`` out; negative → ``NaN``.
+    Above the top breakpoint: ``NaN`` for SO2_1h and O3_8h (table 1 notes 2 and 3: no sub-index, the
+    24-h / 1-h sub-index is reported instead), 500 for every other item (see :func:`beyond_table`).
+    """
+    c = np.asarray(conc, dtype=float)
+    bp = breakpoints(item)
+    levels = np.asarray(_table()["iaqi"][: len(bp)], dtype=float)
+    top = bp[-1]
+    idx = np.clip(np.searchsorted(bp, c, side="left"), 1, len(bp) - 1)
+    lo, hi = bp[idx - 1], bp[idx]
+    ilo, ihi = levels[idx - 1], levels[idx]
+    with np.errstate(invalid="ignore"):
+        val = ceil_int((ihi - ilo) * (c - lo) / (hi - lo) + ilo)
+        val = np.where(c < 0, np.nan, val)
+        if item in _table()["no_subindex_above_top"]:
+            val = np.where(c > top, np.nan, val)
+        else:
+            val = np.where(c > top, levels[-1], val)
+    return val
+
+
+def beyond_table(item: str, conc) -> np.ndarray:
+    """True where a concentration lies above the top breakpoint of table 1 for ``item``."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(conc, dtype=float) > breakpoints(item)[-1]
+
+
+@dataclass
+class AQIResult:
+    items: tuple[str, ...]
+    iaqi: dict[str, np.ndarray]  # item → IAQI array (NaN where not computed)
+    aqi: np.ndarray  # max IAQI (NaN where no sub-index at all)
+    primary: np.ndarray  # bool array (n_items, *shape): item is a primary pollutant
+
+
+def combine(subindices: dict[str, np.ndarray]) -> AQIResult:
+    """AQI = max of the sub-indices; primary pollutant(s) = item(s) with the max IAQI when AQI > 50."""
+    items = tuple(subindices)
+    stack = np.stack([np.asarray(subindices[i], dtype=float) for i in items])
+    allnan = np.all(np.isnan(stack), axis=0)
+    with np.errstate(invalid="ignore"):
+        aqi = np.where(allnan, np.nan, np.nanmax(np.where(np.isnan(stack), -1.0, stack), axis=0))
+        primary = (stack == aqi[None, ...]) & (aqi[None, ...] > 50)
+    return AQIResult(items, dict(zip(items, stack, strict=True)), aqi, primary)
+
+
+def daily_aqi(daily: dict[str, np.ndarray]) -> AQIResult:
+    """Daily AQI from daily statistics keyed by item: ``SO2_24h, NO2_24h, PM10_24h, CO_24h, PM2.5_24h``
+    (24-h means), ``O3_8h`` (daily max 8-h mean) and optionally ``O3_1h`` (daily max 1-h value).
+
+    Where the O3 8-h value exceeds 800 μg/m³ its sub-index is replaced by the O3 1-h one (note 3).
+    """
+    sub = {}
+    for item in DAILY_ITEMS:
+        if item not in daily:
+            continue
+        sub[item] = iaqi(item, daily[item])
+    if "O3_8h" in sub and "O3_1h" in sub:
+        over = beyond_table("O3_8h", daily["O3_8h"])
+        sub["O3_8h"] = np.where(over, sub["O3_1h"], sub["O3_8h"])
+    return combine(sub)
+
+
+def hourly_aqi(hourly: dict[str, np.ndarray]) -> AQIResult:
+    """Hourly (real-time) AQI: SO2/NO2/CO/O3 1-h values, O3 8-h moving mean and PM 24-h moving means
+    keyed by ``HOURLY_ITEMS``. An SO2 1-h value above 800 uses the SO2 24-h sub-index when
+    ``SO2_24h`` (24-h moving mean) is given (note 2); otherwise it gets none.
+    """
+    sub = {}
+    for item in HOURLY_ITEMS:
+        if item in hourly:
+            sub[item] = iaqi(item, hourly[item])
+    if "SO2_1h" in sub and "SO2_24h" in hourly:
+        over = beyond_table("SO2_1h", hourly["SO2_1h"])
+        sub["SO2_1h"] = np.where(over, iaqi("SO2_24h", hourly["SO2_24h"]), sub["SO2_1h"])
+    if "O3_8h" in sub and "O3_1h" in sub:
+        over = beyond_table("O3_8h", hourly["O3_8h"])
+        sub["O3_8h"] = np.where(over, sub["O3_1h"], sub["O3_8h"])
+    return combine(sub)
+
+
+def category_index(aqi) -> np.ndarray:
+    """0..5 for 优..严重污染 (−1 where AQI is NaN)."""
+    a = np.asarray(aqi, dtype=float)
+    edges = np.array([c["max"] for c in _table()["categories"][:-1]], dtype=float)
+    idx = np.searchsorted(edges, a, side="left")
+    return np.where(np.isnan(a), -1, idx)
+
+
+def categories() -> list[dict]:
+    return _table()["categories"]
+
+
+def describe(aqi_value: float) -> dict:
+    """Level, category and colour of one AQI value."""
+    if aqi_value is None or np.isnan(aqi_value):
+        return {"level": None, "category": None, "colour": None}
+    c = categories()[int(category_index(aqi_value))]
+    return {"level": c["level"], "category": c["category"], "colour": c["colour"]}

@@ -1,0 +1,327 @@
+"""HJ 663-2013 annual evaluation of a station or a city, on top of HJ 633 and GB 3095 (numpy throughout).
+
+Pipeline: :class:`HourlyData` (stations × hours) → :func:`compute_daily` (daily statistics with their
+validity and the daily AQI, stations × days) → optionally :func:`city_daily` (mean over stations) →
+:func:`evaluate` (annual statistics, compliance with grade II, good-days ratio, days by category).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from taizhang.standards import gb3095, hj633, load_table
+
+POLLUTANTS = ("PM2.5", "PM10", "SO2", "NO2", "CO", "O3")
+UNITS = {"CO": "mg/m3"}
+# daily item → (pollutant, how it is computed)
+DAILY_ITEMS = {
+    "SO2_24h": ("SO2", "mean"),
+    "NO2_24h": ("NO2", "mean"),
+    "PM10_24h": ("PM10", "mean"),
+    "CO_24h": ("CO", "mean"),
+    "PM2.5_24h": ("PM2.5", "mean"),
+    "O3_8h": ("O3", "max8h"),
+    "O3_1h": ("O3", "max1h"),
+}
+# items a day needs for a valid daily AQI (O3_1h only replaces O3_8h above 800 μg/m³)
+AQI_REQUIRED = ("SO2_24h", "NO2_24h", "PM10_24h", "CO_24h", "PM2.5_24h", "O3_8h")
+ITEM_OF_POLLUTANT = {"PM2.5": "PM2.5_24h", "PM10": "PM10_24h", "SO2": "SO2_24h", "NO2": "NO2_24h",
+                     "CO": "CO_24h", "O3": "O3_8h"}
+STAT_LABEL = {"mean": "年平均", "percentile": "百分位数"}
+
+
+def unit_of(pollutant: str) -> str:
+    return UNITS.get(pollutant, "μg/m3")
+
+
+def precision(pollutant: str) -> int:
+    p = load_table("hj663")["precision"]
+    return p["CO"] if pollutant == "CO" else p["concentration"]
+
+
+def round_report(x, decimals: int):
+    """Round half to even (GB/T 8170 四舍六入五成双) to the reported precision; NaN stays NaN."""
+    return np.round(np.asarray(x, dtype=float) + 0.0, decimals)
+
+
+def percentile(values: np.ndarray, p: float) -> np.ndarray:
+    """The p-th percentile by HJ 663-2013: sort ascending X(1..n); k = 1 + (n − 1)·p/100;
+    s = integer part of k; m_p = X(s) + (X(s+1) − X(s))·(k − s). Over the last axis, NaN ignored."""
+    x = np.sort(np.asarray(values, dtype=float), axis=-1)  # NaN sort to the end
+    n = (~np.isnan(x)).sum(axis=-1)
+    k = 1 + (n - 1) * p / 100.0
+    s = np.floor(k).astype(int)
+    lo = np.clip(s - 1, 0, x.shape[-1] - 1)
+    hi = np.clip(s, 0, x.shape[-1] - 1)
+    hi = np.minimum(hi, np.maximum(n - 1, 0))
+    xlo = np.take_along_axis(x, lo[..., None], axis=-1)[..., 0]
+    xhi = np.take_along_axis(x, hi[..., None], axis=-1)[..., 0]
+    out = xlo + (xhi - xlo) * (k - s)
+    return np.where(n > 0, out, np.nan)
+
+
+@dataclass
+class HourlyData:
+    """Hourly concentrations of one year (or part of one): ``values[pollutant]`` has shape
+    ``(len(stations), days*24)``; column 0 is 00:00–01:00 of ``start``."""
+
+    stations: list[str]
+    start: dt.date
+    values: dict[str, np.ndarray]
+
+    @property
+    def days(self) -> int:
+        return next(iter(self.values.values())).shape[-1] // 24 if self.values else 0
+
+
+@dataclass
+class DailyData:
+    stations: list[str]
+    dates: np.ndarray  # datetime64[D]
+    values: dict[str, np.ndarray]  # item → (S, D), NaN where invalid; rounded to the reported precision
+    raw: dict[str, np.ndarray]  # item → (S, D) as computable whatever the validity
+    counts: dict[str, np.ndarray]
+    needs: dict[str, int]
+    aqi: hj633.AQIResult
+    aqi_valid: np.ndarray  # (S, D)
+    absent: list[str] = field(default_factory=list)  # pollutants with no data at all
+    scope: str = "station"
+
+
+def compute_daily(hourly: HourlyData, *, round_values: bool = True) -> DailyData:
+    """Daily statistics of every station with GB 3095 validity, and the daily AQI (HJ 633)."""
+    o3_limit = gb3095.limits(2)["O3"]["max8h"]
+    values, raw, counts, needs = {}, {}, {}, {}
+    absent = [p for p in POLLUTANTS if p not in hourly.values]
+    for item, (pol, how) in DAILY_ITEMS.items():
+        if pol not in hourly.values:
+            continue
+        h = hourly.values[pol]
+        if how == "mean":
+            st = gb3095.daily_mean(h)
+        elif how == "max1h":
+            st = gb3095.daily_max_1h(h)
+        else:
+            st = gb3095.daily_max_8h(h, limit=o3_limit)
+        v = round_report(st.value, precision(pol)) if round_values else st.value
+        values[item], raw[item], counts[item], needs[item] = v, st.raw, st.count, st.need
+    dates = np.datetime64(hourly.start, "D") + np.arange(hourly.days)
+    return _with_aqi(hourly.stations, dates, values, raw, counts, needs, absent, "station")
+
+
+def _with_aqi(stations, dates, values, raw, counts, needs, absent, scope) -> DailyData:
+    res = hj633.daily_aqi(values)
+    present = [i for i in AQI_REQUIRED if i in values]
+    valid = np.ones((len(stations), len(dates)), dtype=bool)
+    for i in present:
+        valid &= ~np.isnan(values[i])
+    if not present:
+        valid[:] = False
+    res.aqi = np.where(valid, res.aqi, np.nan)
+    res.primary &= valid[None, ...]
+    return DailyData(list(stations), dates, values, raw, counts, needs, res, valid, absent, scope)
+
+
+def city_daily(daily: DailyData, name: str = "全市", *, min_stations: int = 1) -> DailyData:
+    """City daily values: the mean over the stations' valid daily values (HJ 663), then the city AQI.
+
+    A city day of an item is valid when at least ``min_stations`` stations have a valid value."""
+    values, raw, counts = {}, {}, {}
+    for item, v in daily.values.items():
+        n = (~np.isnan(v)).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m = np.where(n > 0, np.nansum(v, axis=0) / np.maximum(n, 1), np.nan)
+        m = np.where(n >= min_stations, m, np.nan)
+        pol = DAILY_ITEMS[item][0]
+        values[item] = round_report(m, precision(pol))[None, :]
+        raw[item] = m[None, :]
+        counts[item] = n[None, :]
+    needs = {i: min_stations for i in values}
+    return _with_aqi([name], daily.dates, values, raw, counts, needs, daily.absent, "city")
+
+
+def _reason(item: str, count: int, need: int, scope: str) -> str:
+    if scope == "city":
+        return f"有效点位数{count}个，少于{need}个"
+    if item == "O3_8h":
+        return f"有效8小时滑动平均值{count}个，少于{need}个"
+    return f"小时值{count}个，少于{need}个"
+
+
+def invalid_periods(daily: DailyData, index: int = 0, *, through: np.datetime64 | None = None) -> list[dict]:
+    """Every invalid day of one series with its reason (never silently skipped)."""
+    out = []
+    last = len(daily.dates) if through is None else int(np.searchsorted(daily.dates, through, "right"))
+    for item, v in daily.values.items():
+        bad = np.nonzero(np.isnan(v[index, :last]))[0]
+        for d in bad:
+            out.append({
+                "date": str(daily.dates[d]),
+                "item": item,
+                "reason": _reason(item, int(daily.counts[item][index, d]), daily.needs[item], daily.scope),
+            })
+    for p in daily.absent:
+        out.append({"date": None, "item": p, "reason": "数据中没有该污染物，AQI不含其分指数"})
+    out.sort(key=lambda r: (r["date"] or "", r["item"]))
+    return out
+
+
+def _r(x, decimals: int):
+    if x is None or np.isnan(x):
+        return None
+    v = float(round_report(x, decimals))
+    return int(v) if decimals == 0 else v
+
+
+def evaluate(daily: DailyData, index: int = 0, *, year: int | None = None,
+             through: dt.date | None = None, include_daily: bool = True) -> dict:
+    """Annual evaluation (HJ 663) of series ``index`` of ``daily`` — a JSON-able dict.
+
+    ``through``: evaluate the year to date (days after it are ignored; annual validity is then reported
+    as not applicable). Statistics of a year failing the 324-day / monthly rules are still given, with
+    ``valid: false`` and the reasons.
+    """
+    dates = daily.dates
+    if year is not None:
+        keep = dates.astype("datetime64[Y]").astype(int) + 1970 == year
+    else:
+        keep = np.ones(len(dates), dtype=bool)
+        year = int(dates[0].astype("datetime64[Y]").astype(int) + 1970) if len(dates) else None
+    if through is not None:
+        keep &= dates <= np.datetime64(through, "D")
+    idx = np.nonzero(keep)[0]
+    if len(idx) == 0:
+        from taizhang.errors import DataError
+
+        raise DataError(f"数据中没有{year}年的监测值")
+    sel = slice(idx[0], idx[-1] + 1)
+    d_dates = dates[sel]
+    days_in_year = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
+    full_year = through is None and len(d_dates) == days_in_year
+    lim = gb3095.limits(2)
+    spec = load_table("hj663")["annual_statistics"]
+    pollutants = {}
+    all_ok = True
+    for pol in POLLUTANTS:
+        item = ITEM_OF_POLLUTANT[pol]
+        if item not in daily.values:
+            continue
+        series = daily.values[item][index, sel]
+        ok_days = ~np.isnan(series)
+        valid, reasons = gb3095.annual_validity(ok_days, d_dates)
+        s = spec[pol]
+        if s["statistic"] == "mean":
+            n = ok_days.sum()
+            value = float(np.nansum(series) / n) if n else float("nan")
+            label = "年平均"
+        else:
+            value = float(percentile(series, s["p"]))
+            label = f"{'日均值' if pol == 'CO' else '日最大8小时平均'}第{s['p']}百分位数"
+        limit = lim[pol][s["limit_key"]]
+        rep = _r(value, precision(pol))
+        compliant = None if rep is None else rep <= limit
+        entry = {
+            "statistic": label,
+            "value": rep,
+            "unrounded": None if np.isnan(value) else value,
+            "unit": unit_of(pol),
+            "limit": limit,
+            "compliant": compliant,
+            "exceed_multiple": None if rep is None or rep <= limit else round((rep - limit) / limit, 2),
+            "valid_days": int(ok_days.sum()),
+            "valid": bool(valid) if full_year else None,
+            "reasons": reasons[0] if full_year else (["年内至今，不评价全年有效性"] if not full_year else []),
+        }
+        if not full_year and through is None:
+            entry["reasons"] = [f"数据只覆盖{len(d_dates)}天，不足全年"] + reasons[0]
+            entry["valid"] = False
+        pollutants[pol] = entry
+        all_ok &= bool(compliant) and entry["valid"] is not False
+    aqi = daily.aqi.aqi[index, sel]
+    ok = ~np.isnan(aqi)
+    n_valid = int(ok.sum())
+    cats = hj633.category_index(aqi)
+    names = [c["category"] for c in hj633.categories()]
+    by_cat = {names[k]: int((cats == k).sum()) for k in range(len(names))}
+    good = int((ok & (aqi <= 100)).sum())
+    heavy = int((ok & (aqi > 200)).sum())
+    primary_days: dict[str, int] = {}
+    for k, item in enumerate(daily.aqi.items):
+        lab = hj633.PRIMARY_LABEL[item]
+        primary_days[lab] = primary_days.get(lab, 0) + int(daily.aqi.primary[k, index, sel].sum())
+    ratio_dec = load_table("hj663")["precision"]["ratio_percent"]
+    result = {
+        "scope": daily.scope,
+        "name": daily.stations[index],
+        "year": year,
+        "period": {"start": str(d_dates[0]), "end": str(d_dates[-1]), "days": len(d_dates),
+                   "days_in_year": days_in_year, "year_to_date": through is not None},
+        "standard": "HJ 663-2013，GB 3095-2012 二级浓度限值，HJ 633-2012",
+        "pollutants": pollutants,
+        "compliant": bool(all_ok) if pollutants else None,
+        "aqi": {
+            "valid_days": n_valid,
+            "good_days": good,
+            "good_ratio": _r(100.0 * good / n_valid, ratio_dec) if n_valid else None,
+            "heavy_days": heavy,
+            "heavy_ratio": _r(100.0 * heavy / n_valid, ratio_dec) if n_valid else None,
+            "days_by_category": by_cat,
+            "primary_days": {k: v for k, v in primary_days.items() if v},
+        },
+        "invalid": invalid_periods(_slice(daily, sel), index),
+    }
+    if include_daily:
+        series = {"date": [str(x) for x in d_dates], "AQI": _list(aqi)}
+        for pol in POLLUTANTS:
+            item = ITEM_OF_POLLUTANT[pol]
+            if item in daily.values:
+                series[pol] = _list(daily.values[item][index, sel])
+        result["daily"] = series
+    return result
+
+
+def _slice(daily: DailyData, sel: slice) -> DailyData:
+    return DailyData(daily.stations, daily.dates[sel], {k: v[:, sel] for k, v in daily.values.items()},
+                     {k: v[:, sel] for k, v in daily.raw.items()}, {k: v[:, sel] for k, v in daily.counts.items()},
+                     daily.needs, daily.aqi, daily.aqi_valid[:, sel], daily.absent, daily.scope)
+
+
+def _list(a: np.ndarray) -> list:
+    return [None if np.isnan(x) else (int(x) if float(x).is_integer() else float(x)) for x in a.tolist()]
+
+
+def daily_table(daily: DailyData) -> list[dict]:
+    """One row per station and day: concentrations, IAQIs, AQI, primary pollutant(s), level, category."""
+    rows = []
+    cats = hj633.categories()
+    catidx = hj633.category_index(daily.aqi.aqi)
+    for s, station in enumerate(daily.stations):
+        for d, date in enumerate(daily.dates):
+            row = {"station": station, "date": str(date)}
+            for item in DAILY_ITEMS:
+                if item in daily.values:
+                    v = daily.values[item][s, d]
+                    row[item] = None if np.isnan(v) else float(v)
+            for item in daily.aqi.items:
+                v = daily.aqi.iaqi[item][s, d]
+                row[f"IAQI_{item}"] = None if np.isnan(v) or not daily.aqi_valid[s, d] else int(v)
+            a = daily.aqi.aqi[s, d]
+            row["AQI"] = None if np.isnan(a) else int(a)
+            labels = []
+            for k, item in enumerate(daily.aqi.items):
+                if daily.aqi.primary[k, s, d] and hj633.PRIMARY_LABEL[item] not in labels:
+                    labels.append(hj633.PRIMARY_LABEL[item])
+            row["primary"] = labels
+            c = cats[catidx[s, d]] if catidx[s, d] >= 0 else None
+            row["level"] = c["level"] if c else None
+            row["category"] = c["category"] if c else None
+            row["colour"] = c["colour"] if c else None
+            if not daily.aqi_valid[s, d]:
+                row["note"] = "无效日：" + "；".join(
+                    f"{i}{_reason(i, int(daily.counts[i][s, d]), daily.needs[i], daily.scope)}"
+                    for i in AQI_REQUIRED if i in daily.values and np.isnan(daily.values[i][s, d]))
+            rows.append(row)
+    return rows
