@@ -6,6 +6,7 @@ Other test modules import these helpers.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 PLAN_LINES = [
@@ -62,3 +63,222 @@ def corrupt_docx(tmp_path: Path, name: str = "broken.docx") -> Path:
     path = tmp_path / name
     path.write_bytes(b"PK\x03\x04" + b"\x14\x00\x00\x00broken zip data" * 10)
     return path
+
+
+# ---- .docx ------------------------------------------------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+NUMBERING_XML = f"""<w:numbering xmlns:w="{W_NS}">
+<w:abstractNum w:abstractNumId="90">
+  <w:multiLevelType w:val="multilevel"/>
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3．"/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="91">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimalEnclosedCircle"/><w:lvlText w:val="%1"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>
+<w:num w:numId="91"><w:abstractNumId w:val="91"/></w:num>
+<w:num w:numId="92"><w:abstractNumId w:val="91"/>
+  <w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
+</w:numbering>"""
+
+
+def install_numbering(document) -> None:
+    """Add the test's numbering definitions to a python-docx Document (chinese, decimal, circled)."""
+    from docx.oxml import parse_xml
+
+    numbering = document.part.numbering_part.element
+    defs = parse_xml(NUMBERING_XML)
+    abstracts = [e for e in defs if e.tag.endswith("}abstractNum")]
+    nums = [e for e in defs if e.tag.endswith("}num")]
+    first_num = numbering.find(f"{{{W_NS}}}num")
+    for a in abstracts:  # abstractNum elements must precede num elements
+        if first_num is not None:
+            first_num.addprevious(a)
+        else:
+            numbering.append(a)
+    for n in nums:
+        numbering.append(n)
+
+
+def numbered(document, text: str, num_id: int, level: int = 0, style: str | None = None):
+    from docx.oxml import parse_xml
+
+    p = document.add_paragraph(text, style=style)
+    ppr = p._p.get_or_add_pPr()
+    ppr.append(parse_xml(
+        f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+    ))
+    return p
+
+
+def add_page_field(paragraph) -> None:
+    from docx.oxml import parse_xml
+
+    paragraph.add_run("— ")
+    paragraph._p.append(parse_xml(
+        f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+    ))
+    paragraph.add_run(" —")
+
+
+def responsibility_docx(tmp_path: Path, name: str = "plan.docx") -> Path:
+    """A plan with Word auto-numbering, a merged-cell responsibility table, header/footer page numbers."""
+    import docx
+
+    d = docx.Document()
+    install_numbering(d)
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "青禾县人民政府办公室文件（页眉）"
+    add_page_field(section.footer.paragraphs[0])
+    d.add_paragraph("青禾县2026年水污染防治工作方案", style="Title")
+    numbered(d, "总体要求", 90, 0)
+    d.add_paragraph("到2026年底，国考断面水质优Ⅲ比例达到80%。")
+    numbered(d, "重点任务", 90, 0)
+    numbered(d, "加强工业污染治理", 90, 1)
+    numbered(d, "开展入河排污口排查。（县生态环境局牵头，县水利局配合）", 90, 2)
+    numbered(d, "推进污水处理厂提标改造。2026年9月底前完成。", 90, 2)
+    numbered(d, "推进农业面源治理", 90, 1)
+    numbered(d, "减少化肥使用量。（县农业农村局负责）", 90, 2)
+    numbered(d, "测土配方", 91, 0)
+    numbered(d, "有机肥替代", 91, 0)
+    d.add_paragraph("— 2 —")  # a page number typed into the body
+    numbered(d, "保障措施", 90, 0)
+    d.add_paragraph("附件")
+    table = d.add_table(rows=4, cols=4)
+    rows = [
+        ["序号", "任务", "牵头单位", "完成时限"],
+        ["1", "排污口整治", "县生态环境局", "2026年底前"],
+        ["2", "污水管网建设", "", "2026年10月底前"],
+        ["3", "跨部门联合执法", "", ""],
+    ]
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    table.cell(1, 2).merge(table.cell(2, 2))  # vertical merge: one lead unit for rows 1–2
+    table.cell(3, 1).merge(table.cell(3, 3))  # horizontal merge across three columns
+    table.cell(3, 1).text = "跨部门联合执法，长期坚持（县公安局、县生态环境局）"
+    d.add_paragraph("抄送：县委办公室。")
+    path = tmp_path / name
+    d.save(path)
+    return path
+
+
+# ---- .pdf -------------------------------------------------------------------------------------------------
+
+PDF_PARAGRAPH = (
+    "（一）推进燃煤锅炉整治。全面排查县域内10蒸吨/小时以下燃煤锅炉，建立整治清单，"
+    "2026年6月底前全部完成淘汰或清洁能源替代。（县生态环境局牵头，县市场监管局配合）"
+)
+
+
+def _cjk_canvas(path: Path, **kwargs):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=A4, **kwargs)
+    return c, A4
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    return [text[i:i + chars] for i in range(0, len(text), chars)]
+
+
+def plan_pdf(tmp_path: Path, name: str = "plan.pdf") -> Path:
+    """Two pages: title, a paragraph wrapped over several lines, a ruled table with a merged cell,
+    a running header, and page numbers (— 1 —) in the footer."""
+    path = tmp_path / name
+    c, (width, height) = _cjk_canvas(path)
+    size = 12
+    left = 72
+    chars = int((width - 2 * left) // size)
+
+    def furniture(page: int) -> None:
+        c.setFont("STSong-Light", 9)
+        c.drawCentredString(width / 2, height - 30, "青禾县人民政府办公室")
+        c.drawCentredString(width / 2, 30, f"— {page} —")
+
+    furniture(1)
+    y = height - 100
+    c.setFont("STSong-Light", 16)
+    c.drawCentredString(width / 2, y, "青禾县2026年大气污染防治工作方案")
+    y -= 40
+    c.setFont("STSong-Light", size)
+    c.drawString(left, y, "一、工作目标")
+    y -= 20
+    c.drawString(left + 2 * size, y, "到2026年底，PM2.5平均浓度控制在32微克/立方米以下。")
+    y -= 20
+    c.drawString(left, y, "二、重点任务")
+    y -= 20
+    for i, part in enumerate(_wrap(PDF_PARAGRAPH, chars)):
+        c.drawString(left, y, part)
+        y -= 18 if i < 10 else 0
+    y -= 20
+    # ruled table: 3 rows x 3 columns, the lead cell of rows 1–2 merged vertically
+    cols = [left, left + 60, left + 300, left + 440]
+    row_h = 24
+    top = y
+    ys = [top - k * row_h for k in range(4)]
+    c.setLineWidth(0.8)
+    for k, yy in enumerate(ys):
+        # the rule between rows 1 and 2 stops before the last column: that cell is merged vertically
+        c.line(cols[0], yy, cols[2] if k == 2 else cols[-1], yy)
+    for x in cols:
+        c.line(x, ys[0], x, ys[-1])
+    cells = [["序号", "任务", "牵头单位"], ["1", "淘汰燃煤小锅炉", "县生态环境局"], ["2", "治理工业炉窑", None]]
+    for r, row in enumerate(cells):
+        for k, value in enumerate(row):
+            if value:
+                yy = ys[r] - 16 if not (r == 1 and k == 2) else ys[r] - 26
+                c.drawString(cols[k] + 4, yy, value)
+    c.showPage()
+    furniture(2)
+    c.setFont("STSong-Light", size)
+    c.drawString(left, height - 100, "三、保障措施")
+    c.drawString(left + 2 * size, height - 120, "各乡镇要加强组织领导，确保各项任务按期完成。")
+    c.showPage()
+    c.save()
+    return path
+
+
+def image_only_pdf(tmp_path: Path, name: str = "scan.pdf") -> Path:
+    """A 'scanned' page: only a raster image, no text layer."""
+    from reportlab.lib.utils import ImageReader
+
+    path = tmp_path / name
+    c, (width, height) = _cjk_canvas(path)
+    png = _tiny_png()
+    c.drawImage(ImageReader(io.BytesIO(png)), 72, 300, width=400, height=300)
+    c.showPage()
+    c.save()
+    return path
+
+
+def encrypted_pdf(tmp_path: Path, name: str = "locked.pdf") -> Path:
+    path = tmp_path / name
+    c, (width, height) = _cjk_canvas(path, encrypt="secret-user-pw")
+    c.setFont("STSong-Light", 12)
+    c.drawString(72, height - 100, "青禾县加密文件")
+    c.showPage()
+    c.save()
+    return path
+
+
+def _tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    w, h = 16, 16
+    raw = b"".join(b"\x00" + b"".join(bytes([(x * 16) % 256, (y * 16) % 256, 128]) for x in range(w)) for y in range(h))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
