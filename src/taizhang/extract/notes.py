@@ -1,0 +1,225 @@
+"""Responsibility notes and field blocks: who leads, who supports, who carries a task out.
+
+A note is the parenthesised group closing a paragraph — （生态环境局牵头，发改委、自然资源局参与，各区镇人民政府
+（管委会）负责落实） — or the value of a field (责任单位：区经发局牵头，区市场监管局、各镇（街道）配合。).
+Role words live in ``data/roles.yaml``. Every unit comes back with its span in the document text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from taizhang.resolve import is_generic_territorial, looks_like_unit, split_units
+
+LEAD, SUPPORT, IMPL = "lead", "support", "implementing"
+CLAUSE_SEP = re.compile(r"[，,；;。]")
+TERRITORIAL_SUFFIXES = ("镇", "街道", "乡", "园区", "开发区", "管委会", "园", "人民政府", "办事处", "村")
+
+
+@dataclass
+class UnitRef:
+    raw: str
+    start: int
+    end: int
+    field: str  # lead | support | implementing
+
+
+@dataclass
+class Note:
+    start: int  # span of the whole note including its brackets
+    end: int
+    units: list[UnitRef]
+    inherit: list[UnitRef]  # units of a "以下均需…落实，不再列出" clause (implementing for every later task)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    with resources.files("taizhang.extract").joinpath("data/roles.yaml").open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    data["roles"] = sorted(data["roles"], key=lambda r: -len(r["word"]))
+    data["_inherit"] = [re.compile(p) for p in data["inherit_patterns"]]
+    return data
+
+
+def _is_territorial(raw: str) -> bool:
+    return is_generic_territorial(raw) or raw.rstrip("等").endswith(TERRITORIAL_SUFFIXES)
+
+
+def _units_in(text: str, start: int, end: int, field: str) -> list[UnitRef]:
+    out = []
+    seg = text[start:end]
+    for raw, s, e in split_units(seg):
+        raw = raw.strip()
+        if not raw:
+            continue
+        f = LEAD if field == "lead_strict" else field
+        if f == "lead_or_implementing":
+            f = IMPL if _is_territorial(raw) else LEAD
+        if is_generic_territorial(raw):
+            f = IMPL
+        elif field == LEAD and raw.rstrip("等") in lexicon()["generic_support"]:
+            f = SUPPORT
+        out.append(UnitRef(raw, start + s, start + e, f))
+    return out
+
+
+def _role_at_end(clause: str) -> tuple[str, str] | None:
+    c = clause.rstrip(" 　等工作")
+    for r in lexicon()["roles"]:
+        if c.endswith(r["word"]):
+            return r["word"], r["field"]
+    return None
+
+
+def parse_assignment(text: str, start: int, end: int, *, require_role: bool = False) -> list[UnitRef] | None:
+    """Units of a note's content text[start:end], by role; None when it is not a responsibility note."""
+    lex = lexicon()
+    clauses = []
+    pos = start
+    for m in CLAUSE_SEP.finditer(text, start, end):
+        if _depth(text, start, m.start()) == 0:
+            clauses.append((pos, m.start()))
+            pos = m.end()
+    clauses.append((pos, end))
+    units: list[UnitRef] = []
+    any_role = False
+    unplaced: list[tuple[int, int]] = []
+    for cs, ce in clauses:
+        while cs < ce and text[cs] in " \t\u3000":
+            cs += 1
+        for p in lex["note_prefixes"]:
+            if text.startswith(p, cs):
+                cs += len(p)
+        if cs >= ce:
+            continue
+        clause = text[cs:ce]
+        if any(rx.search(clause) for rx in lex["_inherit"]):
+            continue
+        role = _role_at_end(clause)
+        if role is None:
+            # a role word inside the clause: 各有关部门按职责分工做好相关工作
+            for r in lex["roles"]:
+                k = clause.find(r["word"])
+                if k > 0 and looks_like_unit(clause[:k].strip()):
+                    role = (r["word"], r["field"])
+                    ce = cs + k + len(r["word"])
+                    clause = text[cs:ce]
+                    break
+        if role is None:
+            unplaced.append((cs, ce))
+            continue
+        any_role = True
+        word, field = role
+        body_end = cs + clause.rstrip(" 　等工作").rfind(word)
+        body = text[cs:body_end]
+        joint = next((j for j in lex["joint_words"] if j in body), None)
+        if joint and field == LEAD:
+            k = cs + body.find(joint)
+            units += _units_in(text, cs, k, LEAD)
+            units += _units_in(text, k + len(joint), body_end, SUPPORT)
+        else:
+            units += _units_in(text, cs, body_end, "lead_strict" if word.startswith("牵头") else field)
+    if unplaced:
+        if any_role:
+            return units or None
+        if require_role:
+            return None
+        # a list with no role word at all: all lead, if every part is a unit
+        for cs, ce in unplaced:
+            seg = text[cs:ce].strip()
+            if not seg or not all(looks_like_unit(r) for r, _, _ in split_units(seg)):
+                return None
+        for cs, ce in unplaced:
+            units += _units_in(text, cs, ce, "lead_strict")
+    return units or None
+
+
+def _depth(text: str, a: int, b: int) -> int:
+    d = 0
+    for ch in text[a:b]:
+        if ch in "（(":
+            d += 1
+        elif ch in "）)":
+            d = max(0, d - 1)
+    return d
+
+
+def inherit_units(text: str, start: int, end: int) -> list[UnitRef]:
+    for rx in lexicon()["_inherit"]:
+        m = rx.search(text, start, end)
+        if m:
+            return [UnitRef(u.raw, u.start, u.end, IMPL)
+                    for u in _units_in(text, m.start("units"), m.end("units"), IMPL)]
+    return []
+
+
+def find_note(text: str, start: int, end: int) -> Note | None:
+    """The responsibility note closing the paragraph text[start:end], if any."""
+    e = end
+    while e > start and text[e - 1] in " \t\u3000。.；;，,":
+        e -= 1
+    if e <= start or text[e - 1] not in "）)":
+        return None
+    depth = 0
+    i = e - 1
+    while i >= start:
+        ch = text[i]
+        if ch in "）)":
+            depth += 1
+        elif ch in "（(":
+            depth -= 1
+            if depth == 0:
+                break
+        i -= 1
+    if i < start or e - i > 400:
+        return None
+    units = parse_assignment(text, i + 1, e - 1)
+    inh = inherit_units(text, i + 1, e - 1)
+    if not units and not inh:
+        return None
+    return Note(i, e, units or [], inh)
+
+
+INLINE_LEAD = re.compile(r"由(?P<u>[^，。；：,;（）()]{2,40}?)(?:牵头负责|牵头组织|牵头|负责)")
+
+
+def find_inline_lead(text: str, start: int, end: int) -> list[UnitRef]:
+    """由X牵头负责 written in the running text of an item that has no note."""
+    for m in INLINE_LEAD.finditer(text, start, end):
+        seg = m.group("u")
+        parts = split_units(seg)
+        if parts and all(looks_like_unit(r) for r, _, _ in parts):
+            return _units_in(text, m.start("u"), m.end("u"), "lead_strict")
+    return []
+
+
+FIELD_RX = None
+
+
+def field_regex() -> re.Pattern[str]:
+    global FIELD_RX
+    if FIELD_RX is None:
+        names = sorted({n for v in lexicon()["fields"].values() for n in v}, key=len, reverse=True)
+        FIELD_RX = re.compile(r"[ \t\u3000]*(?P<name>" + "|".join(map(re.escape, names)) + r")\s*[:：]\s*")
+    return FIELD_RX
+
+
+def field_kind(name: str) -> str:
+    for kind, names in lexicon()["fields"].items():
+        if name in names:
+            return kind
+    return "other"
+
+
+def parse_field_units(text: str, start: int, end: int, kind: str) -> list[UnitRef]:
+    """Units of a field value (责任单位：…). A unit field without role words makes all lead."""
+    while end > start and text[end - 1] in " \t\u3000。.；;":
+        end -= 1
+    if kind == "support":
+        return _units_in(text, start, end, SUPPORT)
+    return parse_assignment(text, start, end) or []

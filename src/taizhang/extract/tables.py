@@ -1,0 +1,212 @@
+"""Responsibility breakdown tables and key-project tables → ``table_row`` / ``project`` drafts.
+
+Header detection by column words (``data/tables.yaml``): 序号, 责任部门 / 牵头 / 责任单位 (lead), 参与 / 配合 /
+协助 (support), 完成时限, year or quarter columns (2017年 … 一季度 …), 工程名称 / 总投资 (project). A two-row header
+(年度计划 over 2017年 … 2020年) is merged. Rows of a flattened table may miss cells merged from the row above; they
+are aligned from both ends (number first, unit columns last) and an empty unit cell inherits from the row
+above. Rows that only carry a section heading (一、总体目标) are not tasks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from taizhang.document import Table
+from taizhang.extract import notes as N
+from taizhang.ledger import Warning
+
+PERIOD = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年.{0,6}|[一二三四1-4]\s*季度|第[一二三四]季度|上半年|下半年|全年)\s*$")
+NUMBER_CELL = re.compile(r"^\s*[0-9０-９]{1,3}\s*[.．]?\s*$")
+SECTION_CELL = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+EMPTY_MARKS = {"", "—", "－", "-", "/", "——", "无", "／"}
+
+
+@lru_cache(maxsize=1)
+def table_lexicon() -> dict:
+    with resources.files("taizhang.extract").joinpath("data/tables.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@dataclass
+class Column:
+    index: int
+    label: str
+    kind: str  # number | lead | support | implementing | deadline | period | project | money | text
+    start: int = 0
+    end: int = 0
+
+
+def _cell(text: str, t: Table, r: int, c: int) -> tuple[str, int, int]:
+    row = t.rows[r]
+    if c >= len(row):
+        return "", 0, 0
+    cell = row[c]
+    return text[cell.start:cell.end], cell.start, cell.end
+
+
+def _classify(label: str) -> str:
+    lex = table_lexicon()["columns"]
+    lab = re.sub(r"\s+", "", label)
+    if not lab:
+        return "text"
+    if PERIOD.match(lab):
+        return "period"
+    for kind in ("number", "support", "project", "lead", "deadline", "money", "area"):
+        if any(w in lab for w in lex[kind]):
+            return kind
+    return "text"
+
+
+def _header(text: str, t: Table) -> tuple[list[Column], int] | None:
+    """Columns and the index of the first data row, or None when the table has no recognisable header."""
+    if not t.rows:
+        return None
+    rows = []
+    for r in range(min(3, len(t.rows))):
+        rows.append([_cell(text, t, r, c) for c in range(len(t.rows[r]))])
+    first = rows[0]
+    kinds = [_classify(c[0]) for c in first]
+    if not any(k in ("lead", "project") for k in kinds):
+        return None
+    cols = [Column(i, c[0].strip(), k, c[1], c[2]) for i, (c, k) in enumerate(zip(first, kinds, strict=False))]
+    data_start = 1
+    # a sub-header row: mostly empty, some period labels (年度计划 over 2017年 …)
+    if len(rows) > 1:
+        second = rows[1]
+        sub = [i for i, c in enumerate(second) if c[0].strip()]
+        if sub and all(_classify(second[i][0]) in ("period", "text") for i in sub) and any(
+                PERIOD.match(re.sub(r"\s+", "", second[i][0])) for i in sub):
+            a, b = sub[0], sub[-1]
+            merged: list[Column] = []
+            for i in range(len(second)):
+                if a <= i <= b:
+                    lab, s, e = second[i]
+                    merged.append(Column(i, lab.strip(), _classify(lab) if lab.strip() else "text", s, e))
+                else:
+                    j = i if i < a else len(first) - (len(second) - i)
+                    if 0 <= j < len(first):
+                        c = cols[j]
+                        merged.append(Column(i, c.label, c.kind, c.start, c.end))
+                    else:
+                        merged.append(Column(i, "", "text"))
+            cols = merged
+            data_start = 2
+    kinds = [c.kind for c in cols]
+    has_named_lead = any(c.kind == "lead" and "牵头" in c.label for c in cols)
+    if has_named_lead:
+        impl_words = table_lexicon()["implementing_when_lead_present"]
+        for c in cols:
+            if c.kind == "lead" and "牵头" not in c.label and any(w in c.label for w in impl_words):
+                c.kind = "implementing"
+    if "project" in kinds and not any(c.kind == "lead" for c in cols):
+        pass
+    return cols, data_start
+
+
+def _align(n_cells: int, cols: list[Column]) -> list[int]:
+    """Column index of each cell of a row with n_cells cells (fewer cells: merged middle columns)."""
+    n = len(cols)
+    if n_cells >= n:
+        return list(range(n_cells))
+    # the trailing unit columns keep their places from the right, the number and text columns from the left
+    tail = 0
+    for c in reversed(cols):
+        if c.kind in ("lead", "support", "implementing", "deadline"):
+            tail += 1
+        else:
+            break
+    tail = min(tail, n_cells - 1)
+    head = n_cells - tail
+    return list(range(head)) + [n - tail + i for i in range(tail)]
+
+
+def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list[Warning]) -> list:
+    from taizhang.extract.deadlines import period_end
+    from taizhang.extract.tasks import Draft
+
+    drafts = []
+    for t in tables:
+        hdr = _header(text, t)
+        if hdr is None:
+            warnings.append(Warning("表格未识别出责任或项目表头，未抽取任务", [t.start, t.end]))
+            continue
+        cols, data_start = hdr
+        is_project = any(c.kind == "project" for c in cols)
+        prev_units: dict[int, list[N.UnitRef]] = {}
+        for r in range(data_start, len(t.rows)):
+            cells = [_cell(text, t, r, c) for c in range(len(t.rows[r]))]
+            nonempty = [c for c in cells if c[0].strip()]
+            if not nonempty:
+                continue
+            if len(nonempty) == 1 and (SECTION_CELL.match(nonempty[0][0]) or len(cells) == 1):
+                continue  # a section heading row
+            cidx = _align(len(cells), cols)
+            units: list[N.UnitRef] = []
+            task_cells = []
+            periods = []
+            by_col: dict[int, tuple[str, int, int]] = {}
+            for (val, s, e), ci in zip(cells, cidx, strict=False):
+                by_col[ci] = (val, s, e)
+            for ci, col in enumerate(cols):
+                val, s, e = by_col.get(ci, ("", 0, 0))
+                v = val.strip()
+                if col.kind in ("lead", "support", "implementing"):
+                    field = {"lead": "lead_strict", "support": N.SUPPORT, "implementing": N.IMPL}[col.kind]
+                    if v and v not in EMPTY_MARKS:
+                        us = N.parse_assignment(text, s, e, require_role=True) if col.kind == "lead" else None
+                        if not us:
+                            us = N._units_in(text, s, e, field)
+                        prev_units[ci] = us
+                        units += us
+                    elif ci in prev_units and ci not in by_col or (not v and ci in prev_units):
+                        units += prev_units[ci]
+                elif col.kind == "period":
+                    if v and v not in EMPTY_MARKS:
+                        periods.append(col)
+                elif col.kind in ("number", "money", "area"):
+                    continue
+                elif v and v not in EMPTY_MARKS:
+                    task_cells.append((s, e))
+            # a merged block of period columns (fewer cells than columns) holds a plan for every period it spans
+            n_period = sum(1 for c in cols if c.kind == "period")
+            if len(cells) < len(cols) and n_period and not periods:
+                pass
+            if len(cells) < len(cols) and n_period:
+                covered = [ci for ci in range(len(cols)) if cols[ci].kind == "period"]
+                present = set(cidx)
+                if any(ci not in present for ci in covered):
+                    filled = [c for c in cells[1:] if c[0].strip() and c[0].strip() not in EMPTY_MARKS]
+                    if filled:
+                        periods = [cols[ci] for ci in covered]
+            if not task_cells:
+                continue
+            s0 = min(s for s, _ in task_cells)
+            e0 = max(e for _, e in task_cells)
+            s0, e0 = _strip(text, s0, e0)
+            kind = "project" if is_project else "table_row"
+            d = Draft(kind, s0, e0, number=None, title=_first_line(text, s0, e0))
+            d.units = units
+            d.deadline_regions = [(s, e) for s, e in task_cells]
+            for col in periods:
+                if period_end(col.label, doc_date=doc_date) is not None:
+                    d.extra_deadlines.append((col.label, col.start, col.end, "by"))
+            drafts.append(d)
+    return drafts
+
+
+def _first_line(text: str, s: int, e: int) -> str:
+    j = text.find("\n", s, e)
+    return text[s:j if j >= 0 else e].strip()[:60]
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \t\u3000\n":
+        s += 1
+    while e > s and text[e - 1] in " \t\u3000\n":
+        e -= 1
+    return s, e

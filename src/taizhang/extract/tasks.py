@@ -1,0 +1,254 @@
+"""Tasks of a plan document, following ../shared/gold/README.md.
+
+Kinds: ``problem`` (a rectification or progress-report problem with its field block), ``measure`` (a paragraph or
+item closed by a responsibility note; the lowest numbered items of a plan without notes), ``subtask`` (一是…二是…
+parts of a task), ``table_row`` and ``project`` (see :mod:`taizhang.extract.tables`).
+
+The extractor works on drafts (spans and unit references); :func:`finish` turns them into ledger tasks with
+deadlines, flags and resolved units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from taizhang.document import Table
+from taizhang.extract import notes as N
+from taizhang.ledger import Warning
+from taizhang.segment.outline import Line, Node, Outline, inline_parts
+
+SUB_STYLES = ("pnum", "circ")
+
+
+@dataclass
+class Draft:
+    kind: str
+    start: int
+    end: int
+    number: str | None = None
+    title: str = ""
+    units: list[N.UnitRef] = field(default_factory=list)
+    deadline_regions: list[tuple[int, int]] = field(default_factory=list)
+    extra_deadlines: list[tuple[str, int, int, str]] = field(default_factory=list)  # (label, s, e, type)
+    status: str | None = None
+    goal: tuple[int, int] | None = None
+    measures: list[tuple[int, int]] = field(default_factory=list)
+    measures_count: int | None = None
+    parent: Draft | None = None
+    section: str | None = None
+    inherit_ok: bool = True
+
+
+@lru_cache(maxsize=1)
+def sections_lexicon() -> dict:
+    with resources.files("taizhang.extract").joinpath("data/sections.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in " \t\u3000\n":
+        s += 1
+    while e > s and text[e - 1] in " \t\u3000\n":
+        e -= 1
+    return s, e
+
+
+def is_excluded_section(node: Node) -> bool:
+    """Guiding ideology, principles, safeguards …: their unnoted items are not tasks."""
+    words = sections_lexicon()["not_tasks"]
+    for n in [node, *node.ancestors()]:
+        t = n.title
+        if len(t) <= 16 and any(w in t for w in words):
+            return True
+    return False
+
+
+def is_goal_section(node: Node) -> bool:
+    try:
+        from taizhang.extract.targets import is_goal_heading
+    except ImportError:  # the targets module is not there yet
+        def is_goal_heading(h: str) -> bool:
+            return len(h) <= 16 and any(w in h for w in sections_lexicon()["goals"])
+    return any(is_goal_heading(n.title) for n in [node, *node.ancestors()])
+
+
+# ---------------------------------------------------------------------------------------------- problems
+@dataclass
+class FieldLine:
+    kind: str
+    name: str
+    line: Line
+    value_start: int
+
+
+def _fields(ol: Outline, node: Node) -> list[FieldLine]:
+    rx = N.field_regex()
+    out = []
+    for ln in node.lines:
+        if ln.node is not node or ln.heads is node or isinstance(ln.block, Table):
+            continue
+        m = rx.match(ol.text, ln.start, ln.end)
+        if m:
+            out.append(FieldLine(N.field_kind(m.group("name")), m.group("name"), ln, m.end()))
+    return out
+
+
+def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
+    """Problems: numbered nodes followed by a field block. Returns drafts and the node ids they cover."""
+    text = ol.text
+    drafts: list[Draft] = []
+    covered: set[int] = set()
+    problem_kinds = {"deadline", "goal", "measures", "progress", "unit"}
+    for node in ol.nodes:
+        if id(node) in covered:
+            continue
+        fl = _fields(ol, node)
+        if not fl or not ({f.kind for f in fl} & problem_kinds) or len({f.kind for f in fl}) < 2:
+            continue
+        first_field = min(f.line.start for f in fl)
+        body_lines = [ln for ln in node.lines if ln.start < first_field and ln.node is node]
+        s = node.content_start
+        e = max((ln.end for ln in body_lines), default=node.line_end)
+        s, e = _strip(text, s, e)
+        d = Draft("problem", s, e, number=node.path, title=node.title, section=_section(node))
+        measures_line = None
+        for f in fl:
+            vs, ve = _strip(text, f.value_start, f.line.end)
+            if f.kind in ("unit", "lead", "support"):
+                d.units += N.parse_field_units(text, vs, ve, f.kind)
+            elif f.kind == "deadline":
+                d.deadline_regions.append((vs, ve))
+            elif f.kind == "goal":
+                d.goal = (vs, ve)
+            elif f.kind == "measures":
+                measures_line = f.line
+            elif f.kind == "progress":
+                from taizhang.extract.status import find_status
+                d.status = find_status(text[vs:ve])
+        kids = [c for c in node.children]
+        if kids:
+            d.measures = [_strip(text, c.content_start, c.end) for c in kids]
+        else:
+            after = measures_line.end if measures_line else max(f.line.end for f in fl)
+            d.measures = [_strip(text, ln.content_start, ln.end) for ln in node.lines
+                          if ln.start >= after and ln.node is node and not N.field_regex().match(text, ln.start, ln.end)]
+        d.measures_count = len(d.measures)
+        d.inherit_ok = False
+        drafts.append(d)
+        covered.add(id(node))
+        for c in _descendants(node):
+            covered.add(id(c))
+    return drafts, covered
+
+
+def _descendants(node: Node):
+    for c in node.children:
+        yield c
+        yield from _descendants(c)
+
+
+def _section(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    return " / ".join(n.title for n in reversed([node, *node.ancestors()]) if n.title)
+
+
+# ---------------------------------------------------------------------------------------------- measures
+def _is_sub(node: Node) -> bool:
+    return node.style in SUB_STYLES and any(a.style in ("num", "pcn") for a in node.ancestors())
+
+
+def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> list[Draft]:
+    text = ol.text
+    drafts: list[Draft] = []
+    pending: Line | None = None
+    noted_nodes: set[int] = set()
+
+    def in_problem(ln: Line) -> bool:
+        return ln.node is not None and id(ln.node) in covered
+
+    for ln in ol.lines:
+        if isinstance(ln.block, Table):
+            pending = None
+            continue
+        if in_problem(ln):
+            pending = None
+            continue
+        node = ln.heads
+        if node is not None:
+            if node.style == "annex" or (node.level == 1 and node.heading_only):
+                pending = None
+            elif (pending is not None and pending.heads is not None and pending.heads.heading_only
+                  and pending.heads.level > 1 and _is_sub(node) and pending.heads in node.ancestors()):
+                pass  # 3.加强城区河道整治工程 / （1）…: the heading joins its first sub-item
+            else:
+                pending = ln
+        elif pending is None:
+            pending = ln
+        note = N.find_note(text, ln.start, ln.end)
+        if note is None:
+            continue
+        start_line = pending or ln
+        s, e = _strip(text, start_line.content_start, ln.end)
+        owner = start_line.heads or start_line.node
+        d = Draft("measure", s, e, number=owner.path if owner else None,
+                  title=_title_of(text, s, e), section=_section(owner))
+        d.units = list(note.units)
+        d.deadline_regions.append((s, note.start))
+        d._inherit = note.inherit  # type: ignore[attr-defined]
+        drafts.append(d)
+        for n in [ln.node, *(ln.node.ancestors() if ln.node else [])]:
+            if n is not None:
+                noted_nodes.add(id(n))
+        pending = None
+        if not note.units and note.inherit:
+            pass
+
+    # lowest numbered items without any note
+    for node in ol.nodes:
+        if node.children or id(node) in covered or id(node) in noted_nodes or node.style == "annex":
+            continue
+        if is_excluded_section(node) or is_goal_section(node):
+            continue
+        lines = [ln for ln in node.lines if not isinstance(ln.block, Table)]
+        if not lines:
+            continue
+        s, e = _strip(text, node.content_start, max(ln.end for ln in lines))
+        if e <= s:
+            continue
+        d = Draft("measure", s, e, number=node.path, title=node.title, section=_section(node))
+        d.units = N.find_inline_lead(text, s, e)
+        d.deadline_regions.append((s, e))
+        drafts.append(d)
+    drafts.sort(key=lambda d: d.start)
+    return drafts
+
+
+def _title_of(text: str, s: int, e: int) -> str:
+    j = s
+    while j < e and text[j] not in "。；;：:\n":
+        j += 1
+    return text[s:j].strip()
+
+
+def add_subtasks(text: str, drafts: list[Draft], note_end: dict[int, int] | None = None) -> list[Draft]:
+    """一是…二是… parts of a measure become its subtasks, carrying the parent's units."""
+    out: list[Draft] = []
+    for d in drafts:
+        out.append(d)
+        if d.kind != "measure":
+            continue
+        end = d.deadline_regions[0][1] if d.deadline_regions else d.end
+        for _ms, cs, pe in inline_parts(text, d.start, end):
+            s, e = _strip(text, cs, pe)
+            if e <= s:
+                continue
+            sub = Draft("subtask", s, e, number=d.number, title=_title_of(text, s, e), parent=d, section=d.section)
+            sub.units = list(d.units)
+            sub.deadline_regions.append((s, e))
+            out.append(sub)
+    return out

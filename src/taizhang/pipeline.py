@@ -1,0 +1,177 @@
+"""read → segment → extract → resolve: one document in, one :class:`~taizhang.ledger.Ledger` out.
+
+``extract_file(path)`` and ``extract_document(doc)`` are what the CLI and the web service call. Pass a dict as
+``timings`` to receive the seconds spent in each stage (read, segment, extract, resolve).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from contextlib import contextmanager
+
+from taizhang.document import SourceDocument
+from taizhang.extract import notes as N
+from taizhang.extract.tasks import Draft, add_subtasks, find_measures, find_problems, is_goal_section
+from taizhang.ledger import Deadline, DocumentMeta, Ledger, Target, Task, Unit, Warning
+from taizhang.segment.outline import build_outline
+
+
+@contextmanager
+def _timed(timings: dict | None, stage: str):
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
+
+
+def extract_file(path: str | os.PathLike, *, timings: dict | None = None) -> Ledger:
+    from taizhang.read import read_document
+
+    with _timed(timings, "read"):
+        doc = read_document(path)
+    return extract_document(doc, timings=timings)
+
+
+def _metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
+    try:
+        from taizhang.segment.metadata import extract_metadata
+    except ImportError:  # metadata module not available
+        return DocumentMeta(), 0
+    return extract_metadata(doc)
+
+
+def extract_document(doc: SourceDocument, *, timings: dict | None = None) -> Ledger:
+    warnings: list[Warning] = []
+    with _timed(timings, "segment"):
+        meta, body_start = _metadata(doc)
+        meta.source = {"name": doc.name, "sha256": doc.sha256, "chars": len(doc.text)}
+        outline = build_outline(doc, body_start)
+    doc_date = _date(meta.issue_date)
+    with _timed(timings, "extract"):
+        text = doc.text
+        problems, covered = find_problems(outline)
+        progress_report = any(p.status for p in problems)
+        drafts: list[Draft] = list(problems)
+        if not progress_report:
+            drafts += find_measures(outline, covered, warnings)
+        drafts.sort(key=lambda d: d.start)
+        drafts = add_subtasks(text, drafts)
+        from taizhang.extract.tables import find_table_tasks
+
+        tables = [b for b in doc.tables() if b.end > body_start]
+        drafts += find_table_tasks(text, tables, doc_date=doc_date, warnings=warnings)
+        drafts.sort(key=lambda d: (d.start, d.kind != "measure"))
+        _apply_inheritance(drafts)
+        _warn_stray_fields(outline, covered, warnings)
+        targets = _targets(outline, problems, doc_date)
+    with _timed(timings, "resolve"):
+        tasks = _finish(text, drafts, meta, doc_date)
+    for i, t in enumerate(targets, 1):
+        t.id = f"G{i}"
+    return Ledger(document=meta, targets=targets, tasks=tasks, warnings=warnings)
+
+
+def _date(iso: str | None) -> datetime.date | None:
+    if not iso:
+        return None
+    try:
+        return datetime.date.fromisoformat(iso)
+    except ValueError:
+        return None
+
+
+def _apply_inheritance(drafts: list[Draft]) -> None:
+    inherited: list[N.UnitRef] = []
+    for d in drafts:
+        own = getattr(d, "_inherit", None)
+        if inherited and d.inherit_ok and d.kind in ("measure", "subtask"):
+            have = {u.raw for u in d.units}
+            d.units += [u for u in inherited if u.raw not in have]
+        if own:
+            inherited = own
+            have = {u.raw for u in d.units}
+            d.units += [u for u in own if u.raw not in have]
+
+
+def _warn_stray_fields(outline, covered: set[int], warnings: list[Warning]) -> None:
+    rx = N.field_regex()
+    for ln in outline.lines:
+        if ln.node is not None and id(ln.node) in covered:
+            continue
+        if hasattr(ln.block, "rows"):
+            continue
+        m = rx.match(outline.text, ln.start, ln.end)
+        if m and N.field_kind(m.group("name")) in ("deadline", "goal", "measures", "progress", "unit"):
+            warnings.append(Warning(f"字段“{m.group('name')}”不在任何问题之下", [ln.start, ln.end]))
+
+
+def _targets(outline, problems: list[Draft], doc_date) -> list[Target]:
+    try:
+        from taizhang.extract.targets import extract_targets
+    except ImportError:
+        return []
+    text = outline.text
+    spans: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for node in outline.nodes:
+        if id(node) in seen or not is_goal_section(node):
+            continue
+        if node.parent is not None and is_goal_section(node.parent):
+            continue
+        spans.append((node.start, node.end))
+        seen.add(id(node))
+    for p in problems:
+        if p.goal:
+            spans.append(p.goal)
+    year = doc_date.year if doc_date else None
+    out = extract_targets(text, spans, doc_year=year)
+    return list(out)
+
+
+def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date) -> list[Task]:
+    from taizhang.extract.deadlines import find_deadlines, find_flags, period_end
+    from taizhang.resolve import resolve_units
+
+    year = doc_date.year if doc_date else None
+    ids: dict[int, str] = {}
+    tasks: list[Task] = []
+    for i, d in enumerate(drafts, 1):
+        ids[id(d)] = f"T{i}"
+    for d in drafts:
+        units_by_field: dict[str, list[Unit]] = {"lead": [], "support": [], "implementing": []}
+        refs = d.units
+        seen: set[tuple[str, str]] = set()
+        uniq = []
+        for u in refs:
+            if (u.field, u.raw) in seen:
+                continue
+            seen.add((u.field, u.raw))
+            uniq.append(u)
+        resolved = resolve_units([u.raw for u in uniq], region=meta.region, year=year) if uniq else []
+        for u, r in zip(uniq, resolved, strict=False):
+            r.span = [u.start, u.end]
+            units_by_field[u.field].append(r)
+        deadlines: list[Deadline] = []
+        for label, s, e, typ in d.extra_deadlines:
+            dt = period_end(label, doc_date=doc_date)
+            deadlines.append(Deadline(text=text[s:e], date=dt.isoformat() if dt else None, type=typ, span=[s, e]))
+        immediate = ongoing = False
+        for s, e in d.deadline_regions:
+            deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s)
+            im, on = find_flags(text[s:e])
+            immediate |= im
+            ongoing |= on
+        goal = text[d.goal[0]:d.goal[1]] if d.goal else None
+        tasks.append(Task(
+            id=ids[id(d)], parent_id=ids.get(id(d.parent)) if d.parent else None, number=d.number,
+            kind=d.kind, title=d.title, text=text[d.start:d.end], span=[d.start, d.end],
+            lead_units=units_by_field["lead"], support_units=units_by_field["support"],
+            implementing_units=units_by_field["implementing"], deadlines=deadlines,
+            immediate=immediate, ongoing=ongoing, status=d.status, goal=goal,
+            measures=[text[s:e] for s, e in d.measures], measures_count=d.measures_count, section=d.section,
+        ))
+    return tasks
