@@ -16,6 +16,7 @@ from taizhang.errors import TaizhangError
 
 COMMAND_MODULES = [
     "taizhang.cli.extract",
+    "taizhang.cli.standards",
 ]
 
 
