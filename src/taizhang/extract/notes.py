@@ -79,6 +79,7 @@ def _role_at_end(clause: str) -> tuple[str, str] | None:
 def parse_assignment(text: str, start: int, end: int, *, require_role: bool = False) -> list[UnitRef] | None:
     """Units of a note's content text[start:end], by role; None when it is not a responsibility note."""
     lex = lexicon()
+    inherit_spans = [(m.start(), m.end()) for rx in lex["_inherit"] for m in rx.finditer(text, start, end)]
     clauses = []
     pos = start
     for m in CLAUSE_SEP.finditer(text, start, end):
@@ -88,6 +89,7 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
     clauses.append((pos, end))
     units: list[UnitRef] = []
     any_role = False
+    labelled_lead = any(f"{w}：" in text[start:end] or f"{w}:" in text[start:end] for w in lex["fields"]["lead"])
     unplaced: list[tuple[int, int]] = []
     for cs, ce in clauses:
         while cs < ce and text[cs] in " \t\u3000":
@@ -95,10 +97,22 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
         for p in lex["note_prefixes"]:
             if text.startswith(p, cs):
                 cs += len(p)
+        fm = field_regex().match(text, cs, ce)
+        if fm:  # （牵头单位：X；责任单位：Y）
+            kind = field_kind(fm.group("name"))
+            if kind in ("unit", "lead", "support"):
+                any_role = True
+                f = {"lead": "lead_strict", "support": SUPPORT}.get(kind, LEAD)
+                if kind == "unit" and labelled_lead:
+                    f = "lead_or_implementing"
+                units += _units_in(text, fm.end(), ce, f)
+                continue
+            if kind == "leader":
+                continue
         if cs >= ce:
             continue
         clause = text[cs:ce]
-        if any(rx.search(clause) for rx in lex["_inherit"]):
+        if any(a <= cs < b for a, b in inherit_spans):
             continue
         role = _role_at_end(clause)
         if role is None:
@@ -132,7 +146,7 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
         # a list with no role word at all: all lead, if every part is a unit
         for cs, ce in unplaced:
             seg = text[cs:ce].strip()
-            if not seg or not all(looks_like_unit(r) for r, _, _ in split_units(seg)):
+            if not seg or not all(looks_like_unit(r) or is_generic_territorial(r) for r, _, _ in split_units(seg)):
                 return None
         for cs, ce in unplaced:
             units += _units_in(text, cs, ce, "lead_strict")

@@ -168,7 +168,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                 elif col.kind == "period":
                     if v and v not in EMPTY_MARKS:
                         periods.append(col)
-                elif col.kind in ("number", "money", "area"):
+                elif col.kind in ("number", "money"):
                     continue
                 elif v and v not in EMPTY_MARKS:
                     task_cells.append((s, e))
@@ -183,11 +183,14 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                     filled = [c for c in cells[1:] if c[0].strip() and c[0].strip() not in EMPTY_MARKS]
                     if filled:
                         periods = [cols[ci] for ci in covered]
-            if not task_cells:
+            if not task_cells and not units:
                 continue
-            s0 = min(s for s, _ in task_cells)
-            e0 = max(e for _, e in task_cells)
-            s0, e0 = _strip(text, s0, e0)
+            row_cells = [(s, e) for ci, (val, s, e) in sorted(by_col.items())
+                         if val.strip() and val.strip() not in EMPTY_MARKS
+                         and cols[min(ci, len(cols) - 1)].kind != "number" and not NUMBER_CELL.match(val)]
+            if not row_cells:
+                continue
+            s0, e0 = _strip(text, row_cells[0][0], max(e for _, e in row_cells))
             kind = "project" if is_project else "table_row"
             d = Draft(kind, s0, e0, number=None, title=_first_line(text, s0, e0))
             d.units = units
