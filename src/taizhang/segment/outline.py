@@ -35,10 +35,10 @@ TITLE_END = "。；;：:！？"
 def cn_number(s: str) -> int | None:
     """Value of a Chinese (一 … 九十九) or Arabic numeral label; None if not a number."""
     s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if s.isdigit():
-        return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
+    if s.isascii() and s.isdigit():
+        return int(s)
     if not s or any(c not in _CN_VAL and c != "十" for c in s):
         return None
     if "十" in s:
