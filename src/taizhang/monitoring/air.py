@@ -141,8 +141,7 @@ def read_air(path: str | Path) -> AirData:
                 problems.add(line, f"{pol}：{exc}")
                 continue
             records.append((line, station, t, pol, np.nan if v is None else v * factor))
-    problems.raise_if_any()
-    return _build(path, "wide", records, warnings)
+    return _build(path, "wide", records, warnings, problems)
 
 
 def _station_time(r, role) -> tuple[str, dt.datetime]:
@@ -170,14 +169,13 @@ def _read_long(path, rows, role, pols) -> AirData:
             problems.add(line, str(exc))
             continue
         records.append((line, station, t, pol, np.nan if v is None else v * factor))
-    problems.raise_if_any()
-    return _build(path, "long", records, [])
+    return _build(path, "long", records, [], problems)
 
 
-def _build(path, layout, records, warnings) -> AirData:
-    if not records:
+def _build(path, layout, records, warnings, problems: Problems) -> AirData:
+    """Assemble the records; duplicates join the row problems, then all are raised together."""
+    if not records and not problems.items:
         raise DataError("文件中没有数据行", path=str(path))
-    problems = Problems(path)
     seen: dict[tuple, int] = {}
     stations: list[str] = []
     sidx: dict[str, int] = {}
@@ -203,6 +201,7 @@ def _build(path, layout, records, warnings) -> AirData:
         if pol not in values:
             values[pol] = [np.nan] * len(times)
         values[pol][pos] = v
+    problems.items.sort(key=lambda x: x[0])
     problems.raise_if_any()
     return AirData(str(path), layout, stations, np.array(times, dtype="datetime64[h]"),
                    np.array(st_idx, dtype=int), {p: np.array(v, dtype=float) for p, v in values.items()},

@@ -1,0 +1,120 @@
+"""The aqi / evaluate / water / track-target commands on files the tests write."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+
+from taizhang.cli.main import main
+
+
+def _air_csv(path, stations=("城东站", "城西站"), year=2023, drop_hours=()):
+    """A full year, wide layout: PM2.5 30 μg/m3 every hour at 城东站, 80 in January at 城西站 else 40."""
+    start = dt.datetime(year, 1, 1)
+    n = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days * 24
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["站点", "时间", "PM2.5(μg/m3)", "PM10(μg/m3)", "SO2", "NO2", "CO(mg/m3)", "O3"])
+        for s in stations:
+            for h in range(n):
+                t = start + dt.timedelta(hours=h)
+                pm = 30 if s == "城东站" else (80 if t.month == 1 else 40)
+                if (s, h) in drop_hours:
+                    pm = ""
+                w.writerow([s, t.strftime("%Y-%m-%d %H:%M"), pm, 50, 8, 25, 0.6, 70])
+    return path
+
+
+@pytest.fixture(scope="module")
+def air_file(tmp_path_factory):
+    return _air_csv(tmp_path_factory.mktemp("air") / "air.csv", drop_hours={("城东站", h) for h in range(5)})
+
+
+def test_aqi_to_xlsx_and_csv(air_file, tmp_path):
+    out = tmp_path / "aqi.xlsx"
+    assert main(["aqi", str(air_file), "-o", str(out)]) == 0
+    ws = openpyxl.load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["站点", "日期", "SO2 24小时平均(μg/m3)"] and "首要污染物" in header and "类别" in header
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 2 * 365
+    first = dict(zip(header, rows[0], strict=False))
+    # 1 January at 城东站 has 19 PM2.5 hours: no valid daily AQI, and the reason is written
+    assert first["AQI"] is None and "PM2.5_24h小时值19个，少于20个" in first["说明"]
+    jan = dict(zip(header, rows[365], strict=False))  # 城西站, 1 January: PM2.5 80 → 107
+    assert jan["AQI"] == 107 and jan["首要污染物"] == "PM2.5" and jan["类别"] == "轻度污染"
+    out_csv = tmp_path / "city.csv"
+    assert main(["aqi", str(air_file), "--city", "-o", str(out_csv)]) == 0
+    lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 366 and lines[0].startswith("站点,日期")
+
+
+def test_evaluate_json_and_xlsx(air_file, tmp_path, capsys):
+    out = tmp_path / "eval.xlsx"
+    assert main(["evaluate", str(air_file), "--year", "2023", "--station", "城西站", "-o", str(out)]) == 0
+    res = json.loads(capsys.readouterr().out)
+    ev = res["evaluations"][0]
+    # 城西站 PM2.5: (31·80 + 334·40)/365 = 43.4 → 43
+    assert ev["name"] == "城西站" and ev["pollutants"]["PM2.5"]["value"] == 43
+    assert ev["aqi"]["good_days"] == 334 and ev["aqi"]["good_ratio"] == 91.5
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["污染物评价", "AQI统计", "无效时段"]
+    assert [c.value for c in wb["污染物评价"][1]][:4] == ["评价对象", "污染物", "统计量", "数值"]
+    out_json = tmp_path / "city.json"
+    assert main(["evaluate", str(air_file), "--year", "2023", "--city", "-o", str(out_json)]) == 0
+    city = json.loads(out_json.read_text(encoding="utf-8"))["evaluations"][0]
+    assert city["scope"] == "city"
+    # 1 Jan: only 城西站 valid (80); January city days (30 + 80)/2 = 55; then (30 + 40)/2 = 35
+    assert city["daily"]["PM2.5"][:2] == [80, 55] and city["daily"]["PM2.5"][40] == 35
+
+
+def test_evaluate_errors_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("站点,时间,PM2.5\n甲,2023-01-01 00:00,abc\n", encoding="utf-8")
+    assert main(["evaluate", str(bad), "--year", "2023"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2:" in err and "“abc”不是数值" in err
+    assert main(["aqi", str(bad), "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_water_command(tmp_path, capsys):
+    src = tmp_path / "water.csv"
+    src.write_text("断面,日期,水体类型,溶解氧,氨氮,总磷\n"
+                   "甲断面,2024-01-05,河流,7.0,0.4,0.1\n"
+                   "乙断面,2024-01-05,河流,4.0,0.2,0.1\n"
+                   "丙库,2024-01-05,湖库,8.0,0.2,0.06\n", encoding="utf-8")
+    assert main(["water", str(src)]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert {s["section"]: s["class"] for s in res["sections"]} == {"甲断面": "Ⅱ类", "乙断面": "Ⅳ类", "丙库": "Ⅳ类"}
+    out = tmp_path / "water.xlsx"
+    assert main(["water", str(src), "-o", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["断面类别", "逐次样品", "汇总"]
+    summary = [c.value for c in wb["汇总"][2]]
+    assert summary == [3, 1, 33.3, 0, 0.0]
+
+
+def test_track_target_command(air_file, tmp_path, capsys):
+    ledger = tmp_path / "ledger.json"
+    ledger.write_text(json.dumps({"format": "taizhang.ledger/1", "targets": [
+        {"id": "G1", "indicator": "PM2.5年均浓度", "comparator": "<=", "value": 35, "unit": "微克/立方米",
+         "year": 2023, "baseline_year": None},
+        {"id": "G2", "indicator": "优良天数比率", "comparator": ">=", "value": 90, "unit": "%", "year": 2023,
+         "baseline_year": None},
+        {"id": "G3", "indicator": "VOCs排放总量", "comparator": "reduce_by", "value": 10, "unit": "%", "year": 2023,
+         "baseline_year": 2020},
+    ]}, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "track.json"
+    assert main(["track-target", str(ledger), "--air", str(air_file), "-o", str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("G1\tPM2.5年均浓度\t未达标")
+    res = json.loads(out.read_text(encoding="utf-8"))
+    assert res[0]["actual"] == 37 and res[0]["gap"] == 2
+    assert res[1]["status"] == "met" and res[2]["status"] == "no_data"
+    assert main(["track-target", str(ledger), "--air", str(air_file), "--through", "2023-03-31"]) == 0
+    assert "年内至今" in capsys.readouterr().out
