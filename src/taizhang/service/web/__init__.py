@@ -1,0 +1,1 @@
+"""The ledger service's server-rendered Chinese screens (Django app ``web``)."""

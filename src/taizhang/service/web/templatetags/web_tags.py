@@ -1,0 +1,62 @@
+"""Template helpers: navigation, role label, lights and state badges."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from taizhang.service.ledger import permissions as perms
+from taizhang.service.ledger.lights import LIGHT_LABELS
+
+from ..access import nav_items
+
+register = template.Library()
+
+ROLE_LABELS = {
+    perms.ADMIN: "管理员",
+    perms.REVIEWER: "审核员",
+    perms.LIAISON: "联络员",
+    perms.LEADER: "领导",
+    perms.INSPECTOR: "核查人员",
+}
+STATE_LABELS = {"draft": "待审核", "active": "推进中", "claimed": "申请销号", "closed": "已销号", "deleted": "已删除"}
+
+
+@register.inclusion_tag("web/nav.html", takes_context=True)
+def main_nav(context):
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    current = f"web:{match.url_name}" if match and match.url_name else ""
+    return {"items": nav_items(request.user, current) if request else []}
+
+
+@register.simple_tag
+def role_label(user):
+    return ROLE_LABELS.get(perms.role_of(user) or "", "")
+
+
+@register.simple_tag
+def light_dot(value):
+    """A coloured dot plus its Chinese name; empty/None for tasks outside supervision."""
+    if not value:
+        return format_html('<span class="light none"></span><span class="muted">—</span>')
+    if value == "done":
+        return format_html('<span class="light green"></span>{}', LIGHT_LABELS["done"])
+    return format_html('<span class="light {}" data-light="{}"></span>{}', value, value, LIGHT_LABELS.get(value, value))
+
+
+@register.simple_tag
+def state_badge(state):
+    return format_html('<span class="badge {}" data-state="{}">{}</span>', state, state, STATE_LABELS.get(state, state))
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs):
+    """The current query string with some parameters replaced (for sorting and paging links)."""
+    params = context["request"].GET.copy()
+    for k, v in kwargs.items():
+        if v is None or v == "":
+            params.pop(k, None)
+        else:
+            params[k] = v
+    return "?" + params.urlencode() if params else "?"

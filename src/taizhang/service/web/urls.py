@@ -1,0 +1,41 @@
+"""URLs of the server-rendered screens (namespace ``web``). Every route here has an expectation per user
+kind in tests/service/ui_route_expectations.py (the permission crawl fails on a route without one)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import dashboard, documents, ledger, tasks, work
+
+app_name = "web"
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=False), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("ledger/", ledger.ledger, name="ledger"),
+    path("ledger/export.xlsx", ledger.ledger_export, name="ledger_export"),
+    path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/report/", tasks.task_report, name="task_report"),
+    path("tasks/<int:pk>/claim/", tasks.task_claim, name="task_claim"),
+    path("tasks/<int:pk>/verify/", tasks.task_verify, name="task_verify"),
+    path("tasks/<int:pk>/reopen/", tasks.task_reopen, name="task_reopen"),
+    path("tasks/<int:pk>/deadline/", tasks.deadline_request, name="deadline_request"),
+    path("deadline-requests/<int:pk>/decide/", tasks.deadline_decide, name="deadline_decide"),
+    path("evidence/<int:pk>/", tasks.evidence_download, name="evidence_download"),
+    path("documents/", documents.documents, name="documents"),
+    path("documents/upload/", documents.document_upload, name="document_upload"),
+    path("documents/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("documents/<int:pk>/publish/", documents.document_publish, name="document_publish"),
+    path("documents/<int:pk>/original/", documents.document_original, name="document_original"),
+    path("documents/<int:pk>/targets/", documents.document_targets, name="document_targets"),
+    path("documents/<int:doc_pk>/organisations/new/", documents.organisation_create, name="organisation_create"),
+    path("documents/<int:doc_pk>/tasks/<int:pk>/edit/", documents.review_edit, name="review_edit"),
+    path("documents/<int:doc_pk>/tasks/<int:pk>/units/", documents.review_units, name="review_units"),
+    path("documents/<int:doc_pk>/tasks/<int:pk>/split/", documents.review_split, name="review_split"),
+    path("documents/<int:doc_pk>/tasks/<int:pk>/merge/", documents.review_merge, name="review_merge"),
+    path("documents/<int:doc_pk>/tasks/<int:pk>/delete/", documents.review_delete, name="review_delete"),
+    path("my/", work.workspace, name="workspace"),
+    path("verify/", work.verify_queue, name="verify_queue"),
+    path("public/", work.public, name="public"),
+    path("public/documents/<int:pk>/", work.public_document, name="public_document"),
+]

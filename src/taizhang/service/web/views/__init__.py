@@ -1,0 +1,1 @@
+"""Views of the ``web`` app, one module per screen family."""

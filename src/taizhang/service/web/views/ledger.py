@@ -1,0 +1,56 @@
+"""台账: the filtered, sorted, paginated ledger table and its .xlsx export."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from taizhang.service.ledger.lights import LIGHT_LABELS
+
+from ..access import viewer_required
+from ..export import task_row, write_workbook
+from ..queries import LedgerFilterForm, filtered_tasks, units_by_role, with_page_relations
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 20000
+
+
+def due_text(task) -> str:
+    if task.due_date:
+        return task.due_date.isoformat()
+    if task.immediate:
+        return "立行立改"
+    if task.ongoing:
+        return "长期坚持"
+    return ""
+
+
+@viewer_required
+def ledger(request):
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    qs = filtered_tasks(form, request.user)
+    paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    tasks = list(with_page_relations(qs)[page.start_index() - 1 if page.object_list else 0:page.end_index()])
+    rows = [{"task": t, "units": units_by_role(t), "due": due_text(t)} for t in tasks]
+    sort = request.GET.get("sort", "")
+    return render(request, "web/ledger.html", {
+        "form": form, "page": page, "rows": rows, "sort": sort, "total": paginator.count,
+    })
+
+
+@viewer_required
+def ledger_export(request):
+    form = LedgerFilterForm(request.GET or None, user=request.user)
+    qs = with_page_relations(filtered_tasks(form, request.user))[:EXPORT_LIMIT]
+    rows = [task_row(i, t, units_by_role(t), due_text(t), LIGHT_LABELS.get(t.light, ""))
+            for i, t in enumerate(qs.iterator(chunk_size=1000), start=1)]
+    data = write_workbook(rows)
+    name = f"台账_{timezone.localdate().isoformat()}.xlsx"
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"
+    return resp

@@ -1,0 +1,89 @@
+"""我的任务 (a unit's workspace), 待核查 (the inspectors' queue) and 公开 (the public disclosure)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+
+from taizhang.service.ledger import lights
+from taizhang.service.ledger import permissions as perms
+from taizhang.service.ledger.models import Assignment, Document, Organisation, ProgressReport, Task
+
+from ..access import liaison_required, verifier_required
+from ..queries import units_by_role, with_page_relations
+from .tasks import current_period
+
+
+def month_bounds(today: date) -> tuple[date, date]:
+    first = today.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return first, nxt - timedelta(days=1)
+
+
+@liaison_required
+def workspace(request):
+    org_id = perms.organisation_id_of(request.user)
+    org = Organisation.objects.filter(pk=org_id).first() if org_id else None
+    today = lights.today_local()
+    first, last = month_bounds(today)
+    ctx: dict = {"org": org, "period": current_period(), "month_end": last}
+    if org is not None:
+        mine = Assignment.objects.filter(task_id=OuterRef("pk"), organisation_id=org.pk)
+        qs = lights.annotate_lights(
+            Task.objects.filter(Exists(mine), state__in=("active", "claimed", "closed")), today)
+        tasks = list(with_page_relations(qs.order_by("due_date", "document_id", "position")))
+        rows = []
+        for t in tasks:
+            my_roles = [a.get_role_display() for a in t.assignments.all() if a.organisation_id == org.pk]
+            can_report = any(a.role in perms.REPORTING_ROLES for a in t.assignments.all()
+                             if a.organisation_id == org.pk)
+            rows.append({"task": t, "units": units_by_role(t), "my_roles": "、".join(my_roles),
+                         "can_report": can_report and t.state == "active",
+                         "reported_this_month": t.last_period == ctx["period"]})
+        ctx["rows"] = rows
+        ctx["due_this_month"] = [r for r in rows if r["task"].state == "active" and r["task"].due_date
+                                 and r["task"].due_date <= last]
+        ctx["to_report"] = [r for r in rows if r["can_report"] and not r["reported_this_month"]]
+        ctx["reportable"] = [r for r in rows if r["can_report"]]
+    return render(request, "web/workspace.html", ctx)
+
+
+@verifier_required
+def verify_queue(request):
+    claims = ProgressReport.objects.filter(is_completion_claim=True).order_by("-submitted_at", "-id")
+    qs = (Task.objects.filter(state="claimed").select_related("document")
+          .prefetch_related(Prefetch("reports", queryset=claims.select_related("organisation", "submitted_by")
+                                     .prefetch_related("files"), to_attr="claims"),
+                            Prefetch("assignments", queryset=Assignment.objects.select_related("organisation")))
+          .order_by("updated_at", "id"))
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    rows = [{"task": t, "units": units_by_role(t), "claim": t.claims[0] if t.claims else None} for t in page]
+    return render(request, "web/verify_queue.html", {"rows": rows, "page": page})
+
+
+def public(request):
+    """No login: published documents with their progress counts."""
+    docs = (Document.objects.filter(state="published")
+            .annotate(n_tasks=Count("tasks", filter=~Q(tasks__state__in=("draft", "deleted"))),
+                      n_closed=Count("tasks", filter=Q(tasks__state="closed")))
+            .only("id", "title", "doc_number", "issuer", "issue_date", "published_at")
+            .order_by("-published_at", "-id"))
+    return render(request, "web/public.html", {"documents": docs})
+
+
+def public_document(request, pk: int):
+    """No login: one published document's tasks — units, deadline, state, percent; no internal notes,
+    no report texts, no evidence, no names of officials."""
+    doc = get_object_or_404(Document.objects.filter(state="published").only(
+        "id", "title", "doc_number", "issuer", "issue_date", "published_at"), pk=pk)
+    qs = (Task.objects.filter(document=doc).exclude(state__in=("draft", "deleted"))
+          .only("id", "number", "title", "text", "state", "due_date", "immediate", "ongoing", "last_percent",
+                "closed_at", "document_id", "position")
+          .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("organisation")))
+          .order_by("position", "id"))
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    rows = [{"task": t, "units": units_by_role(t)} for t in page]
+    return render(request, "web/public_document.html", {"doc": doc, "rows": rows, "page": page})

@@ -1,0 +1,73 @@
+"""The server-rendered screens through Django's test client: every page renders for the roles that may see it,
+refuses the others, and shows the ledger's real data."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_login_page_is_chinese_and_logs_in(client, people):
+    resp = client.get(reverse("web:login"))
+    assert resp.status_code == 200
+    assert "用户登录" in resp.content.decode()
+    resp = client.post(reverse("web:login"), {"username": "leader", "password": "pw-leader"})
+    assert resp.status_code == 302
+    resp = client.get(reverse("web:dashboard"))
+    assert resp.status_code == 200 and "工作总览" in resp.content.decode()
+    bad = client.post(reverse("web:login"), {"username": "leader", "password": "wrong"})
+    assert "用户名或密码不正确" in bad.content.decode()
+
+
+def test_logout_ends_the_session(client, people):
+    login(client, people["leader"])
+    resp = client.post(reverse("web:logout"))
+    assert resp.status_code == 302
+    resp = client.get(reverse("web:dashboard"))
+    assert resp.status_code == 302 and resp["Location"].startswith(reverse("web:login"))
+
+
+def test_anonymous_is_sent_to_login_for_internal_pages(client, published):
+    for name in ("web:dashboard", "web:ledger", "web:documents", "web:workspace", "web:verify_queue"):
+        resp = client.get(reverse(name))
+        assert resp.status_code == 302, name
+        assert resp["Location"].startswith(reverse("web:login"))
+
+
+def test_nav_depends_on_role(client, people):
+    html = login(client, people["liaison_a"]).get(reverse("web:dashboard")).content.decode()
+    assert "我的任务" in html and "待核查" not in html and "导入方案" not in html
+    client.logout()
+    html = login(client, people["inspector"]).get(reverse("web:dashboard")).content.decode()
+    assert "待核查" in html and "我的任务" not in html
+    client.logout()
+    html = login(client, people["reviewer"]).get(reverse("web:dashboard")).content.decode()
+    assert "导入方案" in html and "待核查" not in html
+
+
+def test_dashboard_counts_states_and_lights(client, people, published):
+    html = login(client, people["leader"]).get(reverse("web:dashboard")).content.decode()
+    assert 'data-state="active"><div class="num">3</div>' in html
+    assert "<svg" in html and "各牵头单位逾期任务数" in html and "近12个月报送与销号趋势" in html
+
+
+def test_every_screen_renders_for_admin(client, people, published, task1):
+    login(client, people["admin"])
+    urls = [
+        reverse("web:dashboard"), reverse("web:ledger"), reverse("web:documents"),
+        reverse("web:document_upload"), reverse("web:document_detail", args=[published.pk]),
+        reverse("web:document_targets", args=[published.pk]), reverse("web:task_detail", args=[task1.pk]),
+        reverse("web:workspace"), reverse("web:verify_queue"), reverse("web:public"),
+        reverse("web:public_document", args=[published.pk]),
+    ]
+    for url in urls:
+        resp = client.get(url)
+        assert resp.status_code == 200, (url, resp.status_code)
+        assert "污染防治任务台账" in resp.content.decode()
