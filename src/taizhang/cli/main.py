@@ -17,6 +17,7 @@ from taizhang.errors import TaizhangError
 COMMAND_MODULES = [
     "taizhang.cli.extract",
     "taizhang.cli.standards",
+    "taizhang.cli.service",
 ]
 
 

@@ -1,0 +1,9 @@
+"""API routes (namespace ``api``)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+app_name = "api"
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
+]

@@ -1,0 +1,330 @@
+"""The ledger's data model (see ../shared/DOMAIN.md).
+
+State changes go through :mod:`taizhang.service.ledger.services` only; every change there writes an
+:class:`AuditEvent`, which can never be updated or deleted (refused here and by database triggers).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from .audit import AuditEvent, AuditQuerySet  # noqa: F401  (re-exported model)
+
+
+class Jurisdiction(models.Model):
+    LEVELS = [
+        ("province", "省"),
+        ("city", "市"),
+        ("county", "县（区）"),
+        ("town", "镇（街道）"),
+        ("other", "其他"),
+    ]
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=20, choices=LEVELS, default="other")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name="上级")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区"
+        constraints = [models.UniqueConstraint(fields=["name", "parent"], name="jurisdiction_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    KINDS = [
+        ("department", "部门"),
+        ("government", "人民政府"),
+        ("territorial", "属地（镇街、园区）"),
+        ("generic", "泛指（各镇、相关单位）"),
+        ("other", "其他"),
+    ]
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="organisations",
+                                     verbose_name="行政区")
+    name = models.CharField("名称", max_length=200)
+    kind = models.CharField("类别", max_length=20, choices=KINDS, default="department")
+    email = models.EmailField("通知邮箱", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "name"], name="organisation_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationAlias(models.Model):
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="aliases")
+    alias = models.CharField("别名", max_length=200)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位别名"
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "alias"], name="alias_unique_in_jurisdiction")]
+
+    def __str__(self) -> str:
+        return f"{self.alias} → {self.organisation.name}"
+
+
+class OrganisationRename(models.Model):
+    """An institutional-reform rename: tasks of ``old_name`` now belong to ``organisation``."""
+
+    old_name = models.CharField("原名称", max_length=200)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="renames")
+    year = models.PositiveIntegerField("改革年份", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机构改革更名"
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.organisation.name}"
+
+
+class Document(models.Model):
+    STATES = [("draft", "待审核"), ("published", "已发布")]
+    title = models.CharField("标题", max_length=500, blank=True)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    issuer = models.CharField("发文单位", max_length=200, blank=True)
+    issue_date = models.DateField("印发日期", null=True, blank=True)
+    region = models.CharField("地区", max_length=100, blank=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="documents",
+                                     verbose_name="行政区")
+    original = models.FileField("原件", upload_to="originals/", max_length=300)
+    original_name = models.CharField("原文件名", max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    size = models.BigIntegerField("字节数", default=0)
+    text = models.TextField("纯文本")
+    format = models.CharField("格式", max_length=10)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name="所落实的上级文件")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="导入人")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    state = models.CharField("状态", max_length=20, choices=STATES, default="draft")
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    ledger_json = models.JSONField("抽取结果（原始）", default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文件"
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+
+class Target(models.Model):
+    COMPARATORS = [("<=", "≤"), (">=", "≥"), ("reduce_by", "下降"), ("increase_by", "提高")]
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="targets")
+    key = models.CharField("编号", max_length=20, blank=True)
+    indicator = models.CharField("指标", max_length=200)
+    comparator = models.CharField("比较", max_length=20, choices=COMPARATORS)
+    value = models.FloatField("目标值")
+    unit = models.CharField("单位", max_length=50, blank=True)
+    year = models.PositiveIntegerField("年份", null=True, blank=True)
+    baseline_year = models.PositiveIntegerField("基准年", null=True, blank=True)
+    stretch_value = models.FloatField("力争值", null=True, blank=True)
+    text = models.TextField("原文")
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="targets")
+    task = models.ForeignKey("Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="targets")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "目标指标"
+        ordering = ["document_id", "span_start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.comparator} {self.value:g}{self.unit}"
+
+
+class Task(models.Model):
+    STATES = [
+        ("draft", "待审核"),
+        ("active", "推进中"),
+        ("claimed", "申请销号"),
+        ("closed", "已销号"),
+        ("deleted", "已删除"),
+    ]
+    KINDS = [("problem", "问题"), ("measure", "措施"), ("subtask", "子任务"), ("table_row", "表格行"),
+             ("project", "项目")]
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="tasks")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    key = models.CharField("抽取编号", max_length=20, blank=True)
+    position = models.PositiveIntegerField("顺序", default=0)
+    number = models.CharField("序号", max_length=50, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=KINDS, default="measure")
+    title = models.CharField("名称", max_length=500, blank=True)
+    text = models.TextField("原文")
+    section = models.CharField("所属章节", max_length=500, blank=True)
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField("状态", max_length=20, choices=STATES, default="draft", db_index=True)
+    immediate = models.BooleanField("立行立改", default=False)
+    ongoing = models.BooleanField("长期坚持", default=False)
+    status_reported = models.CharField("方案所载进展", max_length=20, blank=True)
+    goal = models.TextField("整改目标", blank=True)
+    measures = models.JSONField("整改措施", default=list, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised schedule, maintained by the services, so that lights are plain comparisons in SQL.
+    due_date = models.DateField("完成时限", null=True, blank=True, db_index=True)
+    start_date = models.DateField("起始日期", null=True, blank=True)
+    last_percent = models.PositiveSmallIntegerField("最近报送进度", null=True, blank=True)
+    last_period = models.CharField("最近报送期", max_length=7, blank=True)
+    last_reported_at = models.DateTimeField(null=True, blank=True)
+    behind_after = models.DateField("滞后起始日", null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务"
+        ordering = ["document_id", "position", "id"]
+        indexes = [models.Index(fields=["state", "due_date"], name="task_state_due")]
+
+    def __str__(self) -> str:
+        label = self.title or self.text[:40]
+        return f"{self.number} {label}".strip()
+
+    def units(self, role: str | None = None):
+        qs = self.assignments.select_related("organisation")
+        return qs.filter(role=role) if role else qs
+
+
+class Assignment(models.Model):
+    ROLES = [("lead", "牵头"), ("support", "配合"), ("territorial", "落实")]
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("角色", max_length=20, choices=ROLES)
+    raw = models.CharField("原文写法", max_length=200, blank=True)
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "责任分工"
+        constraints = [models.UniqueConstraint(fields=["task", "organisation", "role"], name="assignment_unique")]
+        indexes = [models.Index(fields=["organisation", "role"], name="assignment_org_role")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}：{self.organisation.name}"
+
+
+class Deadline(models.Model):
+    TYPES = [("by", "完成时限"), ("from", "起始")]
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="deadlines")
+    type = models.CharField("类型", max_length=10, choices=TYPES, default="by")
+    date = models.DateField("日期", null=True, blank=True)
+    text = models.CharField("原文", max_length=200, blank=True)
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    active = models.BooleanField("有效", default=True)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时限"
+        ordering = ["task_id", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.date or self.text}"
+
+
+class DeadlineChangeRequest(models.Model):
+    STATES = [("pending", "待审批"), ("approved", "已批准"), ("rejected", "已驳回")]
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="deadline_requests")
+    deadline = models.ForeignKey(Deadline, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    new_date = models.DateField("申请调整为")
+    reason = models.TextField("理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField("状态", max_length=20, choices=STATES, default="pending", db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "时限调整申请"
+        ordering = ["-requested_at", "-id"]
+
+
+PERIOD_VALIDATOR = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "报送期应为 YYYY-MM")
+
+
+class ProgressReport(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="reports")
+    period = models.CharField("报送期", max_length=7, validators=[PERIOD_VALIDATOR])
+    text = models.TextField("进展情况")
+    percent = models.PositiveSmallIntegerField("完成进度（%）", validators=[MinValueValidator(0), MaxValueValidator(100)])
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    is_completion_claim = models.BooleanField("申请销号", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "进展报送"
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["task", "submitted_at"], name="report_task_at")]
+
+
+class EvidenceFile(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to="evidence/", max_length=300)
+    original_name = models.CharField("文件名", max_length=300)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField(default=0)
+    content_type = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "佐证材料"
+
+
+class Verification(models.Model):
+    RESULTS = [("closed", "核查通过，销号"), ("rejected", "核查不通过，退回")]
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="verifications")
+    report = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField("结论", max_length=20, choices=RESULTS)
+    note = models.TextField("核查意见")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "核查销号"
+        ordering = ["-at", "-id"]
+
+
+class UserProfile(models.Model):
+    ROLES = [
+        ("admin", "指挥部办公室管理员"),
+        ("reviewer", "审核员"),
+        ("liaison", "责任单位联络员"),
+        ("leader", "领导"),
+        ("inspector", "核查人员"),
+    ]
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField("角色", max_length=20, choices=ROLES)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="users", verbose_name="所属单位")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户角色"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Setting(models.Model):
+    """Runtime configuration editable by the office (e.g. ``warning_days``)."""
+
+    key = models.CharField(max_length=100, unique=True)
+    value = models.CharField(max_length=500)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "系统设置"
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

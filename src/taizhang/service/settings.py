@@ -1,0 +1,184 @@
+"""Django settings of the taizhang ledger service.
+
+Everything comes from the environment, with defaults that let ``taizhang serve`` run on a bare machine:
+
+- ``TAIZHANG_HOME``: data directory (SQLite database, secret key, media). Default ``~/.local/share/taizhang``,
+  or ``./var`` when the home directory is not writable.
+- ``DATABASE_URL``: e.g. ``postgres://user@host:5432/db``; default SQLite at ``$TAIZHANG_HOME/taizhang.sqlite3``.
+- ``TAIZHANG_SECRET_KEY``: else a key generated once into ``$TAIZHANG_HOME/secret_key``.
+- ``TAIZHANG_DEBUG``, ``TAIZHANG_ALLOWED_HOSTS`` (comma separated), ``TAIZHANG_WARNING_DAYS`` (default 15).
+- ``TAIZHANG_EMAIL_HOST`` / ``_PORT`` / ``_USER`` / ``_PASSWORD`` / ``_USE_TLS`` / ``TAIZHANG_EMAIL_FROM``:
+  SMTP for ``taizhang remind``; without a host, mail goes to the console backend.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+
+def _home() -> Path:
+    env = os.environ.get("TAIZHANG_HOME")
+    if env:
+        path = Path(env).expanduser()
+    else:
+        path = Path.home() / ".local" / "share" / "taizhang"
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            path = Path.cwd() / "var"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _secret_key(home: Path) -> str:
+    env = os.environ.get("TAIZHANG_SECRET_KEY")
+    if env:
+        return env
+    key_file = home / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in ("1", "true", "yes", "on")
+
+
+BASE_DIR = Path(__file__).resolve().parent
+TAIZHANG_HOME = _home()
+SECRET_KEY = _secret_key(TAIZHANG_HOME)
+DEBUG = _bool("TAIZHANG_DEBUG")
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("TAIZHANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "taizhang.service.ledger",
+    "taizhang.service.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "taizhang.service.urls"
+WSGI_APPLICATION = "taizhang.service.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_SQLITE_PATH = TAIZHANG_HOME / "taizhang.sqlite3"
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(_SQLITE_PATH),
+            # Writers take the lock at BEGIN and wait for each other instead of failing at once.
+            "OPTIONS": {"timeout": 60, "transaction_mode": "IMMEDIATE"},
+            # A file (not :memory:) so that threads in the concurrency tests share one database.
+            "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"taizhang-test-{os.getpid()}.sqlite3")},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = TAIZHANG_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# Static files are served by whitenoise straight from the installed package (no collectstatic, no CDN).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = TAIZHANG_HOME / "media"
+MEDIA_URL = "/media/"  # never served publicly: evidence is downloaded through permission-checked views
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["taizhang.service.api.permissions.LedgerViewer"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "taizhang.service.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "台账 API",
+    "DESCRIPTION": "taizhang ledger service: documents, tasks, progress reports, targets",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Supervision: the yellow-light window (days before a deadline); the database setting overrides it.
+TAIZHANG_WARNING_DAYS = int(os.environ.get("TAIZHANG_WARNING_DAYS", "15"))
+TAIZHANG_NOTIFIER = os.environ.get("TAIZHANG_NOTIFIER", "email")
+
+if os.environ.get("TAIZHANG_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["TAIZHANG_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("TAIZHANG_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("TAIZHANG_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("TAIZHANG_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _bool("TAIZHANG_EMAIL_USE_TLS")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("TAIZHANG_EMAIL_FROM", "taizhang@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,8 @@
+"""WSGI entry point of the ledger service (``taizhang serve`` runs it under waitress)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.service.settings")
+application = get_wsgi_application()
