@@ -1,0 +1,1 @@
+"""Field extractors: deadlines, flags, status, targets (and units)."""

@@ -1,0 +1,326 @@
+"""Deadlines, milestones and the immediate/ongoing flags of a task's text.
+
+Conventions (../shared/gold/README.md): every explicit time limit is normalised to the last day of the
+period it names (2019年底前 → 2019-12-31, 上半年 → 06-30, 3月中旬前 → 03-20, 10月前 → 10-31, 2019年7月1日前 →
+2019-07-01, a year alone → its 12-31); ``起`` / ``开始`` make a start date (type ``from``, the period's first
+day). Month-only and relative phrases resolve against the document's year. Dates reporting the past
+(已完成, 以来, 截至, a bare year before the document's year) and baselines (比2015年) are not deadlines.
+
+The phrase lexicon lives in ``data/deadlines.yaml`` and is compiled once.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from taizhang.ledger import Deadline
+
+_FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_DIGIT = "0-9０-９"
+_CN = "〇零○Ｏ一二两三四五六七八九十"
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def load_yaml(name: str) -> dict[str, Any]:
+    """Load one YAML file of this package's data directory."""
+    with resources.files("taizhang.extract").joinpath("data", name).open("r", encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+@dataclass
+class _Rules:
+    lex: dict[str, Any]
+    core: re.Pattern
+    dotted: re.Pattern
+    prefix: re.Pattern
+    suffix: re.Pattern
+    joiner: re.Pattern
+    exclude_prefix: re.Pattern
+    exclude_suffix: re.Pattern
+    past: re.Pattern
+    flags_immediate: re.Pattern
+    flags_ongoing: re.Pattern
+    flags_not_ongoing: re.Pattern | None
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    lex = load_yaml("deadlines.yaml")
+    ynum = rf"(?<![{_DIGIT}.．])(?:(?:[1１][9９]|[2２][0０])[{_DIGIT}]{{2}}|[一二][〇零○Ｏ一二三四五六七八九]{{3}})"
+    mnum = r"(?:1[0-2]|0?[1-9]|１[０-２]|０?[１-９]|十[一二]?|[一二三四五六七八九])"
+    dnum = rf"(?:[{_DIGIT}]{{1,2}}|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+    joiners = _alt(lex["range_joiners"])
+    rel = _alt(lex["relative_years"])
+    yparts = _alt(lex["year_periods"])
+    standalone = _alt(k for k, v in lex["year_periods"].items() if v.get("standalone"))
+    mparts = _alt(lex["month_parts"])
+    def month(k: str) -> str:
+        return (
+            rf"(?:(?P<m0{k}>{mnum})\s*月?份?\s*(?:{joiners})\s*)?"
+            rf"(?<![{_DIGIT}])(?P<m{k}>{mnum})\s*月份?(?:(?P<d{k}>{dnum})\s*[日号])?(?P<mp{k}>{mparts})?"
+        )
+
+    core = (
+        rf"(?:(?:(?P<y0>{ynum})\s*年?\s*(?:{joiners})\s*)?(?P<y>{ynum})\s*年(?:{month('a')}|(?P<yp>{yparts}))?"
+        rf"|(?P<rel>{rel})(?:{month('b')}|(?P<yp2>{yparts}))?"
+        rf"|(?P<sa>{standalone})"
+        rf"|{month('c')})"
+    )
+    suffix = (
+        rf"\s*(?P<kept>{_alt(lex['kept_suffixes'])})?\s*"
+        rf"(?P<suf>{_alt(lex['by_suffixes'] + lex['from_suffixes'])})?"
+    )
+    fl = load_yaml("deadline_flags.yaml")
+    not_ongoing = fl.get("not_ongoing") or []
+    return _Rules(
+        lex=lex,
+        core=re.compile(core),
+        dotted=re.compile(rf"(?<![{_DIGIT}.．])(?P<y>(?:19|20)[0-9]{{2}})[.．/](?P<m>1[0-2]|0?[1-9])(?:[.．/](?P<d>[0-3]?[0-9]))?(?![{_DIGIT}])"),
+        prefix=re.compile(rf"(?:{_alt(lex['kept_prefixes'])})$"),
+        suffix=re.compile(suffix),
+        joiner=re.compile(rf"\s*(?:{joiners})\s*$"),
+        exclude_prefix=re.compile(rf"(?:{_alt(lex['exclude_prefixes'])})\s*$"),
+        exclude_suffix=re.compile(rf"\s*(?:{_alt(lex['exclude_suffixes'])})"),
+        past=re.compile(_alt(lex["past_clause_markers"])),
+        flags_immediate=re.compile(_alt(fl["immediate"])),
+        flags_ongoing=re.compile(_alt(fl["ongoing"])),
+        flags_not_ongoing=re.compile(_alt(not_ongoing)) if not_ongoing else None,
+    )
+
+
+def _num(s: str | None) -> int | None:
+    """A number written with Arabic (half- or full-width) or Chinese digits."""
+    if not s:
+        return None
+    s = s.translate(_FW_DIGITS)
+    if s.isdigit():
+        return int(s)
+    cn = _rules().lex["cn_digits"]
+    if "十" in s:  # 十, 十二, 二十, 二十五, 三十一
+        head, _, tail = s.partition("十")
+        return (cn.get(head, 1) if head else 1) * 10 + (cn.get(tail, 0) if tail else 0)
+    if all(ch in cn for ch in s):
+        v = 0
+        for ch in s:
+            v = v * 10 + cn[ch]
+        return v
+    return None
+
+
+def _last_day(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def _safe_date(y: int, m: int, d: int | None) -> datetime.date | None:
+    if not (1 <= m <= 12) or not (1000 <= y <= 2999):
+        return None
+    last = _last_day(y, m)
+    if d is None:
+        d = last
+    if not 1 <= d <= last:
+        return None
+    return datetime.date(y, m, d)
+
+
+@dataclass
+class _Parsed:
+    year: int | None  # explicit year, None when relative/absent
+    start: datetime.date | None
+    end: datetime.date | None
+    explicit_period: bool  # 底 / 季度 / 上半年 / a month part / a day: more than a bare year/month
+    bare_year: bool  # a year (or a year + month) with nothing else
+
+
+def _parse(m: re.Match, doc_year: int | None) -> _Parsed | None:
+    g = m.groupdict()
+    lex = _rules().lex
+    year = _num(g.get("y"))
+    rel = g.get("rel")
+    if rel:
+        if doc_year is None:
+            year = None
+        else:
+            year = doc_year + int(lex["relative_years"][rel].get("offset", 0))
+    mon = _num(g.get("ma") or g.get("mb") or g.get("mc"))
+    mon0 = _num(g.get("m0a") or g.get("m0b") or g.get("m0c"))
+    day = _num(g.get("da") or g.get("db") or g.get("dc"))
+    mpart = g.get("mpa") or g.get("mpb") or g.get("mpc")
+    ypart = g.get("yp") or g.get("yp2") or g.get("sa")
+    if year is None and not g.get("y"):
+        year = doc_year if (mon or ypart or rel) else None
+    if year is None:
+        return _Parsed(None, None, None, bool(ypart or mpart or day), False)
+    explicit = bool(ypart or mpart or day)
+    if rel and lex["relative_years"][rel].get("end"):
+        explicit = True
+    if mon:
+        if day:
+            end = _safe_date(year, mon, day)
+            start = end
+        else:
+            part_day = lex["month_parts"].get(mpart) if mpart else None
+            end = _safe_date(year, mon, part_day)
+            start = _safe_date(year, mon0 or mon, 1)
+    elif ypart:
+        em, ed = lex["year_periods"][ypart]["end"]
+        end = _safe_date(year, em, ed)
+        start = datetime.date(year, 1, 1)
+    elif rel and lex["relative_years"][rel].get("end"):
+        em, ed = lex["relative_years"][rel]["end"]
+        end = _safe_date(year, em, ed)
+        start = datetime.date(year, 1, 1)
+    else:
+        y0 = _num(g.get("y0"))
+        end = datetime.date(year, 12, 31)
+        start = datetime.date(y0 or year, 1, 1)
+    if end is None:
+        return None
+    return _Parsed(_num(g.get("y")), start, end, explicit, not explicit and not rel)
+
+
+def _inside_title(text: str, pos: int) -> bool:
+    for op, cl in _rules().lex["title_brackets"]:
+        lo = max(0, pos - 120)
+        o = text.rfind(op, lo, pos)
+        if o >= 0 and text.rfind(cl, o, pos) < 0:
+            return True
+    return False
+
+
+_CLAUSE_END = re.compile(r"[，,。；;：:！？\n]")
+
+
+def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0) -> list[Deadline]:
+    """Every explicit time limit or milestone in ``text`` (a task's text), normalised to ISO dates."""
+    r = _rules()
+    doc_year = doc_date.year if doc_date else None
+    found: list[tuple[int, int, str, datetime.date | None, str]] = []  # start, end, phrase, date, type
+    matches = [m for m in r.core.finditer(text) if m.end() > m.start()]
+    consumed_until = -1
+    for i, m in enumerate(matches):
+        s, e = m.start(), m.end()
+        if s < consumed_until:
+            continue
+        parsed = _parse(m, doc_year)
+        if parsed is None:
+            continue
+        # a range "2017年1月至2018年3月": this match, a joiner, the next match → due at the end
+        if i + 1 < len(matches):
+            nxt = matches[i + 1]
+            gap = text[e:nxt.start()]
+            if gap and r.joiner.fullmatch(gap) and nxt.start() - e <= 3:
+                p2 = _parse(nxt, doc_year)
+                if p2 is not None and p2.end is not None:
+                    if p2.year is None and parsed.year is not None and p2.end is not None:
+                        p2.end = _safe_date(parsed.year, p2.end.month, p2.end.day) or p2.end
+                    parsed = _Parsed(parsed.year, parsed.start, p2.end, True, False)
+                    e = nxt.end()
+                    consumed_until = e
+        before = text[max(0, s - 4):s]
+        sm = r.suffix.match(text, e)
+        suf = sm.group("suf") if sm else None
+        kept = sm.group("kept") if sm else None
+        after = text[e:e + 8]
+        # exclusions: baselines, past references, titles
+        if r.exclude_prefix.search(before) or r.exclude_suffix.match(after):
+            continue
+        if _inside_title(text, s):
+            continue
+        is_from = suf in r.lex["from_suffixes"]
+        is_by = suf in r.lex["by_suffixes"]
+        if not (is_from or is_by) and (parsed.bare_year or not parsed.explicit_period):
+            # a bare year / month: a past achievement when its clause says so, or before the doc's year
+            ce = _CLAUSE_END.search(text, e)
+            clause = text[e:ce.start() if ce else len(text)]
+            if r.past.search(clause[:30]):
+                continue
+            if doc_year is not None and parsed.end is not None and parsed.end.year < doc_year:
+                continue
+        if parsed.end is None:
+            date = None
+        elif is_from:
+            date = parsed.start
+        else:
+            date = parsed.end
+        # the phrase as written: kept prefix (到/至/从/自) + date + kept suffix + 前/起
+        ps = s
+        pm = r.prefix.search(text, max(0, s - 1), s)
+        if pm:
+            ps = pm.start()
+        pe = sm.end() if sm and (suf or kept) else e
+        if kept and not suf:
+            pe = sm.start("kept") + len(kept)
+        phrase = text[ps:pe].strip()
+        found.append((ps, pe, phrase, date, "from" if is_from else "by"))
+    for m in r.dotted.finditer(text):
+        if any(a <= m.start() < b for a, b, *_ in found):
+            continue
+        y, mo, d = int(m.group("y")), int(m.group("m")), m.group("d")
+        date = _safe_date(y, mo, int(d) if d else None)
+        if date is None or _inside_title(text, m.start()):
+            continue
+        found.append((m.start(), m.end(), m.group(0), date, "by"))
+    found.sort(key=lambda t: t[0])
+    out: list[Deadline] = []
+    seen: set[tuple[str, str | None, str]] = set()
+    for s, e, phrase, date, typ in found:
+        iso = date.isoformat() if date else None
+        key = (phrase, iso, typ)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Deadline(text=phrase, date=iso, type=typ, span=[offset + s, offset + e]))
+    return out
+
+
+def period_end(label: str, *, doc_date: datetime.date | None) -> datetime.date | None:
+    """The last day of the period a table column header names: 2017年 / 2017 / 一季度 / 2018年上半年 / 年度…"""
+    r = _rules()
+    lab = (label or "").strip()
+    if not lab:
+        return None
+    doc_year = doc_date.year if doc_date else None
+    plain = lab.translate(_FW_DIGITS)
+    m = re.fullmatch(r"((?:19|20)\d{2})\s*年?(?:度)?", plain)
+    if m:
+        return datetime.date(int(m.group(1)), 12, 31)
+    dm = r.dotted.search(lab)
+    if dm:
+        d = dm.group("d")
+        return _safe_date(int(dm.group("y")), int(dm.group("m")), int(d) if d else None)
+    for cm in r.core.finditer(lab):
+        if cm.end() == cm.start():
+            continue
+        p = _parse(cm, doc_year)
+        if p is not None and p.end is not None:
+            # a range in a header ends where the range ends
+            return p.end
+    if doc_year is not None and re.search(r"年度|全年|年内", lab):
+        return datetime.date(doc_year, 12, 31)
+    return None
+
+
+def find_flags(text: str) -> tuple[bool, bool]:
+    """(immediate, ongoing): 立行立改 … / 长期坚持, 持续推进, 常态化 … (lexicon: data/deadline_flags.yaml)."""
+    r = _rules()
+    immediate = bool(r.flags_immediate.search(text))
+    ongoing = False
+    for m in r.flags_ongoing.finditer(text):
+        if r.flags_not_ongoing is not None:
+            ctx = text[max(0, m.start() - 6):m.end() + 6]
+            if r.flags_not_ongoing.search(ctx):
+                continue
+        ongoing = True
+        break
+    return immediate, ongoing

@@ -1,0 +1,306 @@
+"""Quantitative goals (targets) of goal sections and 整改目标 fields.
+
+Grammar: ``[到YYYY年，] indicator [均|分别] [比YYYY年] verb value unit [以上|以下] [，力争 … value unit]``.
+The verbs, units, goal heading words and fillers live in ``data/target_grammar.yaml``; known indicator names
+in ``data/indicators.yaml``. A clause is a stretch of text between ，。；; a year phrase carries forward
+within one span until another year phrase; 力争 binds its value to the preceding goal as its stretch value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from taizhang.extract.deadlines import load_yaml
+from taizhang.ledger import Target
+
+_DIG = "0-9０-９"
+_FW = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_NUMBERING = re.compile(
+    r"^[\s\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9０-９]+[）)]|[0-9０-９]+[.．、](?![0-9０-９])"
+    r"|[①-⑳])\s*"
+)
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass
+class _G:
+    g: dict
+    value: re.Pattern
+    verb: re.Pattern
+    verb_cmp: dict[str, str]
+    year: re.Pattern
+    baseline: re.Pattern
+    past: re.Pattern
+    lead: re.Pattern
+    known: re.Pattern
+    head: re.Pattern
+    clause_split: re.Pattern
+    goal_field: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> _G:
+    g = load_yaml("target_grammar.yaml")
+    ind = load_yaml("indicators.yaml")
+    names = [n for group in ind.values() for n in group]
+    num = rf"[{_DIG}]+(?:[.．][{_DIG}]+)?"
+    value = re.compile(
+        rf"(?<![{_DIG}.．A-Za-z])(?P<num>{num})(?:\s*[~～\-—至到]\s*(?P<num2>{num}))?\s*(?P<unit>{_alt(g['units'])})"
+        rf"(?P<tail>\s*(?:{_alt(g['above_words'] + g['below_words'])}))?"
+    )
+    verb_cmp = {}
+    for cmp_, words in g["comparators"].items():
+        for w in words:
+            verb_cmp.setdefault(w, cmp_)
+    return _G(
+        g=g,
+        value=value,
+        verb=re.compile(_alt(verb_cmp)),
+        verb_cmp=verb_cmp,
+        year=re.compile(rf"(?P<pre>到|至|在)?\s*(?P<y>(?:19|20)[{_DIG}]{{2}})\s*年(?:底|末)?(?:前)?"),
+        baseline=re.compile(rf"(?:{_alt(g['baseline_prefixes'])})\s*(?P<y>(?:19|20)[{_DIG}]{{2}})\s*年"),
+        past=re.compile(_alt(g["past_words"])),
+        lead=re.compile(rf"^(?:{_alt(g['leading_fillers'])})+"),
+        known=re.compile(_alt(names)),
+        head=re.compile(rf"(?:{_alt(g['head_nouns'])})$"),
+        clause_split=re.compile(r"[，,。；;：:！？\n]"),
+        goal_field=re.compile(rf"^[ \t\u3000]*(?:{_alt(g['goal_fields'])})\s*[：:]", re.M),
+    )
+
+
+def is_goal_heading(heading: str) -> bool:
+    """True for the heading of a goal section: 工作目标, 目标指标, 主要目标, 总体要求和目标 …"""
+    g = _grammar().g
+    title = _NUMBERING.sub("", heading or "", count=1).strip()
+    title = re.split(r"[。：:]", title, maxsplit=1)[0].strip()
+    if not title or len(title) > g["max_heading_chars"] or "，" in title:
+        return False
+    if any(w in title for w in g["not_goal_words"]):
+        return False
+    return any(w in title for w in g["goal_words"])
+
+
+def _is_heading_like(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and len(s) <= 30 and not re.search(r"[。，；,;]", s)
+
+
+def _level(line: str) -> int | None:
+    s = line.lstrip(" \u3000")
+    if s.startswith("\t"):
+        return None
+    for lvl, rx in (
+        (1, r"[一二三四五六七八九十]+、"),
+        (2, r"[（(][一二三四五六七八九十]+[）)]"),
+        (3, r"[0-9０-９]+[.．、](?![0-9０-９])"),
+        (4, r"[（(][0-9０-９]+[）)]"),
+        (5, r"[①-⑳]"),
+    ):
+        if re.match(rx, s):
+            return lvl
+    return None
+
+
+def goal_section_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the goal sections of a plain text: from a goal heading line to the next numbered line of the
+    same or a higher level, the next heading-like line, a table, or an annex."""
+    lines = []
+    pos = 0
+    for ln in text.split("\n"):
+        lines.append((pos, pos + len(ln)))
+        pos += len(ln) + 1
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        a, b = lines[i]
+        line = text[a:b]
+        if line.startswith("\t") or not is_goal_heading(line):
+            i += 1
+            continue
+        level = _level(line)
+        end = len(text)
+        j = i + 1
+        while j < len(lines):
+            c, d = lines[j]
+            nl = text[c:d]
+            lv = _level(nl)
+            if nl.startswith("\t") or nl.lstrip().startswith(("附件", "附表")):
+                break
+            if is_goal_heading(nl):
+                break
+            if lv is not None and (level is None or lv <= level or _is_heading_like(nl)):
+                break
+            if lv is None and level is None and _is_heading_like(nl) and nl.strip():
+                break
+            j += 1
+        end = lines[j][0] if j < len(lines) else len(text)
+        spans.append((a, end))
+        i = j
+    return spans
+
+
+def goal_field_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the values of 整改目标 fields (to the end of their line)."""
+    out = []
+    for m in _grammar().goal_field.finditer(text):
+        e = text.find("\n", m.end())
+        out.append((m.end(), len(text) if e < 0 else e))
+    return out
+
+
+def _number(s: str) -> float | int:
+    s = s.translate(_FW)
+    v = float(s)
+    return int(v) if v.is_integer() and "." not in s else v
+
+
+def _last(it):
+    last = None
+    for last in it:  # noqa: B007 - the last item is the point
+        pass
+    return last
+
+
+def _five_year_baseline(year: int | None) -> int | None:
+    if year is None:
+        return None
+    return ((year - 1) // 5) * 5
+
+
+def _strip_indicator(chunk: str) -> tuple[str, int]:
+    """The indicator in ``chunk`` (text from the clause start to the verb) and its offset in the chunk."""
+    G = _grammar()
+    off = 0
+    m = _NUMBERING.match(chunk)
+    if m:
+        off = m.end()
+    rest = chunk[off:]
+    ym = re.match(rf"\s*(?:到|至|在)?\s*(?:19|20)[{_DIG}]{{2}}\s*年(?:底|末)?(?:前)?\s*", rest)
+    if ym:
+        off += ym.end()
+        rest = chunk[off:]
+    lm = G.lead.match(rest)
+    if lm:
+        off += lm.end()
+        rest = chunk[off:]
+    # cut at a baseline / shared word at the end: "…排放总量均比2015年" → "…排放总量"
+    cut = re.search(rf"(?:{_alt(G.g['shared_words'] + G.g['respectively_words'])})?\s*"
+                    rf"(?:(?:{_alt(G.g['baseline_prefixes'])})\s*(?:19|20)[{_DIG}]{{2}}\s*年(?:相比)?)?\s*$", rest)
+    if cut:
+        rest = rest[:cut.start()]
+    rest = rest.rstrip(" 在")
+    if len(rest) > 30:
+        km = _last(G.known.finditer(rest))
+        if km is not None:
+            off += km.start()
+            rest = rest[km.start():]
+    return rest.strip(), off + (len(chunk[off:]) - len(chunk[off:].lstrip()))
+
+
+def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | None) -> list[Target]:
+    """Quantitative goals within ``spans`` of ``text`` (goal sections and 整改目标 fields), ids G1.. in order."""
+    G = _grammar()
+    g = G.g
+    out: list[Target] = []
+    for s0, e0 in sorted(set((max(0, a), min(len(text), b)) for a, b in spans)):
+        if e0 <= s0:
+            continue
+        seg = text[s0:e0]
+        # a section whose heading speaks of this year's goals (年度 / 全年) defaults to the document's year
+        head_start = text.rfind("\n", 0, max(0, s0 - 1)) + 1
+        heading = text[head_start:s0] + seg.split("\n", 1)[0]
+        cur_year = doc_year if re.search(r"年度|全年|本年", heading) else None
+        last: Target | None = None
+        pos = 0
+        for cm in list(G.clause_split.finditer(seg)) + [None]:
+            cend = cm.start() if cm else len(seg)
+            clause = seg[pos:cend]
+            cstart = pos
+            pos = cm.end() if cm else len(seg)
+            if not clause.strip():
+                continue
+            # year phrases in this clause (not baselines, not in titles) move the current year
+            base_spans = [(b.start(), b.end(), int(b.group("y").translate(_FW))) for b in G.baseline.finditer(clause)]
+            clause_year = None
+            for ym in G.year.finditer(clause):
+                if any(bs <= ym.start() < be for bs, be, _ in base_spans):
+                    continue
+                if "《" in clause[:ym.start()] and "》" not in clause[ym.start():ym.start() + 1] and \
+                        clause.rfind("《", 0, ym.start()) > clause.rfind("》", 0, ym.start()):
+                    continue
+                clause_year = int(ym.group("y").translate(_FW))
+                if ym.group("pre") or ym.start() <= 2:
+                    cur_year = clause_year
+            values = list(G.value.finditer(clause))
+            if not values:
+                continue
+            if G.past.search(clause[:values[0].start()]):
+                continue
+            first_chunk = clause[:values[0].start()]
+            stretch = any(first_chunk.lstrip().startswith(w) for w in g["stretch_words"])
+            vm_ = _last(G.verb.finditer(first_chunk))
+            if stretch and last is not None:
+                rest = first_chunk.lstrip()[2:]
+                if not _strip_indicator(rest[:vm_.start() - (len(first_chunk) - len(rest))] if vm_ else rest)[0]:
+                    last.stretch_value = _number(values[0].group("num"))
+                    last.text = text[last.span[0]:s0 + cstart + values[0].end()]
+                    last.span = [last.span[0], s0 + cstart + values[0].end()]
+                    continue
+            if vm_ is None:
+                continue
+            verb = vm_.group(0)
+            cmp_ = G.verb_cmp[verb]
+            tail = (values[0].group("tail") or "").strip()
+            if cmp_ == "neutral":
+                cmp_ = "<=" if tail in g["below_words"] else ">="
+            chunk = first_chunk[:vm_.start()]
+            indicator, ioff = _strip_indicator(chunk)
+            if not indicator or len(indicator) < 2:
+                if last is None:
+                    continue
+                indicator, ioff = last.indicator, None
+            baseline = None
+            for _, _, by in base_spans:
+                baseline = by
+            year = clause_year if clause_year is not None and not G.year.search(chunk[:0]) else cur_year
+            if clause_year is None:
+                year = cur_year
+            if cmp_ in ("reduce_by", "increase_by") and baseline is None:
+                baseline = _five_year_baseline(year)
+            if cmp_ not in ("reduce_by", "increase_by"):
+                baseline = None
+            # several indicators sharing one value (均) or paired with several values (分别)
+            shared = any(w in chunk for w in g["shared_words"])
+            resp = any(w in first_chunk for w in g["respectively_words"])
+            items = [indicator]
+            item_offs = [ioff]
+            if (shared or resp) and "、" in indicator:
+                parts = indicator.split("、")
+                hm = G.head.search(parts[-1])
+                head = hm.group(0) if hm else ""
+                items, item_offs = [], []
+                rel = 0
+                for p in parts:
+                    items.append(p if (not head or p.endswith(head)) else p + head)
+                    item_offs.append(None if ioff is None else ioff + rel)
+                    rel += len(p) + 1
+            vals = values if resp and len(values) == len(items) else [values[0]] * len(items)
+            for item, io, vm in zip(items, item_offs, vals, strict=False):
+                v = _number(vm.group("num"))
+                if vm.group("num2"):
+                    v2 = _number(vm.group("num2"))
+                    v = max(v, v2) if cmp_ == "<=" else min(v, v2)
+                start = s0 + cstart + (io if io is not None else 0)
+                end = s0 + cstart + vm.end()
+                t = Target(id="", indicator=item, comparator=cmp_, value=v, unit=vm.group("unit"), year=year,
+                           baseline_year=baseline, stretch_value=None, text=text[start:end], span=[start, end])
+                out.append(t)
+                last = t
+    for i, t in enumerate(out, 1):
+        t.id = f"G{i}"
+    return out

@@ -1,0 +1,221 @@
+"""Document metadata (title, doc number, issuer, issue date, region) and where the plan itself begins.
+
+A plan usually arrives under a cover notice::
+
+    XX党政办公室文件                      ← red header: the issuer
+    常开委办〔2019〕95号                    ← doc number
+    XX关于印发YY的通知                      ← the notice (its title may run over several lines)
+    各镇…：现将《YY》印发给你们，……
+    XX人民政府                             ← signature: the issuer as written
+    2019年6月18日                          ← issue date (also 二〇一九年六月十八日)
+    YY                                     ← the plan's own title: where the body starts
+
+The title is the plan's (YY), not the notice's. When the notice quotes the plan (《YY》) that quote is the
+title; otherwise the first title lines of the body. The region is the jurisdiction at the head of the
+title (常州市新北区… → 新北区), else of the issuer. The words and patterns live in
+``taizhang/segment/data/metadata.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from taizhang.document import SourceDocument
+from taizhang.ledger import DocumentMeta
+
+_FW = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict[str, Any]:
+    with resources.files("taizhang.segment").joinpath("data", "metadata.yaml").open("r", encoding="utf-8") as fh:
+        lex = yaml.safe_load(fh) or {}
+    alt = "|".join(re.escape(w) for w in sorted(lex["plan_words"], key=len, reverse=True))
+    lex["_plan_re"] = re.compile(rf"(?:{alt})")
+    suf = "|".join(re.escape(w) for w in sorted(lex["region_suffixes"], key=len, reverse=True))
+    lex["_region_re"] = re.compile(rf"[\u4e00-\u9fff]{{1,8}}?(?:{suf})")
+    isu = "|".join(re.escape(w) for w in sorted(lex["issuer_endings"], key=len, reverse=True))
+    lex["_issuer_re"] = re.compile(rf"^[\u4e00-\u9fff（）()·\s]{{2,40}}(?:{isu})$")
+    lex["_skip_re"] = re.compile("|".join(re.escape(w) for w in lex["cover_trailer_words"]))
+    return lex
+
+
+_DOCNO = re.compile(
+    r"(?P<no>[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)[0-9０-９]{2}\s*[〕\]］】)）]\s*[0-9０-９]{1,5}\s*号)"
+)
+_DATE_LINE = re.compile(
+    r"^\s*(?P<y>(?:19|20)[0-9０-９]{2}|[〇零○一二][〇零○Ｏ一二三四五六七八九]{3})\s*年\s*"
+    r"(?P<m>[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*"
+    r"(?P<d>[0-9０-９]{1,2}|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])\s*日\s*$"
+)
+_NOTICE = re.compile(r"关于(?:印发|转发|下发|公布)")
+_NOTICE_END = re.compile(r"的通知\s*$")
+_QUOTED = re.compile(r"《(?P<t>[^《》\n]{4,80})》")
+
+
+def _cn_num(s: str) -> int:
+    s = s.translate(_FW)
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (_CN_DIGIT.get(a, 1) if a else 1) * 10 + (_CN_DIGIT.get(b, 0) if b else 0)
+    v = 0
+    for ch in s:
+        v = v * 10 + _CN_DIGIT[ch]
+    return v
+
+
+def parse_date_line(line: str) -> datetime.date | None:
+    """The date of a line that holds only a date (2019年6月18日, 二〇一九年六月十八日)."""
+    m = _DATE_LINE.match(line)
+    if not m:
+        return None
+    try:
+        return datetime.date(_cn_num(m.group("y")), _cn_num(m.group("m")), _cn_num(m.group("d")))
+    except ValueError:
+        return None
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for ln in text.split("\n"):
+        out.append((pos, pos + len(ln), ln))
+        pos += len(ln) + 1
+    return out
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[ \t\u3000]+", "", s)
+
+
+def _is_title_line(s: str) -> bool:
+    s = s.strip()
+    return bool(s) and len(s) <= 40 and not re.search(r"[。，；：:,;！？]", s) and not re.match(
+        r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])", s)
+
+
+def region_of(name: str | None) -> str | None:
+    """The jurisdiction at the head of a title or an issuer name: 常州市新北区… → 新北区 (the most specific)."""
+    if not name:
+        return None
+    lex = _lex()
+    s = _squash(name)
+    # a parenthesised jurisdiction in an issuer: 常州国家高新区（新北区）党政办公室 → 新北区
+    pm = re.search(r"[（(]([\u4e00-\u9fff]{1,8}(?:区|县|市))[)）]", s)
+    pos, found = 0, None
+    while True:
+        m = lex["_region_re"].match(s, pos)
+        if not m or any(w in m.group(0) for w in lex["not_region_words"]):
+            break
+        found, pos = m.group(0), m.end()
+    if found and pm and found.endswith("高新区"):
+        return pm.group(1)
+    return found or (pm.group(1) if pm else None)
+
+
+def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
+    """(metadata, body_start): the document's metadata and the offset where the plan itself begins."""
+    lex = _lex()
+    text = doc.text
+    lines = _lines(text)
+    head = lines[: lex["cover_max_lines"]]
+    meta = DocumentMeta()
+
+    # red header "XX文件"
+    header_issuer = None
+    for _a, _b, ln in head[:8]:
+        s = _squash(ln)
+        if s.endswith("文件") and 4 <= len(s) <= 40 and not re.search(r"[。，；]", s):
+            header_issuer = s[: -len("文件")]
+            break
+
+    # the cover notice: a line with 关于印发 … ending (possibly some lines later) with 的通知
+    notice_start = notice_end = None
+    for i, (_a, _b, ln) in enumerate(head):
+        if _NOTICE.search(ln) and len(ln.strip()) <= 80:
+            for j in range(i, min(i + 6, len(head))):
+                if _NOTICE_END.search(head[j][2]):
+                    notice_start, notice_end = i, j
+                    break
+            if notice_start is not None:
+                break
+
+    body_start = 0
+    notice_title = None
+    if notice_start is not None:
+        notice_text = "".join(_squash(head[k][2]) for k in range(notice_start, notice_end + 1))
+        # the quoted plan title in the notice or in the next lines of the cover letter
+        date_idx = None
+        for k in range(notice_end + 1, len(head)):
+            if parse_date_line(head[k][2]):
+                date_idx = k
+                break
+        cover_end = date_idx if date_idx is not None else min(len(head) - 1, notice_end + 8)
+        cover_text = notice_text + "".join(head[k][2] for k in range(notice_end + 1, cover_end + 1))
+        q = _QUOTED.search(cover_text)
+        if q and lex["_plan_re"].search(q.group("t")):
+            notice_title = _squash(q.group("t"))
+        else:
+            m = re.search(r"关于(?:印发|转发|下发|公布)(?P<t>.+?)的通知", notice_text)
+            if m:
+                notice_title = m.group("t").strip("《》")
+        if date_idx is not None:
+            d = parse_date_line(head[date_idx][2])
+            meta.issue_date = d.isoformat() if d else None
+            for k in range(date_idx - 1, notice_end, -1):
+                s = head[k][2].strip()
+                if not s:
+                    continue
+                if lex["_issuer_re"].match(s) or (len(s) <= 30 and not re.search(r"[。，；：:]", s)):
+                    meta.issuer = _squash(s)
+                break
+            # body: the first line after the date that is not a cover trailer (（此件公开发布）, 抄送 …)
+            k = date_idx + 1
+            while k < len(lines):
+                s = lines[k][2].strip()
+                if s and not lex["_skip_re"].search(s):
+                    break
+                k += 1
+            body_start = lines[k][0] if k < len(lines) else len(text)
+        else:
+            body_start = head[notice_end][1] + 1
+        body_start = min(body_start, len(text))
+
+    # doc number: a line of its own in the cover (or header) area
+    limit = notice_start if notice_start is not None else min(len(head), 12)
+    for _a, _b, ln in head[: max(limit, 1) + 2]:
+        m = _DOCNO.search(ln)
+        if m and len(_squash(ln)) <= len(_squash(m.group("no"))) + 4:
+            meta.doc_number = _squash(m.group("no")).translate(_FW)
+            break
+
+    # the body's own title lines
+    body_title_parts: list[str] = []
+    k0 = next((i for i, (a, _b, _l) in enumerate(lines) if a >= body_start), len(lines))
+    for _a, _b, ln in lines[k0:k0 + 8]:
+        if not ln.strip():
+            if body_title_parts:
+                continue
+            continue
+        if _is_title_line(ln):
+            body_title_parts.append(_squash(ln))
+            if lex["_plan_re"].search(body_title_parts[-1] + "$") and re.search(
+                    rf"(?:{'|'.join(map(re.escape, lex['plan_words']))})$", body_title_parts[-1]):
+                break
+        else:
+            break
+    body_title = "".join(body_title_parts) or None
+    meta.title = notice_title or body_title
+    if meta.issuer is None and header_issuer:
+        meta.issuer = header_issuer
+    meta.region = region_of(meta.title) or region_of(meta.issuer)
+    return meta, body_start
