@@ -67,62 +67,8 @@ def corrupt_docx(tmp_path: Path, name: str = "broken.docx") -> Path:
 
 # ---- .docx ------------------------------------------------------------------------------------------------
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-NUMBERING_XML = f"""<w:numbering xmlns:w="{W_NS}">
-<w:abstractNum w:abstractNumId="90">
-  <w:multiLevelType w:val="multilevel"/>
-  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
-  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
-  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3．"/></w:lvl>
-</w:abstractNum>
-<w:abstractNum w:abstractNumId="91">
-  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimalEnclosedCircle"/><w:lvlText w:val="%1"/></w:lvl>
-</w:abstractNum>
-<w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>
-<w:num w:numId="91"><w:abstractNumId w:val="91"/></w:num>
-<w:num w:numId="92"><w:abstractNumId w:val="91"/>
-  <w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
-</w:numbering>"""
-
-
-def install_numbering(document) -> None:
-    """Add the test's numbering definitions to a python-docx Document (chinese, decimal, circled)."""
-    from docx.oxml import parse_xml
-
-    numbering = document.part.numbering_part.element
-    defs = parse_xml(NUMBERING_XML)
-    abstracts = [e for e in defs if e.tag.endswith("}abstractNum")]
-    nums = [e for e in defs if e.tag.endswith("}num")]
-    first_num = numbering.find(f"{{{W_NS}}}num")
-    for a in abstracts:  # abstractNum elements must precede num elements
-        if first_num is not None:
-            first_num.addprevious(a)
-        else:
-            numbering.append(a)
-    for n in nums:
-        numbering.append(n)
-
-
-def numbered(document, text: str, num_id: int, level: int = 0, style: str | None = None):
-    from docx.oxml import parse_xml
-
-    p = document.add_paragraph(text, style=style)
-    ppr = p._p.get_or_add_pPr()
-    ppr.append(parse_xml(
-        f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
-    ))
-    return p
-
-
-def add_page_field(paragraph) -> None:
-    from docx.oxml import parse_xml
-
-    paragraph.add_run("— ")
-    paragraph._p.append(parse_xml(
-        f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
-    ))
-    paragraph.add_run(" —")
+# The numbering definitions and paragraph helpers are shared with the bundled sample's builder.
+from taizhang.sample.build_sample import add_page_field, install_numbering, numbered  # noqa: E402
 
 
 def responsibility_docx(tmp_path: Path, name: str = "plan.docx") -> Path:
