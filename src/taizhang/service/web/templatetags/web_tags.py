@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from taizhang.service.ledger import permissions as perms
 from taizhang.service.ledger.lights import LIGHT_LABELS
@@ -39,7 +40,7 @@ def role_label(user):
 def light_dot(value):
     """A coloured dot plus its Chinese name; empty/None for tasks outside supervision."""
     if not value:
-        return format_html('<span class="light none"></span><span class="muted">—</span>')
+        return mark_safe('<span class="light none"></span><span class="muted">—</span>')
     if value == "done":
         return format_html('<span class="light green"></span>{}', LIGHT_LABELS["done"])
     return format_html('<span class="light {}" data-light="{}"></span>{}', value, value, LIGHT_LABELS.get(value, value))
