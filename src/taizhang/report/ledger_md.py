@@ -25,6 +25,14 @@ def _inline(text: str) -> str:
     return " ".join(text.split("\n")).strip()
 
 
+def _section_of(task: dict, title: str) -> str | None:
+    """The outline path above a task (without the task's own heading, which some extractors include)."""
+    section = _inline(task.get("section") or "")
+    if title and section.endswith(title):
+        section = section[: -len(title)].rstrip(" />›»")
+    return section or None
+
+
 def render_markdown(ledger: dict[str, Any]) -> str:
     doc = ledger.get("document") or {}
     src = doc.get("source") or {}
@@ -65,15 +73,16 @@ def render_markdown(ledger: dict[str, Any]) -> str:
     for t in ordered_tasks(tasks):
         number = numbers[t.get("id")]
         depth = number.count(".")
-        if depth == 0 and (t.get("section") or None) != section:
-            section = t.get("section") or None
+        title = _inline(t.get("title") or t.get("text") or "")
+        this_section = _section_of(t, title)
+        if depth == 0 and this_section != section:
+            section = this_section
             if section:
                 out.append(f"### {_inline(section)}")
                 out.append("")
         indent = "  " * depth
         kind = KIND_LABELS.get(t.get("kind"), t.get("kind") or "")
         label = f"{t.get('number')} " if t.get("number") else ""
-        title = _inline(t.get("title") or t.get("text") or "")
         out.append(f"{indent}- **{number}** 〔{kind}〕{label}{title}")
         details = []
         for name, units in (("牵头", t.get("lead_units")), ("配合", t.get("support_units")),
