@@ -237,3 +237,59 @@ def parse_field_units(text: str, start: int, end: int, kind: str) -> list[UnitRe
     if kind == "support":
         return _units_in(text, start, end, SUPPORT)
     return parse_assignment(text, start, end) or []
+
+
+UNIT_END = "局委办部处队站所心司府会院厅室组园区镇道村"
+
+
+def _trim_unit(raw: str) -> str | None:
+    """A unit written with trailing words (交通运输局相应): the longest prefix that is a unit."""
+    r = raw.strip().removeprefix("由")
+    if looks_like_unit(r) or is_generic_territorial(r):
+        return r
+    for k in range(len(r) - 1, 1, -1):
+        if r[k - 1] in UNIT_END and looks_like_unit(r[:k]):
+            return r[:k]
+    return None
+
+
+def units_in_cell(text: str, start: int, end: int, field: str) -> list[UnitRef]:
+    """Units of a table cell of a responsibility column (field: the column's field)."""
+    e = end
+    while e > start and text[e - 1] in " \t\u3000。.；;，,\n":
+        e -= 1
+    note = find_note(text, start, e) if e > start and text[e - 1] in "）)" else None
+    body_end = note.start if note else e
+    out: list[UnitRef] = []
+    pos = start
+    seps = [m for m in CLAUSE_SEP.finditer(text, start, body_end) if _depth(text, start, m.start()) == 0]
+    bounds = [(pos, seps[0].start())] if seps else [(pos, body_end)]
+    for a, b in zip(seps, [*seps[1:], None], strict=False):
+        bounds.append((a.end(), b.start() if b else body_end))
+    for cs, ce in bounds:
+        clause = text[cs:ce]
+        role = _role_at_end(clause)
+        f = field
+        if role:
+            word, rf = role
+            ce = cs + clause.rstrip(" 　等工作").rfind(word)
+            f = "lead_strict" if word.startswith("牵头") else rf
+            if field == SUPPORT and rf != SUPPORT:
+                f = rf
+        joint = next((j for j in lexicon()["joint_words"] if j in text[cs:ce]), None)
+        parts = [(cs, ce, f)]
+        if joint and f in (LEAD, "lead_strict"):
+            k = text.find(joint, cs, ce)
+            parts = [(cs, k, f), (k + len(joint), ce, SUPPORT)]
+        for a, b, ff in parts:
+            for raw, s, _e2 in split_units(text[a:b]):
+                t = _trim_unit(raw)
+                if not t:
+                    continue
+                off = text.find(t, a + s, b)
+                if off < 0:
+                    continue
+                out += _units_in(text, off, off + len(t), ff)
+    if note:
+        out += note.units
+    return out

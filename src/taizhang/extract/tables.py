@@ -147,6 +147,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                 continue  # a section heading row
             cidx = _align(len(cells), cols)
             units: list[N.UnitRef] = []
+            row_units: dict[int, list[N.UnitRef]] = {}
             task_cells = []
             periods = []
             by_col: dict[int, tuple[str, int, int]] = {}
@@ -158,13 +159,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                 if col.kind in ("lead", "support", "implementing"):
                     field = {"lead": "lead_strict", "support": N.SUPPORT, "implementing": N.IMPL}[col.kind]
                     if v and v not in EMPTY_MARKS:
-                        us = N.parse_assignment(text, s, e, require_role=True) if col.kind == "lead" else None
-                        if not us:
-                            us = N._units_in(text, s, e, field)
-                        prev_units[ci] = us
-                        units += us
-                    elif ci in prev_units and ci not in by_col or (not v and ci in prev_units):
-                        units += prev_units[ci]
+                        row_units[ci] = N.units_in_cell(text, s, e, field)
                 elif col.kind == "period":
                     if v and v not in EMPTY_MARKS:
                         periods.append(col)
@@ -172,6 +167,13 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                     continue
                 elif v and v not in EMPTY_MARKS:
                     task_cells.append((s, e))
+            # responsibility cells merged from the row above: every unit cell empty → the row above's units
+            if not row_units and prev_units:
+                row_units = dict(prev_units)
+            elif row_units:
+                prev_units = dict(row_units)
+            for ci in sorted(row_units):
+                units += row_units[ci]
             # a merged block of period columns (fewer cells than columns) holds a plan for every period it spans
             n_period = sum(1 for c in cols if c.kind == "period")
             if len(cells) < len(cols) and n_period and not periods:

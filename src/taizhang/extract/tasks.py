@@ -215,7 +215,7 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
         if is_excluded_section(node) or is_goal_section(node):
             continue
         lines = [ln for ln in node.lines if not isinstance(ln.block, Table)]
-        if not lines:
+        if not lines or (node.heading_only and len(lines) == 1 and (node.tables or node.level == 1)):
             continue
         s, e = _strip(text, node.content_start, max(ln.end for ln in lines))
         if e <= s:
