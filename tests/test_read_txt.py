@@ -5,11 +5,13 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builders import PLAN_LINES, binary_file, bom_crlf_txt, empty_file, flat_table_txt, gbk_txt, write_text
 from taizhang.document import Paragraph, Table
 from taizhang.errors import ReadError
-from taizhang.read import read_document
+from taizhang.read import read_bytes, read_document
 
 
 def check_offsets(doc):
@@ -133,3 +135,22 @@ def test_seed_003_tables(seed_paths):
     in_tables = [(t.start, t.end) for t in tables]
     for m in re.finditer(r"(?m)^\t", doc.text):
         assert any(s <= m.start() < e for s, e in in_tables), doc.text[m.start():m.start() + 30]
+
+
+_LINES = st.lists(
+    st.one_of(st.just(""), st.just("\t"), st.text(alphabet="\t 　一二、（）甲乙。责任单位：牵头\r\n", max_size=12)),
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINES)
+def test_any_text_gives_valid_blocks(lines):
+    data = "\n".join(lines).encode("utf-8")
+    try:
+        doc = read_bytes(data, "random.txt")
+    except ReadError as exc:
+        assert "random.txt" in str(exc)
+        return
+    assert doc.text == unicodedata.normalize("NFC", data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
+    check_offsets(doc)
