@@ -56,10 +56,16 @@ def _classify(label: str) -> str:
         return "text"
     if PERIOD.match(lab):
         return "period"
-    for kind in ("number", "support", "project", "lead", "deadline", "money", "area"):
+    for kind in ("number", "support", "project", "implementing", "lead", "deadline", "money", "area"):
         if any(w in lab for w in lex[kind]):
             return kind
     return "text"
+
+
+def _caption_is_project(text: str, t: Table) -> bool:
+    before = text[max(0, t.start - 120):t.start].strip().split("\n")
+    caption = before[-1] if before else ""
+    return bool(re.search(table_lexicon()["project_caption"], caption))
 
 
 def _header(text: str, t: Table) -> tuple[list[Column], int] | None:
@@ -71,7 +77,7 @@ def _header(text: str, t: Table) -> tuple[list[Column], int] | None:
         rows.append([_cell(text, t, r, c) for c in range(len(t.rows[r]))])
     first = rows[0]
     kinds = [_classify(c[0]) for c in first]
-    if not any(k in ("lead", "project") for k in kinds):
+    if not any(k in ("lead", "project") for k in kinds) and not _caption_is_project(text, t):
         return None
     cols = [Column(i, c[0].strip(), k, c[1], c[2]) for i, (c, k) in enumerate(zip(first, kinds, strict=False))]
     data_start = 1
@@ -136,7 +142,8 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             warnings.append(Warning("表格未识别出责任或项目表头，未抽取任务", [t.start, t.end]))
             continue
         cols, data_start = hdr
-        is_project = any(c.kind == "project" for c in cols)
+        is_project = any(c.kind == "project" for c in cols) or (
+            not any(c.kind == "lead" for c in cols) and _caption_is_project(text, t))
         prev_units: dict[int, list[N.UnitRef]] = {}
         for r in range(data_start, len(t.rows)):
             cells = [_cell(text, t, r, c) for c in range(len(t.rows[r]))]
@@ -149,6 +156,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             units: list[N.UnitRef] = []
             row_units: dict[int, list[N.UnitRef]] = {}
             task_cells = []
+            deadline_cells: list[tuple[int, int]] = []
             periods = []
             by_col: dict[int, tuple[str, int, int]] = {}
             for (val, s, e), ci in zip(cells, cidx, strict=False):
@@ -165,6 +173,9 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                         periods.append(col)
                 elif col.kind in ("number", "money"):
                     continue
+                elif col.kind == "deadline":
+                    if v and v not in EMPTY_MARKS:
+                        deadline_cells.append((s, e))
                 elif v and v not in EMPTY_MARKS:
                     task_cells.append((s, e))
             # responsibility cells merged from the row above: every unit cell empty → the row above's units
@@ -196,7 +207,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             kind = "project" if is_project else "table_row"
             d = Draft(kind, s0, e0, number=None, title=_first_line(text, s0, e0))
             d.units = units
-            d.deadline_regions = [(s, e) for s, e in task_cells]
+            d.deadline_regions = [(s, e) for s, e in task_cells] + deadline_cells
             for col in periods:
                 if period_end(col.label, doc_date=doc_date) is not None:
                     d.extra_deadlines.append((col.label, col.start, col.end, "by"))
