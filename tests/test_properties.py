@@ -36,8 +36,10 @@ texts = st.one_of(
 )
 
 
-def _check(text: str) -> None:
-    led = extract_document(_doc(text)).to_dict()
+def _check(raw: str) -> None:
+    doc = _doc(raw)
+    text = doc.text  # the reader's text (newlines normalised): the one spans point into
+    led = extract_document(doc).to_dict()
     for t in led["tasks"]:
         s, e = t["span"]
         assert 0 <= s <= e <= len(text)
