@@ -226,6 +226,10 @@ def test_looks_like_unit_list() -> None:
     assert not looks_like_unit_list("交通、建设")
     assert not looks_like_unit_list("2019年底前")
     assert not looks_like_unit_list("试行")
+    # alternatives after a territorial noun are not a unit list: 镇（街道）, 村（居委会、社区）, 镇（园区、街道）
+    for alt in ("街道", "居委会、社区", "园区、街道", "管委会", "园区管委会", "社区"):
+        assert not looks_like_unit_list(alt), alt
+    assert is_generic_territorial("街道") and is_generic_territorial("镇")
 
 
 # ---------------------------------------------------------------- regions

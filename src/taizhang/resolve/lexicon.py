@@ -20,8 +20,10 @@ import yaml
 
 from taizhang.errors import DataError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ENV_VAR = "TAIZHANG_ORG_LEXICON"
 DATA_FILES = ("aliases.yaml", "renames.yaml", "territorial.yaml", "regions.yaml")
+CACHE_LIMIT = 200_000
 LEVELS = ("province", "city", "district", "county", "town")
 
 _WS = re.compile(r"\s+")
@@ -110,6 +112,9 @@ class Lexicon:
             sorted((str(x) for x in data.get("territorial_nouns") or []), key=len, reverse=True)
         )
         self.generic_exact = frozenset(key(str(x)) for x in data.get("generic_exact") or [])
+        self.bare_role_words = (
+            frozenset(key(str(x)) for x in data.get("bare_role_words") or []) | self.generic_exact
+        )
         self.unit_suffixes = sorted(
             ((str(k), int(v)) for k, v in (data.get("unit_suffixes") or {}).items()),
             key=lambda kv: -len(kv[0]),
@@ -144,6 +149,12 @@ class Lexicon:
         self.region_re = re.compile("|".join(re.escape(key(n)) for n in names)) if names else None
         self.cache: dict[Any, Any] = {}
 
+    def remember(self, k: Any, v: Any) -> None:
+        """Memoise a result; the memo is bounded so that a long-running service does not grow without end."""
+        if len(self.cache) >= CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[k] = v
+
     def _add(self, alias: str, entry: Entry) -> None:
         k = key(alias)
         prev = self.alias.get(k)
@@ -176,7 +187,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 def _read_yaml(text: str, source: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
         raise DataError(

@@ -94,7 +94,8 @@ def is_generic_territorial(raw: str) -> bool:
     k = key(raw)
     c = lex.cache.get(("gen", k))
     if c is None:
-        c = lex.cache[("gen", k)] = _generic(lex, k)
+        c = _generic(lex, k)
+        lex.remember(("gen", k), c)
     return c
 
 
@@ -170,7 +171,7 @@ def _parse(lex: Lexicon, disp: str, region: str | None) -> _Parsed:
     if hit is not None:
         return hit
     res = _parse_uncached(lex, disp, region)
-    lex.cache[ck] = res
+    lex.remember(ck, res)
     return res
 
 
@@ -217,12 +218,14 @@ def _known_or_shape(lex: Lexicon, k: str, *, lax: bool) -> bool:
     if hit is not None:
         return hit
     res = _known_or_shape_uncached(lex, k, lax=lax)
-    lex.cache[ck] = res
+    lex.remember(ck, res)
     return res
 
 
 def _known_or_shape_uncached(lex: Lexicon, k: str, *, lax: bool) -> bool:
     k = _strip_deng(k)
+    if k in lex.bare_role_words:
+        return lax
     if _generic(lex, k):
         return True
     if len(k) < 2 or len(k) > 40:
@@ -437,7 +440,7 @@ def _resolve_one(
     if hit is not None:
         return hit
     res = _resolve_uncached(lex, raw, region, inherited)
-    lex.cache[ck] = res
+    lex.remember(ck, res)
     return res
 
 
