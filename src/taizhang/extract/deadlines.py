@@ -50,8 +50,10 @@ class _Rules:
     exclude_suffix: re.Pattern
     past: re.Pattern
     flags_immediate: re.Pattern
-    flags_ongoing: re.Pattern
+    flags_strong: re.Pattern
+    flags_weak: re.Pattern
     flags_not_ongoing: re.Pattern | None
+    short_segment: int
 
 
 @lru_cache(maxsize=1)
@@ -94,8 +96,10 @@ def _rules() -> _Rules:
         exclude_suffix=re.compile(rf"\s*(?:{_alt(lex['exclude_suffixes'])})"),
         past=re.compile(_alt(lex["past_clause_markers"])),
         flags_immediate=re.compile(_alt(fl["immediate"])),
-        flags_ongoing=re.compile(_alt(fl["ongoing"])),
+        flags_strong=re.compile(_alt(fl["ongoing_strong"])),
+        flags_weak=re.compile(_alt(fl["ongoing_weak"] + fl["ongoing_strong"])),
         flags_not_ongoing=re.compile(_alt(not_ongoing)) if not_ongoing else None,
+        short_segment=int(fl.get("short_segment_chars", 10)),
     )
 
 
@@ -239,6 +243,9 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
             continue
         is_from = suf in r.lex["from_suffixes"]
         is_by = suf in r.lex["by_suffixes"]
+        mc = m.group("mc")
+        if mc and not (is_from or is_by) and not parsed.explicit_period and not mc.translate(_FW_DIGITS).isdigit():
+            continue  # a bare month in Chinese numerals (一月一督察) is a frequency, not a date
         if not (is_from or is_by) and (parsed.bare_year or not parsed.explicit_period):
             # a bare year / month: a past achievement when its clause says so, or before the doc's year
             ce = _CLAUSE_END.search(text, e)
@@ -311,16 +318,40 @@ def period_end(label: str, *, doc_date: datetime.date | None) -> datetime.date |
     return None
 
 
+def _last(it):
+    last = None
+    for last in it:  # noqa: B007 - the last item is the point
+        pass
+    return last
+
+
+_SEGMENT = re.compile(r"[^\n\t。；;，,：:！？]+")
+
+
 def find_flags(text: str) -> tuple[bool, bool]:
-    """(immediate, ongoing): 立行立改 … / 长期坚持, 持续推进, 常态化 … (lexicon: data/deadline_flags.yaml)."""
+    """(immediate, ongoing): 立行立改 … / 长期坚持, 持续监管, 常年 …, or a short schedule statement such as a
+    table cell 持续推进 (lexicon: data/deadline_flags.yaml)."""
     r = _rules()
     immediate = bool(r.flags_immediate.search(text))
-    ongoing = False
-    for m in r.flags_ongoing.finditer(text):
+    return immediate, _ongoing(text, r)
+
+
+def _ongoing(text: str, r: _Rules) -> bool:
+    for m in r.flags_strong.finditer(text):
         if r.flags_not_ongoing is not None:
             ctx = text[max(0, m.start() - 6):m.end() + 6]
-            if r.flags_not_ongoing.search(ctx):
+            nm = r.flags_not_ongoing.search(ctx)
+            if nm and nm.start() <= m.start() - max(0, m.start() - 6) < nm.end():
                 continue
-        ongoing = True
-        break
-    return immediate, ongoing
+        return True
+    first = True
+    for seg in _SEGMENT.finditer(text):
+        s = seg.group(0).strip(" \u3000")
+        if not s:
+            continue
+        head = re.sub(r"^(?:[0-9０-９]+[.．、]|[（(][0-9一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、是])", "", s)
+        wm = _last(r.flags_weak.finditer(head))
+        if wm and ((len(head) <= r.short_segment and wm.end() == len(head)) or (first and wm.start() == 0)):
+            return True
+        first = False
+    return False

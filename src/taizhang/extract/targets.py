@@ -119,7 +119,7 @@ def goal_section_spans(text: str) -> list[tuple[int, int]]:
     while i < len(lines):
         a, b = lines[i]
         line = text[a:b]
-        if line.startswith("\t") or not is_goal_heading(line):
+        if line.startswith("\t") or not is_goal_heading(line) or _grammar().goal_field.match(line):
             i += 1
             continue
         level = _level(line)
@@ -251,14 +251,22 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                     last.text = text[last.span[0]:s0 + cstart + values[0].end()]
                     last.span = [last.span[0], s0 + cstart + values[0].end()]
                     continue
-            if vm_ is None:
-                continue
-            verb = vm_.group(0)
-            cmp_ = G.verb_cmp[verb]
             tail = (values[0].group("tail") or "").strip()
-            if cmp_ == "neutral":
+            if first_chunk.rstrip().endswith(("“", "\"", "「")):
+                continue  # a number in quotes names something ("60天"攻坚行动), it is not a goal value
+            if vm_ is not None and len(first_chunk) - vm_.end() > g["max_verb_gap"]:
+                vm_ = None
+            if vm_ is None:
+                if not tail:
+                    continue
+                # no verb: "X占Y的80%以上" — the comparator is the tail's
                 cmp_ = "<=" if tail in g["below_words"] else ">="
-            chunk = first_chunk[:vm_.start()]
+                chunk = first_chunk
+            else:
+                cmp_ = G.verb_cmp[vm_.group(0)]
+                if cmp_ == "neutral":
+                    cmp_ = "<=" if tail in g["below_words"] else ">="
+                chunk = first_chunk[:vm_.start()]
             indicator, ioff = _strip_indicator(chunk)
             if not indicator or len(indicator) < 2:
                 if last is None:
@@ -301,6 +309,13 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                            baseline_year=baseline, stretch_value=None, text=text[start:end], span=[start, end])
                 out.append(t)
                 last = t
-    for i, t in enumerate(out, 1):
+    uniq: list[Target] = []
+    seen: set[tuple] = set()
+    for t in out:
+        key = (tuple(t.span), t.indicator, t.value)
+        if key not in seen:
+            seen.add(key)
+            uniq.append(t)
+    for i, t in enumerate(uniq, 1):
         t.id = f"G{i}"
-    return out
+    return uniq

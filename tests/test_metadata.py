@@ -1,0 +1,78 @@
+"""Document metadata and body start: invented cover notices, and the dev gold (needs ../shared)."""
+
+from __future__ import annotations
+
+import pytest
+
+from taizhang.document import SourceDocument
+from taizhang.segment.metadata import extract_metadata, parse_date_line, region_of
+
+
+def meta(text):
+    return extract_metadata(SourceDocument(name="t.txt", sha256="", text=text))
+
+
+COVER = """临江县人民政府办公室文件
+
+临政办发〔2020〕18号
+
+县政府办公室关于印发
+临江县水污染防治
+攻坚行动方案的通知
+各乡镇人民政府，县各有关部门：
+现将《临江县水污染防治攻坚行动方案》印发给你们，请认真贯彻执行。
+                临江县人民政府办公室
+                二〇二〇年三月五日
+（此件公开发布）
+临江县水污染防治
+攻坚行动方案
+为持续改善水环境质量，制定本方案。
+一、工作目标
+"""
+
+
+def test_cover_notice():
+    m, body = meta(COVER)
+    assert m.title == "临江县水污染防治攻坚行动方案"
+    assert m.doc_number == "临政办发〔2020〕18号"
+    assert m.issuer == "临江县人民政府办公室"
+    assert m.issue_date == "2020-03-05"
+    assert m.region == "临江县"
+    assert COVER[body:].startswith("临江县水污染防治\n攻坚行动方案")
+
+
+def test_header_issuer_without_signature_and_square_brackets():
+    text = ("青石区生态环境局文件\n青环发[2021]7号\n关于印发青石区扬尘治理工作方案的通知\n各街道：\n"
+            "现印发给你们。\n2021年4月2日\n青石区扬尘治理工作方案\n一、总体要求\n")
+    m, body = meta(text)
+    assert m.doc_number == "青环发[2021]7号"
+    assert m.issuer == "青石区生态环境局"
+    assert m.title == "青石区扬尘治理工作方案"
+    assert m.issue_date == "2021-04-02" and m.region == "青石区"
+    assert text[body:].startswith("青石区扬尘治理工作方案")
+
+
+def test_no_cover_notice():
+    text = "南湖市贯彻落实省生态环境保护督察反馈意见整改落实情况\n\n2023年以来，我市……\n"
+    m, body = meta(text)
+    assert body == 0
+    assert m.title == "南湖市贯彻落实省生态环境保护督察反馈意见整改落实情况"
+    assert m.region == "南湖市" and m.doc_number is None and m.issuer is None and m.issue_date is None
+
+
+def test_dates_and_regions():
+    assert parse_date_line("  二〇一九年十二月三十一日 ").isoformat() == "2019-12-31"
+    assert parse_date_line("2019年6月18日").isoformat() == "2019-06-18"
+    assert parse_date_line("2019年6月18日印发") is None
+    assert region_of("江州市东城区贯彻落实整改方案") == "东城区"
+    assert region_of("江州高新区（东城区）党政办公室") == "东城区"
+    assert region_of(None) is None
+
+
+@pytest.mark.shared
+def test_dev_gold_document(shared_dir):
+    from test_deadlines import gold_module
+
+    gf = gold_module()
+    res = gf.eval_metadata(gf.load(shared_dir))
+    assert res["document_acc"] == 1.0, res["misses"]

@@ -1,0 +1,112 @@
+"""Targets: invented goal sentences for each grammar rule, goal headings, and the dev gold (needs ../shared)."""
+
+from __future__ import annotations
+
+import pytest
+
+from taizhang.extract.targets import extract_targets, goal_field_spans, goal_section_spans, is_goal_heading
+
+
+def targets(text, doc_year=2019):
+    return extract_targets(text, [(0, len(text))], doc_year=doc_year)
+
+
+def brief(ts):
+    return [(t.indicator, t.comparator, t.value, t.unit, t.year, t.baseline_year, t.stretch_value) for t in ts]
+
+
+def test_shared_year_and_stretch():
+    text = ("到2025年，全县细颗粒物（PM2.5）浓度控制在30微克/立方米以下，力争达到28微克/立方米；"
+            "空气质量优良天数比率达到85%以上，力争达到88%。")
+    assert brief(targets(text)) == [
+        ("全县细颗粒物（PM2.5）浓度", "<=", 30, "微克/立方米", 2025, None, 28),
+        ("空气质量优良天数比率", ">=", 85, "%", 2025, None, 88),
+    ]
+
+
+def test_year_carries_over_sentences_and_a_new_year_replaces_it():
+    text = "到2022年，化学需氧量排放量比2020年下降8%。其中，2021年氨氮排放量比2020年下降4.5%。"
+    assert brief(targets(text)) == [
+        ("化学需氧量排放量", "reduce_by", 8, "%", 2022, 2020, None),
+        ("氨氮排放量", "reduce_by", 4.5, "%", 2021, 2020, None),
+    ]
+
+
+def test_shared_value_over_a_list_of_indicators():
+    text = "到2025年，二氧化硫、氮氧化物排放总量均比2020年削减10%以上。"
+    ts = targets(text)
+    assert brief(ts) == [
+        ("二氧化硫排放总量", "reduce_by", 10, "%", 2025, 2020, None),
+        ("氮氧化物排放总量", "reduce_by", 10, "%", 2025, 2020, None),
+    ]
+    assert [text[t.span[0]:t.span[1]] for t in ts] == [
+        "二氧化硫、氮氧化物排放总量均比2020年削减10%以上", "氮氧化物排放总量均比2020年削减10%以上"]
+
+
+def test_respectively_pairs_values():
+    text = "到2023年，城市污水处理率、生活垃圾无害化处理率分别达到95%、100%。"
+    assert [(t.indicator, t.value) for t in targets(text)] == [("城市污水处理率", 95), ("生活垃圾无害化处理率", 100)]
+
+
+def test_comparators_units_and_percentage_points():
+    text = ("到2020年，森林覆盖率比2015年提高2个百分点，降尘量不高于3吨/月·平方公里，"
+            "煤炭消费总量比2015年减少30万吨，自然岸线保有率保持40%以上，开发利用率保持25%以下。")
+    assert [(t.comparator, t.value, t.unit) for t in targets(text)] == [
+        ("increase_by", 2, "个百分点"), ("<=", 3, "吨/月·平方公里"), ("reduce_by", 30, "万吨"),
+        (">=", 40, "%"), ("<=", 25, "%")]
+
+
+def test_no_verb_with_above_word_and_nearest_verb():
+    text = "到2020年，园区内企业数量占全县企业总数的85%以上，地表水断面水质优良（达到或优于Ⅲ类）比例达到90.5%。"
+    assert [(t.comparator, t.value) for t in targets(text)] == [(">=", 85), (">=", 90.5)]
+
+
+def test_reduce_without_baseline_takes_the_five_year_plan_base():
+    [t] = targets("到2025年，挥发性有机物排放总量削减12%以上。")
+    assert t.comparator == "reduce_by" and t.baseline_year == 2020
+
+
+def test_not_goals():
+    text = ("2018年全县PM2.5浓度已下降到41微克/立方米；优良天数比例同比上升3.2个百分点；"
+            "力争6个月内取得成效；开展3个“90天”攻坚行动；建成12个示范村。")
+    assert targets(text) == []
+
+
+def test_goal_year_from_an_annual_heading():
+    text = "一、总体要求和年度工作目标\n（二）规模养殖场粪污治理率达到90%。\n二、主要任务\n"
+    spans = goal_section_spans(text)
+    ts = extract_targets(text, spans, doc_year=2018)
+    assert [(t.value, t.year) for t in ts] == [(90, 2018)]
+
+
+def test_ids_spans_and_only_inside_spans():
+    text = "前言。PM2.5浓度控制在40微克/立方米以下。\n整改目标：优良天数比例达到80%。\n整改措施：加强管控，确保降尘量不高于4吨/月·平方公里。"
+    spans = goal_field_spans(text)
+    [t] = extract_targets(text, spans, doc_year=2019)
+    assert t.id == "G1" and t.value == 80 and text[t.span[0]:t.span[1]] == t.text == "优良天数比例达到80%"
+
+
+@pytest.mark.parametrize(
+    "heading, expected",
+    [("三、工作目标", True), ("（二）目标指标。经过三年努力，空气质量明显改善。", True), ("二、主要目标", True),
+     ("一、总体要求和目标", True), ("整改目标", True), ("四、保障措施", False), ("（一）分解细化目标任务。", False),
+     ("二、重点任务", False), ("", False)],
+)
+def test_is_goal_heading(heading, expected):
+    assert is_goal_heading(heading) is expected
+
+
+def test_goal_sections_stop_at_the_next_heading():
+    text = "一、工作目标\n到2020年，优良天数比率达到80%。\n二、重点任务\n（一）到2020年，煤炭消费总量下降5%。\n"
+    [(a, b)] = goal_section_spans(text)
+    assert text[a:b].startswith("一、工作目标") and "重点任务" not in text[a:b]
+
+
+@pytest.mark.shared
+def test_dev_gold_targets(shared_dir):
+    from test_deadlines import gold_module
+
+    gf = gold_module()
+    res = gf.eval_targets(gf.load(shared_dir))
+    assert res["target_f1"] >= 0.95, res["misses"]
+    assert res["target_attrs_acc"] >= 0.9, res["misses"]
