@@ -17,4 +17,47 @@ audit_event. Kwargs named task_id / document_id / report_id / evidence_id / targ
 request_id are filled automatically.
 """
 
-UI_ROUTE_EXPECTATIONS: dict[str, dict] = {}
+EVERYONE = {"anonymous", "admin", "reviewer", "liaison_a", "liaison_b", "leader", "inspector"}
+STAFF = EVERYONE - {"anonymous"}  # every logged-in role sees the ledger
+REVIEWERS = {"admin", "reviewer"}
+VERIFIERS = {"admin", "inspector"}
+REPORTERS = {"admin", "liaison_a"}  # admin, or the liaison of a lead/support unit of the task
+DRAFT_TASK = {"doc_pk": "draft_document", "pk": "draft_task"}
+
+UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
+    # login / logout
+    "web:login": {"GET": EVERYONE, "POST": EVERYONE},
+    "web:logout": {"POST": EVERYONE},
+    # read-only screens of the ledger
+    "web:dashboard": {"GET": STAFF},
+    "web:ledger": {"GET": STAFF},
+    "web:ledger_export": {"GET": STAFF},
+    "web:task_detail": {"GET": STAFF, "kwargs": {"pk": "task"}},
+    "web:evidence_download": {"GET": STAFF, "kwargs": {"pk": "evidence"}},
+    "web:documents": {"GET": STAFF},
+    "web:document_detail": {"GET": STAFF, "kwargs": {"pk": "document"}},
+    "web:document_original": {"GET": STAFF, "kwargs": {"pk": "document"}},
+    "web:document_targets": {"GET": STAFF, "kwargs": {"pk": "document"}},
+    # unit workspace and verification queue
+    "web:workspace": {"GET": {"admin", "liaison_a", "liaison_b"}},
+    "web:verify_queue": {"GET": VERIFIERS},
+    # task actions (POST only)
+    "web:task_report": {"POST": REPORTERS, "kwargs": {"pk": "task"}},
+    "web:task_claim": {"POST": REPORTERS, "kwargs": {"pk": "task"}},
+    "web:task_verify": {"POST": VERIFIERS, "kwargs": {"pk": "claimed_task"}},
+    "web:task_reopen": {"POST": VERIFIERS, "kwargs": {"pk": "closed_task"}},
+    "web:deadline_request": {"POST": REPORTERS | {"reviewer"}, "kwargs": {"pk": "task"}},
+    "web:deadline_decide": {"POST": {"admin"}, "kwargs": {"pk": "deadline_change"}},
+    # import and review
+    "web:document_upload": {"GET": REVIEWERS, "POST": REVIEWERS},
+    "web:document_publish": {"POST": REVIEWERS, "kwargs": {"pk": "draft_document"}},
+    "web:organisation_create": {"POST": REVIEWERS, "kwargs": {"doc_pk": "draft_document"}},
+    "web:review_edit": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
+    "web:review_units": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
+    "web:review_split": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
+    "web:review_merge": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
+    "web:review_delete": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
+    # public disclosure: no login
+    "web:public": {"GET": EVERYONE},
+    "web:public_document": {"GET": EVERYONE, "kwargs": {"pk": "document"}},
+}

@@ -90,7 +90,7 @@ def line_chart(
     """A line chart over categorical x labels (e.g. months); one polyline per (name, values) series."""
     left, right, top, bottom = 44, 12, 30 if title else 12, 46
     plot_w, plot_h = width - left - right, height - top - bottom
-    vmax = nice_max(max((v for _, vals in series for v in vals), default=0))
+    vmax = max(5, nice_max(max((v for _, vals in series for v in vals), default=0)))  # counts: whole ticks
     n = len(labels)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-line" role="img" '
@@ -109,9 +109,9 @@ def line_chart(
     def x_at(i: int) -> float:
         return left + (plot_w / 2 if n <= 1 else plot_w * i / (n - 1))
 
-    step = max(1, math.ceil(n / 12))
+    step = max(1, math.ceil(n * 62 / plot_w))  # about 62 px per label, so they never overlap
     for i, lab in enumerate(labels):
-        if i % step == 0 or i == n - 1:
+        if (n - 1 - i) % step == 0:  # always label the latest month
             parts.append(
                 f'<text x="{x_at(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#666">{_esc(lab)}</text>'
             )

@@ -124,7 +124,7 @@ def _version(request) -> int:
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
-        raise Http404("缺少版本号") from None
+        raise services.ServiceError("缺少任务版本号，请刷新页面后重新编辑") from None
 
 
 def _to_review(doc_pk: int, task_pk: int | None = None):
@@ -215,12 +215,12 @@ def review_merge(request, doc_pk: int, pk: int):
     keep = _review_task(request, doc_pk, pk)
     other_ids = [int(x) for x in request.POST.getlist("others") if x.isdigit()]
     others = list(Task.objects.filter(pk__in=other_ids, document_id=doc_pk).order_by("position", "id"))
-    versions = {keep.pk: _version(request)}
-    for o in others:
-        v = request.POST.get(f"version_{o.pk}")
-        versions[o.pk] = int(v) if v and v.isdigit() else o.version
     try:
         with service_call(request, f"已合并 {len(others)} 项任务。"):
+            versions = {keep.pk: _version(request)}
+            for o in others:
+                v = request.POST.get(f"version_{o.pk}")
+                versions[o.pk] = int(v) if v and v.isdigit() else o.version
             services.merge_tasks(keep, others, request.user, versions=versions, why=request.POST.get("why", ""))
     except Failed:
         pass

@@ -1,0 +1,177 @@
+"""The whole supervision cycle in a real browser (Debian's Chromium driven by Playwright) against a live server:
+upload a plan, correct a unit in review, publish; a unit liaison reports progress with a file and claims
+completion; an inspector closes the task; the dashboard's counts and lights change; the filtered ledger is
+exported and the .xlsx opened. Screenshots of the review screen and the dashboard go to /tmp."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from taizhang.service.web.export import HEADERS
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = Path(os.environ.get("TAIZHANG_SCREENSHOTS", "/tmp"))
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing (install Debian's chromium: bash scripts/setup.sh)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1400, "height": 900})
+    ctx.set_default_timeout(20000)
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+class Site:
+    def __init__(self, page, base: str):
+        self.page, self.base = page, base.rstrip("/")
+
+    def go(self, path: str):
+        self.page.goto(self.base + path)
+
+    def login(self, username: str):
+        self.go("/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", "pw-" + username)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_selector("header .who")
+
+    def logout(self):
+        self.page.click("header .user button")
+        self.page.wait_for_load_state()
+
+    def message(self) -> str:
+        return self.page.inner_text("ul.messages")
+
+    def dashboard(self) -> dict:
+        self.go("/")
+        states = {s: int(self.page.inner_text(f'#state-counts [data-state="{s}"] .num'))
+                  for s in ("draft", "active", "claimed", "closed")}
+        lights = {k: int(self.page.inner_text(f'#light-counts a[data-light="{k}"]')) for k in ("red", "yellow", "green")}
+        return {"states": states, "lights": lights, "rate": self.page.inner_text("#completion-rate")}
+
+
+def test_upload_review_publish_report_claim_close_dashboard_export(page, live_server, people, plan_text):
+    site = Site(page, live_server.url)
+
+    # 1. the reviewer uploads a plan: a draft ledger beside its source text
+    site.login("reviewer")
+    site.go("/documents/upload/")
+    page.set_input_files("#upload-form input[name=file]", files=[
+        {"name": "桐溪县行动方案.txt", "mimeType": "text/plain", "buffer": plan_text.encode("utf-8")}])
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/documents/\d+/$"))
+    assert "请逐项核对后发布" in site.message()
+    assert page.locator("#source-text mark.task").count() >= 3
+    card = page.locator(".task-card", has_text="推进燃煤锅炉淘汰").first
+    task_id = card.get_attribute("id").removeprefix("task-")
+    # clicking the task highlights its span in the source
+    card.locator(".head").click()
+    assert page.locator(f'#source-text mark.hl[data-task="{task_id}"]').count() >= 1
+    page.screenshot(path=str(SHOTS / "taizhang-review.png"), full_page=False)
+
+    # 2. correct the lead unit: pick 桐溪县生态环境局 from the organisation list
+    card.locator("summary", has_text="修改").click()
+    form = card.locator('form.units-form[data-role="lead"]')
+    selects = form.locator("select[name=org]")
+    for i in range(selects.count()):
+        selects.nth(i).select_option(label="桐溪县生态环境局" if i == 0 else None, value=None if i == 0 else "")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "已更新责任单位" in site.message()
+    card = page.locator(f"#task-{task_id}")
+    assert "桐溪县生态环境局" in card.inner_text()
+
+    # 3. publish
+    page.once("dialog", lambda d: d.accept())
+    page.click("#publish-form button")
+    page.wait_for_load_state()
+    assert "台账已发布" in site.message()
+    before = site.dashboard()
+    assert before["states"]["active"] >= 3 and before["states"]["closed"] == 0
+    site.logout()
+
+    # 4. the liaison of 桐溪县生态环境局 reports progress with a file from the workspace
+    site.login("liaison_a")
+    site.go("/my/")
+    page.select_option("#report-task", value=task_id)
+    page.fill("#workspace-report input[name=percent]", "60")
+    page.fill("#workspace-report textarea[name=text]", "已淘汰燃煤锅炉8台，其余正在拆除")
+    page.set_input_files("#workspace-report input[name=files]", files=[
+        {"name": "拆除现场.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff invented photo"}])
+    page.click("#workspace-report button[type=submit]")
+    page.wait_for_url(re.compile(r"/my/$"))
+    assert "进展已报送" in site.message()
+
+    # 5. … and claims completion with evidence
+    site.go(f"/tasks/{task_id}/")
+    assert "已淘汰燃煤锅炉8台" in page.inner_text("#reports") and "拆除现场.jpg" in page.inner_text("#reports")
+    page.fill("#form-claim textarea[name=text]", "全部锅炉已淘汰并验收")
+    page.set_input_files("#form-claim input[name=files]", files=[
+        {"name": "验收报告.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 invented acceptance"}])
+    page.click("#form-claim button[type=submit]")
+    page.wait_for_load_state()
+    assert "已申请销号" in site.message()
+    site.logout()
+
+    # 6. the inspector closes it from the verification queue
+    site.login("inspector")
+    claimed = site.dashboard()
+    assert claimed["states"]["claimed"] == 1
+    site.go("/verify/")
+    row = page.locator(f'#verify-queue tr[data-task="{task_id}"]')
+    assert "验收报告.pdf" in row.inner_text()
+    row.locator("textarea[name=note]").fill("现场核查：锅炉已全部拆除，属实")
+    row.locator("button[value=close]").click()
+    page.wait_for_url(re.compile(r"/verify/$"))
+    assert "已核查销号" in site.message()
+
+    # 7. the dashboard's counts and lights have changed
+    after = site.dashboard()
+    assert after["states"]["closed"] == before["states"]["closed"] + 1
+    assert after["states"]["active"] == before["states"]["active"] - 1
+    assert sum(after["lights"].values()) == sum(before["lights"].values()) - 1
+    assert after["rate"] != before["rate"] and after["rate"].endswith("%")
+    page.screenshot(path=str(SHOTS / "taizhang-dashboard.png"), full_page=True)
+
+    # 8. export the filtered ledger (closed tasks only) and open the workbook
+    site.go("/ledger/?state=closed")
+    assert page.locator("#ledger-table tbody tr[data-task]").count() == 1
+    with page.expect_download() as dl_info:
+        page.click("#export-link")
+    path = dl_info.value.path()
+    wb = load_workbook(io.BytesIO(Path(path).read_bytes()))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS
+    assert len(rows) == 2
+    assert rows[1][1].startswith("推进燃煤锅炉淘汰") and rows[1][2] == "桐溪县生态环境局"
+    assert rows[1][7] == "已销号"
