@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taizhang.extract.deadlines import find_deadlines, find_flags, period_end
 from taizhang.extract.status import find_status
+from taizhang.extract.targets import extract_targets
 
 D2019 = datetime.date(2019, 5, 20)
 D2017 = datetime.date(2017, 3, 1)
@@ -168,3 +171,23 @@ def test_dev_gold_deadlines_flags_status(shared_dir):
     assert res["header_period_acc"] >= 0.99
     assert res["flags_acc"] >= 0.97, res["misses"][:20]
     assert res["status_acc"] == 1.0 and res["status_n"] >= 40
+
+
+_ALPHABET = "0123456789０１２年月日底前起至到一二三四五六七八九十〇季度上下半旬中以来已比较《》，。；：、%微克/立方米达到控制在下降力争长期持续推进立行立改 \n\t"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80), st.integers(min_value=0, max_value=10_000))
+def test_property_never_raises_and_spans_match(text, offset):
+    for d in find_deadlines(text, doc_date=D2019, offset=offset):
+        a, b = d.span
+        assert offset <= a <= b <= offset + len(text)
+        assert text[a - offset:b - offset].strip() == d.text
+        assert d.type in ("by", "from")
+        if d.date:
+            datetime.date.fromisoformat(d.date)
+    find_flags(text)
+    find_status(text)
+    period_end(text, doc_date=D2019)
+    for t in extract_targets(text, [(0, len(text))], doc_year=2019):
+        assert 0 <= t.span[0] <= t.span[1] <= len(text) and text[t.span[0]:t.span[1]] == t.text
