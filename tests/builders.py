@@ -228,3 +228,40 @@ def _tiny_png() -> bytes:
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def sample_pdf(tmp_path: Path, name: str = "sample_plan.pdf") -> Path:
+    """The bundled sample plan typeset by reportlab (wrapped paragraphs across pages, a ruled table with
+    merged cells, '— N —' page numbers), as an office would print it to PDF."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    from taizhang.read import read_document
+    from taizhang.sample import sample_path
+
+    _cjk_canvas(tmp_path / ".font-registration.pdf")  # registers STSong-Light
+    src = read_document(sample_path())
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=14, leading=24, wordWrap="CJK")
+    story = []
+    for block in src.blocks:
+        if hasattr(block, "rows"):
+            data = [[src.text[c.start:c.end] if c.merged_from is None else "" for c in row] for row in block.rows]
+            style = [("FONT", (0, 0), (-1, -1), "STSong-Light", 10), ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))]
+            for r, row in enumerate(block.rows):
+                for c, cell in enumerate(row):
+                    if cell.merged_from is None and (cell.row_span > 1 or cell.col_span > 1):
+                        style.append(("SPAN", (c, r), (c + cell.col_span - 1, r + cell.row_span - 1)))
+            table = Table(data)
+            table.setStyle(TableStyle(style))
+            story.append(table)
+        else:
+            story.append(Paragraph(src.text[block.start:block.end], body))
+
+    def footer(canvas, doc) -> None:
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawCentredString(A4[0] / 2, 30, f"— {doc.page} —")
+
+    path = tmp_path / name
+    SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=footer, onLaterPages=footer)
+    return path

@@ -146,3 +146,22 @@ def test_other_bad_documents(tmp_path):
     (tmp_path / "folder.txt").mkdir()
     with pytest.raises(ReadError, match="文件夹"):
         read_document(tmp_path / "folder.txt")
+
+
+def test_pdf_of_the_sample_plan(tmp_path):
+    """A multi-page typeset PDF: wrapped paragraphs (also across a page break) come back as one line each."""
+    from builders import sample_pdf
+    from taizhang.sample import sample_path
+
+    source = read_document(sample_path())
+    doc = read_document(sample_pdf(tmp_path))
+    assert doc.pages >= 3
+    check_offsets(doc)
+    want = [source.text[p.start:p.end] for p in source.paragraphs()]
+    got = [doc.text[p.start:p.end] for p in doc.paragraphs()]
+    # reportlab collapses runs of full-width spaces; every other paragraph must come back exactly
+    assert [w for w in want if "　　　" not in w] == [g for g in got if "印发" not in g or "《" in g]
+    assert not any("—" in g for g in got)
+    (table,) = doc.tables()
+    assert grid(doc, table) == grid(source, source.tables()[0])
+    assert table.rows[3][2].merged_from == (2, 2)

@@ -88,10 +88,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     drop = _running_lines(lines, len(pages))
     items.sort(key=lambda it: (it[0], it[1]))
     out = TextBuilder()
-    margins: dict[int, tuple[float, float]] = {}
-    for ln in lines:
-        lo, hi = margins.get(ln.page, (ln.x0, ln.x1))
-        margins[ln.page] = (min(lo, ln.x0), max(hi, ln.x1))
+    margins = _margins(lines)
     para: list[_Line] = []
     for _, _, item in items:
         if isinstance(item, _Line):
@@ -144,6 +141,28 @@ def _running_lines(lines: list[_Line], n_pages: int) -> set[int]:
     return {id(ln) for ln in in_margin if counts[key(ln)] >= need}
 
 
+def _margins(lines: list[_Line]) -> dict[int, tuple[float, float]]:
+    """Per page: the left margin, and the typical right end of full lines (the median of the long lines,
+    so punctuation hanging past the margin does not move it)."""
+    by_page: dict[int, list[_Line]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    def typical_right(group: list[_Line]) -> tuple[float, float]:
+        left = min(ln.x0 for ln in group)
+        longest = max(ln.x1 for ln in group)
+        full = sorted(ln.x1 for ln in group if ln.x1 - left >= 0.75 * (longest - left))
+        return left, full[len(full) // 2]
+
+    # a page with only a few short lines (the end of a document) has no full line: the document's
+    # typical right end is the floor
+    _, doc_right = typical_right(lines) if lines else (0.0, 0.0)
+    out = {}
+    for page, page_lines in by_page.items():
+        left, right = typical_right(page_lines)
+        out[page] = (left, max(right, doc_right))
+    return out
+
+
 def _continues(prev: _Line, nxt: _Line, margin: tuple[float, float]) -> bool:
     """Does ``nxt`` continue the paragraph whose last visual line is ``prev``?"""
     size = max(prev.bottom - prev.top, 1.0)
@@ -151,7 +170,7 @@ def _continues(prev: _Line, nxt: _Line, margin: tuple[float, float]) -> bool:
     if same_page and not (0 <= nxt.top - prev.bottom <= 1.2 * size):
         return False
     left, right = margin
-    if prev.x1 < right - 1.5 * size:
+    if prev.x1 < right - 2 * size:
         return False  # the previous line stops short: paragraph end
     if nxt.x0 > left + 0.8 * size:
         return False  # indented first line of a new paragraph
