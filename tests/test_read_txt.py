@@ -78,6 +78,12 @@ def test_flattened_table(tmp_path):
     assert isinstance(doc.blocks[-1], Paragraph)
 
 
+def test_page_number_lines_get_no_block(tmp_path):
+    doc = read_document(write_text(tmp_path / "pages.txt", "第一段。\n— 38 —\n- 3 -\n第 4 页\n第二段。\n"))
+    assert "— 38 —" in doc.text
+    assert [doc.text[p.start:p.end] for p in doc.paragraphs()] == ["第一段。", "第二段。"]
+
+
 def test_tab_indented_prose_is_not_a_table(tmp_path):
     doc = read_document(write_text(tmp_path / "tabs.txt", "\t第一段。\n\n\t第二段。\n\n\t第三段。\n"))
     assert not doc.tables()

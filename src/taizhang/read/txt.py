@@ -12,7 +12,7 @@ import re
 
 from taizhang.document import Cell, Paragraph, Table
 from taizhang.errors import ReadError
-from taizhang.read.common import nfc, stripped_span
+from taizhang.read.common import is_page_number, nfc, stripped_span
 
 # Control characters that never occur in a text document (tab, LF, CR, FF, ESC-free).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
@@ -75,7 +75,8 @@ def normalise_newlines(text: str) -> str:
 
 
 def parse_text(text: str) -> list:
-    """Blocks of a plain text: one Paragraph per non-blank line, Tables for flattened tables."""
+    """Blocks of a plain text: one Paragraph per non-blank line (page-number lines such as "— 38 —" get no
+    block; the text keeps them), Tables for flattened tables."""
     lines = text.split("\n")
     starts = []
     pos = 0
@@ -103,7 +104,7 @@ def parse_text(text: str) -> list:
 
 def _add_paragraph(blocks: list, text: str, start: int, length: int) -> None:
     s, e = stripped_span(text, start, start + length)
-    if e > s:
+    if e > s and not is_page_number(text[s:e]):  # a printed page number ("— 38 —") is not content
         blocks.append(Paragraph(s, e))
 
 
