@@ -165,3 +165,51 @@ def test_pdf_of_the_sample_plan(tmp_path):
     (table,) = doc.tables()
     assert grid(doc, table) == grid(source, source.tables()[0])
     assert table.rows[3][2].merged_from == (2, 2)
+
+
+def test_docx_style_numbering_overrides_and_revisions(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    from taizhang.sample.build_sample import CIRCLED, CIRCLED_RESTART, W_NS, install_numbering, numbered
+
+    d = docx.Document()
+    install_numbering(d)
+    # numbering attached to a heading style, not to the paragraph
+    heading = d.styles["Heading 1"].element
+    heading.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr xmlns:w="{W_NS}"><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'))
+    d.add_paragraph("目标任务", style="Heading 1")
+    d.add_paragraph("保障措施", style="Heading 1")
+    numbered(d, "甲项", CIRCLED)
+    numbered(d, "乙项", CIRCLED)
+    numbered(d, "重新编号", CIRCLED_RESTART)
+    # tracked insertion kept, tracked deletion and hidden text dropped, soft break splits the line
+    p = d.add_paragraph()
+    p._p.append(parse_xml(
+        f'<w:ins xmlns:w="{W_NS}" w:id="1" w:author="a"><w:r><w:t>新增内容</w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(
+        f'<w:del xmlns:w="{W_NS}" w:id="2" w:author="a"><w:r><w:delText>删除内容</w:delText></w:r></w:del>'))
+    p._p.append(parse_xml(
+        f'<w:r xmlns:w="{W_NS}"><w:rPr><w:vanish/></w:rPr><w:t>隐藏文字</w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:br/><w:t>第二行</w:t></w:r>'))
+    # a table nested in a cell is read into that cell
+    outer = d.add_table(rows=2, cols=2)
+    outer.cell(0, 0).text = "序号"
+    outer.cell(0, 1).text = "内容"
+    outer.cell(1, 0).text = "1"
+    inner = outer.cell(1, 1).add_table(rows=1, cols=2)
+    inner.cell(0, 0).text = "子项甲"
+    inner.cell(0, 1).text = "子项乙"
+    path = tmp_path / "features.docx"
+    d.save(path)
+
+    doc = read_document(path)
+    check_offsets(doc)
+    lines = [doc.text[p.start:p.end] for p in doc.paragraphs()]
+    assert lines[:5] == ["一、目标任务", "二、保障措施", "①甲项", "②乙项", "①重新编号"]
+    assert doc.paragraphs()[0].style == "Heading 1"
+    assert lines[5:7] == ["新增内容", "第二行"]
+    assert "删除内容" not in doc.text and "隐藏文字" not in doc.text
+    g = grid(doc, doc.tables()[0])
+    assert g[1][1].split("\n") == ["子项甲", "子项乙"]

@@ -14,6 +14,7 @@ import io
 import posixpath
 import zipfile
 
+from docx.styles import BabelFish
 from lxml import etree
 
 from taizhang.document import SourceDocument
@@ -100,7 +101,8 @@ class _Styles:
             if sid is None:
                 continue
             name = st.find(W + "name")
-            self.names[sid] = name.get(W + "val") if name is not None else sid
+            # Word stores built-in names in lower case ("heading 1"); show them as Word's UI does
+            self.names[sid] = BabelFish.internal2ui(name.get(W + "val")) if name is not None else sid
             based = st.find(W + "basedOn")
             if based is not None:
                 self.based_on[sid] = based.get(W + "val")
