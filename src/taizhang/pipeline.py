@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from taizhang.document import SourceDocument
 from taizhang.extract import notes as N
-from taizhang.extract.tasks import Draft, add_subtasks, find_measures, find_problems, is_goal_section
+from taizhang.extract.tasks import Draft, add_subtasks, find_measures, find_problems
 from taizhang.ledger import Deadline, DocumentMeta, Ledger, Target, Task, Unit, Warning
 from taizhang.segment.outline import build_outline
 
@@ -110,26 +110,13 @@ def _warn_stray_fields(outline, covered: set[int], warnings: list[Warning]) -> N
 
 
 def _targets(outline, problems: list[Draft], doc_date) -> list[Target]:
-    try:
-        from taizhang.extract.targets import extract_targets
-    except ImportError:
-        return []
+    """Targets come from goal sections (found by their headings, tables excluded) and 整改目标 fields."""
+    from taizhang.extract.targets import extract_targets, goal_section_spans
+
     text = outline.text
-    spans: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    for node in outline.nodes:
-        if id(node) in seen or not is_goal_section(node):
-            continue
-        if node.parent is not None and is_goal_section(node.parent):
-            continue
-        spans.append((node.start, node.end))
-        seen.add(id(node))
-    for p in problems:
-        if p.goal:
-            spans.append(p.goal)
+    spans = goal_section_spans(text) + [p.goal for p in problems if p.goal]
     year = doc_date.year if doc_date else None
-    out = extract_targets(text, spans, doc_year=year)
-    return list(out)
+    return list(extract_targets(text, spans, doc_year=year))
 
 
 def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date) -> list[Task]:
