@@ -265,3 +265,18 @@ def sample_pdf(tmp_path: Path, name: str = "sample_plan.pdf") -> Path:
     path = tmp_path / name
     SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=footer, onLaterPages=footer)
     return path
+
+
+def long_table_pdf(tmp_path: Path, rows: int = 70, name: str = "long_table.pdf") -> Path:
+    """A ruled table running over several pages with its header row repeated on the second page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    _cjk_canvas(tmp_path / ".font-registration.pdf")
+    data = [["序号", "任务", "牵头单位"]] + [[str(i), f"第{i}项整治任务", "县生态环境局"] for i in range(1, rows + 1)]
+    table = Table(data, repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 11),
+                               ("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))]))
+    path = tmp_path / name
+    SimpleDocTemplate(str(path), pagesize=A4).build([table])
+    return path

@@ -213,3 +213,16 @@ def test_docx_style_numbering_overrides_and_revisions(tmp_path):
     assert "删除内容" not in doc.text and "隐藏文字" not in doc.text
     g = grid(doc, doc.tables()[0])
     assert g[1][1].split("\n") == ["子项甲", "子项乙"]
+
+
+def test_pdf_table_continued_over_pages(tmp_path):
+    from builders import long_table_pdf
+
+    doc = read_document(long_table_pdf(tmp_path, rows=70))
+    assert doc.pages >= 2
+    (table,) = doc.tables()
+    g = grid(doc, table)
+    assert g[0] == ["序号", "任务", "牵头单位"]
+    assert len(g) == 71 and g[-1] == ["70", "第70项整治任务", "县生态环境局"]
+    assert [row[0] for row in g[1:]] == [str(i) for i in range(1, 71)]
+    check_offsets(doc)

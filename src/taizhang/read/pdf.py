@@ -90,19 +90,40 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     out = TextBuilder()
     margins = _margins(lines)
     para: list[_Line] = []
-    for _, _, item in items:
+    pending: list | None = None  # a table that may continue on the next page
+    pending_page = -1
+    for pno, _, item in items:
         if isinstance(item, _Line):
             if id(item) in drop or is_page_number(item.text):
                 continue
+            if pending is not None:
+                out.add_table(pending)
+                pending = None
             if para and not _continues(para[-1], item, margins[para[-1].page]):
                 out.add_paragraph(_join(para))
                 para = []
             para.append(item)
+            continue
+        if para:
+            out.add_paragraph(_join(para))
+            para = []
+        if pending is not None and pno == pending_page + 1 and len(item[0]) == len(pending[0]):
+            # the same table continued after a page break; a repeated header row is dropped
+            rows = item[1:] if _row_text(item[0]) == _row_text(pending[0]) else item
+            offset = len(pending)
+            for row in rows:
+                for cell in row:
+                    if cell.merged_from is not None:
+                        r, c = cell.merged_from
+                        cell.merged_from = (r + offset - (len(item) - len(rows)), c)
+            pending.extend(rows)
         else:
-            if para:
-                out.add_paragraph(_join(para))
-                para = []
-            out.add_table(item)
+            if pending is not None:
+                out.add_table(pending)
+            pending = item
+        pending_page = pno
+    if pending is not None:
+        out.add_table(pending)
     if para:
         out.add_paragraph(_join(para))
     text = out.text()
@@ -187,6 +208,10 @@ def _join(para: list[_Line]) -> str:
         else:
             out += ln.text
     return out
+
+
+def _row_text(row: list[CellContent]) -> list[str]:
+    return ["\n".join(c.lines) for c in row]
 
 
 def _table_grid(table) -> list[list[CellContent]]:
