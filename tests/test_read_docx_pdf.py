@@ -143,6 +143,10 @@ def test_other_bad_documents(tmp_path):
     old_doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(ReadError, match="另存为 .docx"):
         read_document(old_doc)
+    locked = tmp_path / "locked.docx"  # Office encrypts a .docx into an OLE container
+    locked.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(ReadError, match="受密码保护"):
+        read_document(locked)
     (tmp_path / "folder.txt").mkdir()
     with pytest.raises(ReadError, match="文件夹"):
         read_document(tmp_path / "folder.txt")

@@ -30,6 +30,9 @@ def sniff_format(data: bytes, suffix: str, name: str) -> str:
             raise ReadError(f"不支持的文件类型 {suffix}（支持 {SUPPORTED}）", path=name)
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
+        if suffix == ".docx":
+            raise ReadError("文件受密码保护（已加密），或是改了扩展名的旧版 .doc；请解除密码或另存为 .docx 后再导入",
+                            path=name)
         raise ReadError("这是旧版 Word（.doc）或其他 OLE 格式文件，请另存为 .docx 后再导入", path=name)
     if suffix == ".docx":
         raise ReadError("不是有效的 .docx 文件（文件已损坏或不是 Word 文档）", path=name)
