@@ -44,13 +44,19 @@ class Stat:
     need: int  # the minimum count of the rule
 
 
+def _filled(hourly: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(values with NaN → 0, presence as 0/1 float32 — exact for counts), shaped (..., days, 24)."""
+    d = _by_day(hourly)
+    nan = np.isnan(d)
+    return np.where(nan, 0.0, d), (~nan).astype(np.float32)
+
+
 def daily_mean(hourly: np.ndarray, min_hours: int | None = None) -> Stat:
     """24-hour mean of each day; valid with at least 20 hourly values."""
     need = rules()["daily_min_hours"] if min_hours is None else min_hours
-    d = _by_day(hourly)
-    ok = ~np.isnan(d)
-    count = ok.sum(axis=-1)
-    total = np.where(ok, d, 0.0).sum(axis=-1)
+    d0, ok = _filled(hourly)
+    total = d0 @ np.ones(HOURS)  # BLAS: much faster than a reduction over a short last axis
+    count = (ok @ np.ones(HOURS, np.float32)).astype(np.int16)
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = total / count
     valid = count >= need
@@ -68,16 +74,16 @@ def daily_max_1h(hourly: np.ndarray, min_hours: int | None = None) -> Stat:
     return Stat(np.where(valid, raw, np.nan), raw, count, valid, need)
 
 
+_WINDOWS = (np.arange(HOURS)[:, None] >= np.arange(N_WINDOWS)[None, :]) & (
+    np.arange(HOURS)[:, None] < np.arange(N_WINDOWS)[None, :] + WINDOW)  # (24, 17): hour h in window s
+
+
 def eight_hour_means(hourly: np.ndarray, min_hours: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The 17 eight-hour means of each day, shape ``(..., days, 17)``, NaN where fewer than 6 hours."""
     need = rules()["o3_8h_min_hours"] if min_hours is None else min_hours
-    d = _by_day(hourly)
-    ok = ~np.isnan(d)
-    zero = np.zeros((*d.shape[:-1], 1))
-    csum = np.concatenate([zero, np.cumsum(np.where(ok, d, 0.0), axis=-1)], axis=-1)
-    ccnt = np.concatenate([zero, np.cumsum(ok, axis=-1)], axis=-1)
-    s = csum[..., WINDOW:] - csum[..., :-WINDOW]
-    n = ccnt[..., WINDOW:] - ccnt[..., :-WINDOW]
+    d0, ok = _filled(hourly)
+    s = d0 @ _WINDOWS.astype(float)
+    n = (ok @ _WINDOWS.astype(np.float32)).astype(np.int16)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(n >= need, s / np.where(n > 0, n, 1), np.nan)
     return means, n
@@ -124,18 +130,19 @@ def annual_validity(valid_days: np.ndarray, dates: np.ndarray) -> tuple[np.ndarr
     """
     r = rules()
     v = np.asarray(valid_days, dtype=bool)
-    flat = v.reshape(-1, v.shape[-1])
+    flat = v.reshape(-1, v.shape[-1]).astype(float)
     months = dates.astype("datetime64[M]").astype(int) % 12 + 1
-    total = flat.sum(axis=1)
-    ok = total >= r["annual_min_days"]
+    present = np.unique(months)
+    onehot = (months[:, None] == present[None, :]).astype(float)
+    per_month = np.rint(flat @ onehot).astype(int)  # (series, months present)
+    need = np.where(present == 2, r["february_min_days"], r["month_min_days"])
+    total = per_month.sum(axis=1)
+    month_bad = per_month < need
+    ok = (total >= r["annual_min_days"]) & ~month_bad.any(axis=1)
     reasons: list[list[str]] = [[] for _ in range(flat.shape[0])]
     for i in np.nonzero(~ok)[0]:
-        reasons[i].append(f"全年有效日数{int(total[i])}天，少于{r['annual_min_days']}天")
-    for m in np.unique(months):
-        need = r["february_min_days"] if m == 2 else r["month_min_days"]
-        cnt = flat[:, months == m].sum(axis=1)
-        bad = cnt < need
-        ok &= ~bad
-        for i in np.nonzero(bad)[0]:
-            reasons[i].append(f"{m}月有效日数{int(cnt[i])}天，少于{need}天")
+        if total[i] < r["annual_min_days"]:
+            reasons[i].append(f"全年有效日数{int(total[i])}天，少于{r['annual_min_days']}天")
+        for j in np.nonzero(month_bad[i])[0]:
+            reasons[i].append(f"{int(present[j])}月有效日数{int(per_month[i, j])}天，少于{int(need[j])}天")
     return ok.reshape(v.shape[:-1]), reasons

@@ -181,15 +181,29 @@ def evaluate(daily: DailyData, index: int = 0, *, year: int | None = None,
     """Annual evaluation (HJ 663) of series ``index`` of ``daily`` — a JSON-able dict.
 
     ``through``: evaluate the year to date (days after it are ignored; annual validity is then reported
-    as not applicable). Statistics of a year failing the 324-day / monthly rules are still given, with
-    ``valid: false`` and the reasons.
+    as not applicable, ``valid: None``). Statistics of a year failing the 324-day / monthly rules are still
+    given, with ``valid: false`` and the reasons.
     """
+    one = _rows(daily, slice(index, index + 1))
+    return evaluate_all(one, year=year, through=through, include_daily=include_daily)[0]
+
+
+def _rows(daily: DailyData, rows: slice) -> DailyData:
+    aqi = hj633.AQIResult(daily.aqi.items, {k: v[rows] for k, v in daily.aqi.iaqi.items()}, daily.aqi.aqi[rows],
+                          daily.aqi.primary[:, rows])
+    return DailyData(daily.stations[rows], daily.dates, {k: v[rows] for k, v in daily.values.items()},
+                     {k: v[rows] for k, v in daily.raw.items()}, {k: v[rows] for k, v in daily.counts.items()},
+                     daily.needs, aqi, daily.aqi_valid[rows], daily.absent, daily.scope)
+
+
+def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date | None = None,
+                 include_daily: bool = True, include_invalid: bool = True) -> list[dict]:
+    """:func:`evaluate` for every series of ``daily`` at once (statistics vectorised over the stations).
+    ``include_invalid=False`` gives only the number of invalid days per item instead of the list."""
     dates = daily.dates
-    if year is not None:
-        keep = dates.astype("datetime64[Y]").astype(int) + 1970 == year
-    else:
-        keep = np.ones(len(dates), dtype=bool)
+    if year is None:
         year = int(dates[0].astype("datetime64[Y]").astype(int) + 1970) if len(dates) else None
+    keep = dates.astype("datetime64[Y]").astype(int) + 1970 == year
     if through is not None:
         keep &= dates <= np.datetime64(through, "D")
     idx = np.nonzero(keep)[0]
@@ -199,88 +213,97 @@ def evaluate(daily: DailyData, index: int = 0, *, year: int | None = None,
         raise DataError(f"数据中没有{year}年的监测值")
     sel = slice(idx[0], idx[-1] + 1)
     d_dates = dates[sel]
+    n_series = len(daily.stations)
     days_in_year = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
-    full_year = through is None and len(d_dates) == days_in_year
+    whole = len(d_dates) == days_in_year
     lim = gb3095.limits(2)
     spec = load_table("hj663")["annual_statistics"]
-    pollutants = {}
-    all_ok = True
+    per_pol = {}
     for pol in POLLUTANTS:
         item = ITEM_OF_POLLUTANT[pol]
         if item not in daily.values:
             continue
-        series = daily.values[item][index, sel]
+        series = daily.values[item][:, sel]
         ok_days = ~np.isnan(series)
+        n = ok_days.sum(axis=1)
         valid, reasons = gb3095.annual_validity(ok_days, d_dates)
         s = spec[pol]
         if s["statistic"] == "mean":
-            n = ok_days.sum()
-            value = float(np.nansum(series) / n) if n else float("nan")
+            with np.errstate(invalid="ignore", divide="ignore"):
+                value = np.where(ok_days, series, 0.0).sum(axis=1) / n
             label = "年平均"
         else:
-            value = float(percentile(series, s["p"]))
+            value = percentile(series, s["p"])
             label = f"{'日均值' if pol == 'CO' else '日最大8小时平均'}第{s['p']}百分位数"
-        limit = lim[pol][s["limit_key"]]
-        rep = _r(value, precision(pol))
-        compliant = None if rep is None else rep <= limit
-        entry = {
-            "statistic": label,
-            "value": rep,
-            "unrounded": None if np.isnan(value) else value,
-            "unit": unit_of(pol),
-            "limit": limit,
-            "compliant": compliant,
-            "exceed_multiple": None if rep is None or rep <= limit else round((rep - limit) / limit, 2),
-            "valid_days": int(ok_days.sum()),
-            "valid": bool(valid) if full_year else None,
-            "reasons": reasons[0] if full_year else (["年内至今，不评价全年有效性"] if not full_year else []),
-        }
-        if not full_year and through is None:
-            entry["reasons"] = [f"数据只覆盖{len(d_dates)}天，不足全年"] + reasons[0]
-            entry["valid"] = False
-        pollutants[pol] = entry
-        all_ok &= bool(compliant) and entry["valid"] is not False
-    aqi = daily.aqi.aqi[index, sel]
+        per_pol[pol] = (label, value, n, valid, reasons, lim[pol][s["limit_key"]])
+    aqi = daily.aqi.aqi[:, sel]
     ok = ~np.isnan(aqi)
-    n_valid = int(ok.sum())
+    n_valid = ok.sum(axis=1)
     cats = hj633.category_index(aqi)
     names = [c["category"] for c in hj633.categories()]
-    by_cat = {names[k]: int((cats == k).sum()) for k in range(len(names))}
-    good = int((ok & (aqi <= 100)).sum())
-    heavy = int((ok & (aqi > 200)).sum())
-    primary_days: dict[str, int] = {}
-    for k, item in enumerate(daily.aqi.items):
-        lab = hj633.PRIMARY_LABEL[item]
-        primary_days[lab] = primary_days.get(lab, 0) + int(daily.aqi.primary[k, index, sel].sum())
+    by_cat = np.stack([(cats == k).sum(axis=1) for k in range(len(names))], axis=1)
+    good = (ok & (aqi <= 100)).sum(axis=1)
+    heavy = (ok & (aqi > 200)).sum(axis=1)
+    prim = daily.aqi.primary[:, :, sel].sum(axis=2)  # (items, series)
     ratio_dec = load_table("hj663")["precision"]["ratio_percent"]
-    result = {
-        "scope": daily.scope,
-        "name": daily.stations[index],
-        "year": year,
-        "period": {"start": str(d_dates[0]), "end": str(d_dates[-1]), "days": len(d_dates),
-                   "days_in_year": days_in_year, "year_to_date": through is not None},
-        "standard": "HJ 663-2013，GB 3095-2012 二级浓度限值，HJ 633-2012",
-        "pollutants": pollutants,
-        "compliant": bool(all_ok) if pollutants else None,
-        "aqi": {
-            "valid_days": n_valid,
-            "good_days": good,
-            "good_ratio": _r(100.0 * good / n_valid, ratio_dec) if n_valid else None,
-            "heavy_days": heavy,
-            "heavy_ratio": _r(100.0 * heavy / n_valid, ratio_dec) if n_valid else None,
-            "days_by_category": by_cat,
-            "primary_days": {k: v for k, v in primary_days.items() if v},
-        },
-        "invalid": invalid_periods(_slice(daily, sel), index),
-    }
-    if include_daily:
-        series = {"date": [str(x) for x in d_dates], "AQI": _list(aqi)}
-        for pol in POLLUTANTS:
-            item = ITEM_OF_POLLUTANT[pol]
-            if item in daily.values:
-                series[pol] = _list(daily.values[item][index, sel])
-        result["daily"] = series
-    return result
+    results = []
+    for i in range(n_series):
+        pollutants = {}
+        all_ok = True
+        for pol, (label, value, n, valid, reasons, limit) in per_pol.items():
+            rep = _r(value[i], precision(pol))
+            compliant = None if rep is None else rep <= limit
+            if through is not None:
+                v, why = None, ["年内至今，不评价全年有效性"]
+            elif not whole:
+                v, why = False, [f"数据只覆盖{len(d_dates)}天，不足全年"] + reasons[i]
+            else:
+                v, why = bool(valid[i]), reasons[i]
+            pollutants[pol] = {
+                "statistic": label, "value": rep,
+                "unrounded": None if np.isnan(value[i]) else float(value[i]),
+                "unit": unit_of(pol), "limit": limit, "compliant": compliant,
+                "exceed_multiple": None if rep is None or rep <= limit else round((rep - limit) / limit, 2),
+                "valid_days": int(n[i]), "valid": v, "reasons": why,
+            }
+            all_ok &= bool(compliant) and v is not False
+        primary_days: dict[str, int] = {}
+        for k, item in enumerate(daily.aqi.items):
+            if prim[k, i]:
+                lab = hj633.PRIMARY_LABEL[item]
+                primary_days[lab] = primary_days.get(lab, 0) + int(prim[k, i])
+        nv = int(n_valid[i])
+        result = {
+            "scope": daily.scope,
+            "name": daily.stations[i],
+            "year": year,
+            "period": {"start": str(d_dates[0]), "end": str(d_dates[-1]), "days": len(d_dates),
+                       "days_in_year": days_in_year, "year_to_date": through is not None},
+            "standard": "HJ 663-2013，GB 3095-2012 二级浓度限值，HJ 633-2012",
+            "pollutants": pollutants,
+            "compliant": bool(all_ok) if pollutants else None,
+            "aqi": {
+                "valid_days": nv, "good_days": int(good[i]),
+                "good_ratio": _r(100.0 * good[i] / nv, ratio_dec) if nv else None,
+                "heavy_days": int(heavy[i]),
+                "heavy_ratio": _r(100.0 * heavy[i] / nv, ratio_dec) if nv else None,
+                "days_by_category": {names[k]: int(by_cat[i, k]) for k in range(len(names))},
+                "primary_days": primary_days,
+            },
+        }
+        if include_invalid:
+            result["invalid"] = invalid_periods(_slice(daily, sel), i)
+        else:
+            result["invalid_days"] = {it: int(np.isnan(v[i, sel]).sum()) for it, v in daily.values.items()}
+        if include_daily:
+            series = {"date": [str(x) for x in d_dates], "AQI": _list(aqi[i])}
+            for pol in POLLUTANTS:
+                item = ITEM_OF_POLLUTANT[pol]
+                if item in daily.values:
+                    series[pol] = _list(daily.values[item][i, sel])
+            result["daily"] = series
+        results.append(result)
+    return results
 
 
 def _slice(daily: DailyData, sel: slice) -> DailyData:
