@@ -232,14 +232,14 @@ def _known_or_shape_uncached(lex: Lexicon, k: str, *, lax: bool) -> bool:
         return False
     if _BAD_CHARS.search(k):
         return False
-    if not lax:
-        if k.startswith(lex.not_unit_starts) or any(w in k for w in lex.not_unit_words):
-            return False
     p = _parse(lex, display(k), None)
     if p.entry is not None:
         if lax or p.scope_kind is not None:
             return True
         return key(p.rest) not in lex.ambiguous_bare
+    if not lax:
+        if k.startswith(lex.not_unit_starts) or any(w in k for w in lex.not_unit_words):
+            return False
     if lex.region_name(k) in lex.regions:
         return True
     if p.scope_kind is not None and (_shape(lex, key(p.rest)) or _generic(lex, key(p.rest))):
