@@ -118,3 +118,19 @@ def test_track_target_command(air_file, tmp_path, capsys):
     assert res[1]["status"] == "met" and res[2]["status"] == "no_data"
     assert main(["track-target", str(ledger), "--air", str(air_file), "--through", "2023-03-31"]) == 0
     assert "年内至今" in capsys.readouterr().out
+
+
+def test_aqi_hourly(tmp_path):
+    src = tmp_path / "h.csv"
+    lines = ["站点,时间,PM2.5,PM10,SO2,NO2,CO,O3"]
+    for h in range(30):
+        t = dt.datetime(2024, 5, 1) + dt.timedelta(hours=h)
+        lines.append(f"甲,{t:%Y-%m-%d %H:%M},80,40,10,50,1.0,100")
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "h.csv.out.csv"
+    assert main(["aqi", str(src), "--hourly", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 366 * 24
+    first_valid = next(r for r in rows if r["AQI"])
+    assert first_valid["时间"] == "2024-05-01 19:00" and first_valid["AQI"] == "107"
+    assert first_valid["首要污染物"] == "PM2.5" and first_valid["类别"] == "轻度污染"

@@ -115,3 +115,21 @@ def test_short_year_is_flagged_invalid():
     pm = ev["pollutants"]["PM2.5"]
     assert pm["valid"] is False and pm["value"] == 30
     assert "全年有效日数300天，少于324天" in pm["reasons"] and "11月有效日数0天，少于27天" in pm["reasons"]
+
+
+def test_hourly_aqi_real_time_report():
+    n = 48
+    v = {"PM2.5": np.full(n, 80.0), "PM10": np.full(n, 40.0), "SO2": np.full(n, 10.0), "NO2": np.full(n, 50.0),
+         "CO": np.full(n, 1.0), "O3": np.full(n, 100.0)}
+    v["SO2"][19] = 900.0
+    hd = hj663.HourlyData(["甲"], dt.date(2023, 1, 1), {k: x[None, :] for k, x in v.items()})
+    times, res = hj663.compute_hourly(hd)
+    assert str(times[19]) == "2023-01-01T19"
+    # hour 18: the PM 24-hour moving means rest on 19 hours → no AQI; hour 19: 20 hours → valid
+    assert np.isnan(res.aqi[0, 18])
+    # PM2.5 80 → 107; SO2 1-h 900 > 800 → the 24-h moving mean (19·10 + 900)/20 = 54.5 → 53 is used;
+    # O3 1-h 100 → 32; O3 8-h 100 → 50; NO2 1-h 50 → 25; CO 1-h 1 → 10; PM10 40 → 40
+    got = {i: int(res.iaqi[i][0, 19]) for i in res.items}
+    assert got == {"SO2_1h": 53, "NO2_1h": 25, "PM10_24h": 40, "CO_1h": 10, "O3_1h": 32, "O3_8h": 50,
+                   "PM2.5_24h": 107}
+    assert res.aqi[0, 19] == 107

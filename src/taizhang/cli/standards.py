@@ -10,10 +10,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from taizhang.errors import DataError
 
 HEADERS = {
-    "station": "站点", "date": "日期",
+    "station": "站点", "date": "日期", "time": "时间",
+    "IAQI_SO2_1h": "SO2_1h分指数", "IAQI_NO2_1h": "NO2_1h分指数", "IAQI_CO_1h": "CO_1h分指数",
     "SO2_24h": "SO2 24小时平均(μg/m3)", "NO2_24h": "NO2 24小时平均(μg/m3)",
     "PM10_24h": "PM10 24小时平均(μg/m3)", "CO_24h": "CO 24小时平均(mg/m3)",
     "PM2.5_24h": "PM2.5 24小时平均(μg/m3)", "O3_8h": "O3 日最大8小时平均(μg/m3)",
@@ -33,6 +36,7 @@ def register(sub):
     p.add_argument("--year", type=int, help="年份（数据只含一个年份时可省略）")
     p.add_argument("--station", help="只算一个站点")
     p.add_argument("--city", action="store_true", help="按全部站点均值计算城市逐日AQI")
+    p.add_argument("--hourly", action="store_true", help="逐小时AQI（实时报：1小时值、O3 8小时及颗粒物24小时滑动平均）")
     p.add_argument("-o", "--output", help="输出文件：.xlsx、.csv或.json；省略时以CSV打印")
     p.set_defaults(func=cmd_aqi)
 
@@ -183,8 +187,28 @@ def _write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
 # ---------------------------------------------------------------- commands
 
 def cmd_aqi(args) -> int:
-    from taizhang.standards import hj663
+    from taizhang.standards import hj633, hj663
 
+    if args.hourly:
+        if args.city:
+            raise DataError("逐小时AQI按站点计算，不能与--city同用")
+        from taizhang.monitoring import read_air
+
+        hourly = read_air(args.file).to_hourly(args.year, [args.station] if args.station else None)
+        times, res = hj663.compute_hourly(hourly)
+        rows = []
+        for s, station in enumerate(hourly.stations):
+            for h, t in enumerate(times):
+                a = res.aqi[s, h]
+                row = {"station": station, "time": str(t).replace("T", " ") + ":00",
+                       **{f"IAQI_{i}": (None if np.isnan(res.iaqi[i][s, h]) or np.isnan(a) else int(res.iaqi[i][s, h]))
+                          for i in res.items},
+                       "AQI": None if np.isnan(a) else int(a),
+                       "primary": [hj633.PRIMARY_LABEL[i] for k, i in enumerate(res.items) if res.primary[k, s, h]],
+                       **hj633.describe(a)}
+                rows.append(row)
+        write_table(rows, args.output, sheets={"逐时AQI": rows})
+        return 0
     _, daily = _daily_for(args.file, args.year, args.station, args.city)
     rows = hj663.daily_table(daily)
     write_table(rows, args.output, sheets={"逐日AQI": rows})

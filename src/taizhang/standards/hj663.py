@@ -125,6 +125,36 @@ def _with_aqi(stations, dates, values, raw, counts, needs, absent, scope) -> Dai
     return DailyData(list(stations), dates, values, raw, counts, needs, res, valid, absent, scope)
 
 
+def compute_hourly(hourly: HourlyData) -> tuple[np.ndarray, hj633.AQIResult]:
+    """Hourly (real-time report) AQI of every station hour: SO2/NO2/CO/O3 1-hour values, the O3 8-hour
+    moving mean (≥ 6 of the last 8 hours) and PM10/PM2.5 24-hour moving means (≥ 20 of the last 24 hours);
+    an hour's AQI is NaN unless every pollutant present in the data has its sub-index.
+
+    Returns the hour start times (``datetime64[h]``) and the result, arrays (stations, hours)."""
+    v = hourly.values
+    items: dict[str, np.ndarray] = {}
+    r = gb3095.rules()
+    for pol in ("SO2", "NO2", "CO", "O3"):
+        if pol in v:
+            items[f"{pol}_1h"] = v[pol]
+    if "SO2" in v:
+        items["SO2_24h"] = gb3095.moving_mean(v["SO2"], 24, r["daily_min_hours"])
+    if "O3" in v:
+        items["O3_8h"] = gb3095.moving_mean(v["O3"], 8, r["o3_8h_min_hours"])
+    for pol in ("PM10", "PM2.5"):
+        if pol in v:
+            items[f"{pol}_24h"] = gb3095.moving_mean(v[pol], 24, r["daily_min_hours"])
+    res = hj633.hourly_aqi(items)
+    needed = [i for i in hj633.HOURLY_ITEMS if i in items]
+    ok = np.ones(res.aqi.shape, dtype=bool)
+    for i in needed:
+        ok &= ~np.isnan(items[i])
+    res.aqi = np.where(ok, res.aqi, np.nan)
+    res.primary &= ok[None, ...]
+    times = np.datetime64(hourly.start, "h") + np.arange(res.aqi.shape[-1])
+    return times, res
+
+
 def city_daily(daily: DailyData, name: str = "全市", *, min_stations: int = 1) -> DailyData:
     """City daily values: the mean over the stations' valid daily values (HJ 663), then the city AQI.
 
