@@ -133,3 +133,17 @@ def test_hourly_aqi_real_time_report():
     assert got == {"SO2_1h": 53, "NO2_1h": 25, "PM10_24h": 40, "CO_1h": 10, "O3_1h": 32, "O3_8h": 50,
                    "PM2.5_24h": 107}
     assert res.aqi[0, 19] == 107
+
+
+def test_evaluate_all_equals_one_by_one():
+    rng = np.random.default_rng(7)
+    d = {p: rng.gamma(3, 15, (3, 365)) for p in ("PM2.5", "PM10", "SO2", "NO2", "O3")}
+    d["CO"] = rng.gamma(3, 0.3, (3, 365))
+    hd = _year(d, stations=("甲", "乙", "丙"))
+    hd.values["PM2.5"][1, : 24 * 40] = np.nan  # 乙 loses 40 days of PM2.5
+    daily = hj663.compute_daily(hd)
+    together = hj663.evaluate_all(daily, year=2023)
+    for i in range(3):
+        assert hj663.evaluate(daily, i, year=2023) == together[i]
+    assert together[1]["pollutants"]["PM2.5"]["valid"] is False
+    assert together[1]["pollutants"]["PM2.5"]["reasons"] == ["1月有效日数0天，少于27天", "2月有效日数19天，少于25天"]

@@ -276,6 +276,7 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
     heavy = (ok & (aqi > 200)).sum(axis=1)
     prim = daily.aqi.primary[:, :, sel].sum(axis=2)  # (items, series)
     ratio_dec = load_table("hj663")["precision"]["ratio_percent"]
+    invalid_counts = {it: np.isnan(v[:, sel]).sum(axis=1) for it, v in daily.values.items()}
     results = []
     for i in range(n_series):
         pollutants = {}
@@ -324,7 +325,7 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
         if include_invalid:
             result["invalid"] = invalid_periods(_slice(daily, sel), i)
         else:
-            result["invalid_days"] = {it: int(np.isnan(v[i, sel]).sum()) for it, v in daily.values.items()}
+            result["invalid_days"] = {it: int(c[i]) for it, c in invalid_counts.items()}
         if include_daily:
             series = {"date": [str(x) for x in d_dates], "AQI": _list(aqi[i])}
             for pol in POLLUTANTS:
