@@ -71,3 +71,19 @@ def test_every_screen_renders_for_admin(client, people, published, task1):
         resp = client.get(url)
         assert resp.status_code == 200, (url, resp.status_code)
         assert "污染防治任务台账" in resp.content.decode()
+
+
+def test_dashboard_shows_overdue_by_unit_and_the_red_light(client, people, published):
+    from datetime import timedelta
+
+    from taizhang.service.ledger.lights import today_local
+    from taizhang.service.ledger.models import Task
+
+    Task.objects.filter(document=published, key="T1").update(due_date=today_local() - timedelta(days=3))
+    html = login(client, people["leader"]).get(reverse("web:dashboard")).content.decode()
+    assert 'data-light="red">1</a>' in html
+    table = html[html.index('id="overdue-by-unit"'):]
+    assert "桐溪县生态环境局" in table[:table.index("</table>")]
+    assert 'data-label="桐溪县生态环境局" data-value="1"' in html  # the bar of the chart
+    ledger = client.get(reverse("web:ledger"), {"light": "red"}).content.decode()
+    assert ledger.count('data-task="') == 1 and "红灯" in ledger

@@ -13,7 +13,7 @@ from taizhang.service.ledger.lights import LIGHT_LABELS
 
 from ..access import viewer_required
 from ..export import task_row, write_workbook
-from ..queries import LedgerFilterForm, filtered_tasks, units_by_role, with_page_relations
+from ..queries import LedgerFilterForm, filter_selects, filtered_tasks, units_by_role, with_page_relations
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
@@ -33,13 +33,13 @@ def due_text(task) -> str:
 def ledger(request):
     form = LedgerFilterForm(request.GET or None, user=request.user)
     qs = filtered_tasks(form, request.user)
-    paginator = Paginator(qs, PAGE_SIZE)
+    paginator = Paginator(with_page_relations(qs), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    tasks = list(with_page_relations(qs)[page.start_index() - 1 if page.object_list else 0:page.end_index()])
-    rows = [{"task": t, "units": units_by_role(t), "due": due_text(t)} for t in tasks]
+    rows = [{"task": t, "units": units_by_role(t), "due": due_text(t)} for t in page.object_list]
     sort = request.GET.get("sort", "")
     return render(request, "web/ledger.html", {
         "form": form, "page": page, "rows": rows, "sort": sort, "total": paginator.count,
+        "selects": filter_selects(form),
     })
 
 
