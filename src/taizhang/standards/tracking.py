@@ -225,3 +225,25 @@ def _clean(x: float | None) -> float | None:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return None
     return round(float(x), 4)
+
+
+def evaluate_air_file(path, year: int | None = None, *, station: str | None = None, through=None) -> dict:
+    """Convenience for callers (web service, CLI): read an hourly air file (CSV/.xlsx, long or wide) and
+    evaluate the city (mean over its stations) or one ``station`` for ``year`` (to ``through`` if given).
+    Raises :class:`taizhang.errors.DataError` for a bad file."""
+    from taizhang.monitoring import read_air
+    from taizhang.standards import hj663
+
+    hourly = read_air(path).to_hourly(year, [station] if station else None)
+    daily = hj663.compute_daily(hourly)
+    if not station:
+        daily = hj663.city_daily(daily)
+    return hj663.evaluate(daily, year=year, through=through)
+
+
+def evaluate_water_file(path, *, default_waterbody: str = "river") -> dict:
+    """Read a surface-water sample file and evaluate its sections (GB 3838-2002)."""
+    from taizhang.monitoring import read_water
+    from taizhang.standards import gb3838
+
+    return gb3838.evaluate_sections(read_water(path, default_waterbody=default_waterbody))
