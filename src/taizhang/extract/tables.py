@@ -20,7 +20,7 @@ from taizhang.document import Table
 from taizhang.extract import notes as N
 from taizhang.ledger import Warning
 
-PERIOD = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年.{0,6}|[一二三四1-4]\s*季度|第[一二三四]季度|上半年|下半年|全年)\s*$")
+PERIOD = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年.{0,6}|(?:19|20)\d{2}|[一二三四1-4]\s*季度|第[一二三四]季度|上半年|下半年|全年)\s*$")
 NUMBER_CELL = re.compile(r"^\s*[0-9０-９]{1,3}\s*[.．]?\s*$")
 SECTION_CELL = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 EMPTY_MARKS = {"", "—", "－", "-", "/", "——", "无", "／"}
@@ -81,12 +81,11 @@ def _header(text: str, t: Table) -> tuple[list[Column], int] | None:
         return None
     cols = [Column(i, c[0].strip(), k, c[1], c[2]) for i, (c, k) in enumerate(zip(first, kinds, strict=False))]
     data_start = 1
-    # a sub-header row: mostly empty, some period labels (年度计划 over 2017年 …)
+    # a sub-header row (年度计划 over 2017年 …): period labels under a merged cell, every other cell empty
     if len(rows) > 1:
         second = rows[1]
         sub = [i for i, c in enumerate(second) if c[0].strip()]
-        if sub and all(_classify(second[i][0]) in ("period", "text") for i in sub) and any(
-                PERIOD.match(re.sub(r"\s+", "", second[i][0])) for i in sub):
+        if sub and all(PERIOD.match(re.sub(r"\s+", "", second[i][0])) for i in sub):
             a, b = sub[0], sub[-1]
             merged: list[Column] = []
             for i in range(len(second)):
@@ -102,24 +101,37 @@ def _header(text: str, t: Table) -> tuple[list[Column], int] | None:
                         merged.append(Column(i, "", "text"))
             cols = merged
             data_start = 2
-    kinds = [c.kind for c in cols]
-    has_named_lead = any(c.kind == "lead" and "牵头" in c.label for c in cols)
-    if has_named_lead:
-        impl_words = table_lexicon()["implementing_when_lead_present"]
-        for c in cols:
-            if c.kind == "lead" and "牵头" not in c.label and any(w in c.label for w in impl_words):
+    # beside a 牵头 column (or a plain 责任 column), the 责任 / 主体责任 / 属地 column holds implementing units
+    lex = table_lexicon()
+    leads = [c for c in cols if c.kind == "lead"]
+    named = [c for c in leads if "牵头" in c.label]
+    if named:
+        for c in leads:
+            if "牵头" not in c.label and any(w in c.label for w in lex["implementing_when_lead_present"]):
                 c.kind = "implementing"
-    if "project" in kinds and not any(c.kind == "lead" for c in cols):
-        pass
+    elif len(leads) > 1:
+        impl = [c for c in leads if any(w in c.label for w in lex["implementing_beside_responsible"])]
+        if impl and len(impl) < len(leads):
+            for c in impl:
+                c.kind = "implementing"
     return cols, data_start
 
 
 def _align(n_cells: int, cols: list[Column]) -> list[int]:
-    """Column index of each cell of a row with n_cells cells (fewer cells: merged middle columns)."""
+    """Column index of each cell of a row with n_cells cells.
+
+    Fewer cells than columns: cells merged from the row above are missing; the trailing unit columns keep their
+    places from the right, the number and text columns from the left. More cells than columns: a text header
+    spans several cells; the extra cells belong to the last text column before the period and unit columns.
+    """
     n = len(cols)
-    if n_cells >= n:
-        return list(range(n_cells))
-    # the trailing unit columns keep their places from the right, the number and text columns from the left
+    if n_cells == n:
+        return list(range(n))
+    if n_cells > n:
+        extra = n_cells - n
+        last_text = max((i for i, c in enumerate(cols) if c.kind in ("text", "project")), default=n - 1)
+        return [i if i <= last_text else (last_text if i <= last_text + extra else i - extra)
+                for i in range(n_cells)]
     tail = 0
     for c in reversed(cols):
         if c.kind in ("lead", "support", "implementing", "deadline"):
@@ -158,25 +170,20 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             task_cells = []
             deadline_cells: list[tuple[int, int]] = []
             periods = []
-            by_col: dict[int, tuple[str, int, int]] = {}
-            for (val, s, e), ci in zip(cells, cidx, strict=False):
-                by_col[ci] = (val, s, e)
-            for ci, col in enumerate(cols):
-                val, s, e = by_col.get(ci, ("", 0, 0))
+            placed = list(zip(cidx, cells, strict=False))
+            for ci, (val, s, e) in placed:
+                col = cols[min(ci, len(cols) - 1)]
                 v = val.strip()
+                if not v or v in EMPTY_MARKS or col.kind in ("number", "money"):
+                    continue
                 if col.kind in ("lead", "support", "implementing"):
                     field = {"lead": "lead_strict", "support": N.SUPPORT, "implementing": N.IMPL}[col.kind]
-                    if v and v not in EMPTY_MARKS:
-                        row_units[ci] = N.units_in_cell(text, s, e, field)
+                    row_units.setdefault(ci, []).extend(N.units_in_cell(text, s, e, field))
                 elif col.kind == "period":
-                    if v and v not in EMPTY_MARKS:
-                        periods.append(col)
-                elif col.kind in ("number", "money"):
-                    continue
+                    periods.append(col)
                 elif col.kind == "deadline":
-                    if v and v not in EMPTY_MARKS:
-                        deadline_cells.append((s, e))
-                elif v and v not in EMPTY_MARKS:
+                    deadline_cells.append((s, e))
+                else:
                     task_cells.append((s, e))
             # responsibility cells merged from the row above: every unit cell empty → the row above's units
             if not row_units and prev_units:
@@ -187,8 +194,6 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                 units += row_units[ci]
             # a merged block of period columns (fewer cells than columns) holds a plan for every period it spans
             n_period = sum(1 for c in cols if c.kind == "period")
-            if len(cells) < len(cols) and n_period and not periods:
-                pass
             if len(cells) < len(cols) and n_period:
                 covered = [ci for ci in range(len(cols)) if cols[ci].kind == "period"]
                 present = set(cidx)
@@ -198,7 +203,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                         periods = [cols[ci] for ci in covered]
             if not task_cells and not units:
                 continue
-            row_cells = [(s, e) for ci, (val, s, e) in sorted(by_col.items())
+            row_cells = [(s, e) for ci, (val, s, e) in placed
                          if val.strip() and val.strip() not in EMPTY_MARKS
                          and cols[min(ci, len(cols) - 1)].kind != "number" and not NUMBER_CELL.match(val)]
             if not row_cells:
