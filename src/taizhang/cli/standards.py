@@ -41,9 +41,10 @@ def register(sub):
     p.set_defaults(func=cmd_aqi)
 
     p = sub.add_parser("evaluate", help="年度空气质量评价（HJ 663-2013）",
-                       description="按HJ 663-2013评价一个站点或城市一年的空气质量。")
-    p.add_argument("file")
-    p.add_argument("--year", type=int, required=True)
+                       description="按HJ 663-2013评价一个站点或城市一年的空气质量。"
+                                   "不指定--station或--city时，评价城市和每个站点。")
+    p.add_argument("file", help="小时监测数据（.csv或.xlsx，长表或宽表）")
+    p.add_argument("--year", type=int, required=True, help="评价年份")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--station", help="评价一个站点")
     g.add_argument("--city", action="store_true", help="评价城市（各站点日均值的平均）")
