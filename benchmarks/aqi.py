@@ -166,7 +166,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--stations", type=int, default=1800)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--chunk", type=int, default=100)
+    ap.add_argument("--chunk", type=int, default=50)
     a = ap.parse_args(argv)
     print(f"CPU cores visible: {os.cpu_count()}; workers: {a.workers}; chunk: {a.chunk} stations")
 

@@ -29,7 +29,7 @@ GOOD_TARGET = {"id": "G2", "indicator": "空气质量优良天数比例", "compa
     ("PM2.5浓度", "PM2.5"), ("PM2.5年均浓度", "PM2.5"), ("细颗粒物（PM2.5）平均浓度", "PM2.5"), ("PM10年均浓度", "PM10"),
     ("空气质量优良天数比率", "good"), ("优良天数比例", "good"), ("重度及以上污染天数比率", "heavy"),
     ("国考断面优Ⅲ比例", "good_share"), ("地表水市控以上断面水质优良（达到或优于Ⅲ类）比例", "good_share"),
-    ("劣V类比例", "bad_share"), ("劣Ⅴ类水体比例", "bad_share"),
+    ("劣V类比例", "bad_share"), ("劣Ⅴ类水体比例", "bad_share"), ("CO浓度", "CO"), ("臭氧浓度", "O3"),
 ])
 def test_indicator_names(name, key):
     assert indicator_rule(name)["key"] == key
