@@ -57,9 +57,18 @@ def _units_in(text: str, start: int, end: int, field: str) -> list[UnitRef]:
         raw = raw.strip()
         if not raw:
             continue
+        if not (looks_like_unit(raw) or is_generic_territorial(raw)):
+            # a unit followed by running words (沿海办等部门建立联席会议制度并): keep the unit
+            t = _trim_unit(raw)
+            if t and t != raw and seg.find(t, s) >= 0:
+                s = seg.find(t, s)
+                e = s + len(t)
+                raw = t
         f = LEAD if field == "lead_strict" else field
         if f == "lead_or_implementing":
             f = IMPL if _is_territorial(raw) else LEAD
+        elif f == "support_or_implementing":
+            f = IMPL if _is_territorial(raw) else SUPPORT
         if is_generic_territorial(raw):
             f = IMPL
         elif field == LEAD and raw.rstrip("等") in lexicon()["generic_support"]:
@@ -91,22 +100,26 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
     any_role = False
     labelled_lead = any(f"{w}：" in text[start:end] or f"{w}:" in text[start:end] for w in lex["fields"]["lead"])
     unplaced: list[tuple[int, int]] = []
+    field_of_label: str | None = None
     for cs, ce in clauses:
         while cs < ce and text[cs] in " \t\u3000":
             cs += 1
-        for p in lex["note_prefixes"]:
-            if text.startswith(p, cs):
-                cs += len(p)
         fm = field_regex().match(text, cs, ce)
+        if fm is None:
+            for p in lex["note_prefixes"]:
+                if text.startswith(p, cs):
+                    cs += len(p)
         if fm:  # （牵头单位：X；责任单位：Y）
             kind = field_kind(fm.group("name"))
             if kind in ("unit", "lead", "support"):
                 any_role = True
                 f = {"lead": "lead_strict", "support": SUPPORT}.get(kind, LEAD)
-                if kind == "unit" and labelled_lead:
-                    f = "lead_or_implementing"
+                if kind == "unit" and labelled_lead:  # 牵头单位：X；责任单位：Y → Y supports or carries it out
+                    f = "support_or_implementing"
                 units += _units_in(text, fm.end(), ce, f)
+                field_of_label = f
                 continue
+            field_of_label = None
             if kind == "leader":
                 continue
         if cs >= ce:
@@ -115,6 +128,9 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
         if any(a <= cs < b for a, b in inherit_spans):
             continue
         role = _role_at_end(clause)
+        if role is None and field_of_label:  # 责任单位：X、Y，Z — the label covers the clauses after it
+            units += _units_in(text, cs, ce, field_of_label)
+            continue
         if role is None:
             # a role word inside the clause: 各有关部门按职责分工做好相关工作
             for r in lex["roles"]:
@@ -132,7 +148,7 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
         body_end = cs + clause.rstrip(" 　等工作").rfind(word)
         body = text[cs:body_end]
         joint = next((j for j in lex["joint_words"] if j in body), None)
-        if joint and field == LEAD:
+        if joint and field in (LEAD, "lead_or_implementing"):
             k = cs + body.find(joint)
             units += _units_in(text, cs, k, LEAD)
             units += _units_in(text, k + len(joint), body_end, SUPPORT)
@@ -224,8 +240,9 @@ def field_regex() -> re.Pattern[str]:
 
 
 def field_kind(name: str) -> str:
-    for kind, names in lexicon()["fields"].items():
-        if name in names:
+    fields = lexicon()["fields"]
+    for kind in sorted(fields, key=lambda k: k not in ("lead", "support")):  # 牵头单位 is lead before unit
+        if name in fields[kind]:
             return kind
     return "other"
 
