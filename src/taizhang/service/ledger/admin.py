@@ -4,7 +4,7 @@ and the audit trail is never editable."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 
 from . import models
 
@@ -55,6 +55,7 @@ class ProfileInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)  # roles are UserProfile.role, not groups
 
 
 @admin.register(User)

@@ -133,9 +133,11 @@ def record(action: str, obj: Any = None, *, actor=None, data: dict | None = None
     with transaction.atomic():
         _lock_chain()
         head = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        now = timezone.now()
         event = AuditEvent(
             seq=(head["seq"] + 1) if head else 1,
-            at=timezone.now(),
+            # milliseconds: what Django's JSON serialisation (backup/restore) keeps, so hashes survive it
+            at=now.replace(microsecond=now.microsecond // 1000 * 1000),
             actor=actor if (actor is not None and actor.is_authenticated) else None,
             actor_name=(actor.get_username() if actor is not None and actor.is_authenticated else "系统"),
             action=action,

@@ -1,0 +1,267 @@
+"""Permission crawl: every URL pattern (admin, API, UI) × every kind of user, GET and the relevant writes.
+
+The test fails when a route has no expectation. UI routes' expectations live in ui_route_expectations.py.
+A user is *refused* when the answer is 401/403 or a redirect to a login page; *allowed* otherwise (a 400 or
+409 for an allowed user means the permission gate let the request through to input validation).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from taizhang.service.ledger import services
+from taizhang.service.ledger.models import AuditEvent, Organisation
+
+_spec = importlib.util.spec_from_file_location("ui_route_expectations", Path(__file__).with_name(
+    "ui_route_expectations.py"))
+_ui = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_ui)
+UI_ROUTE_EXPECTATIONS = _ui.UI_ROUTE_EXPECTATIONS
+
+USERS = ("anonymous", "admin", "reviewer", "liaison_a", "liaison_b", "leader", "inspector")
+EVERYONE = set(USERS)
+VIEWERS = EVERYONE - {"anonymous"}
+REVIEWERS = {"admin", "reviewer"}
+VERIFIERS = {"admin", "inspector"}
+REPORTERS = {"admin", "liaison_a"}  # admin, or the liaison of the task's lead unit
+ADMIN = {"admin"}
+NOBODY: set[str] = set()
+
+API_EXPECTATIONS: dict[str, dict] = {
+    "api:schema": {"GET": EVERYONE},
+    "api:token": {"POST": EVERYONE, "data": {"username": "nobody", "password": "wrong"}},
+    "api:document-list": {"GET": VIEWERS, "POST": REVIEWERS},
+    "api:document-detail": {"GET": VIEWERS, "kwargs": {"pk": "document"}},
+    "api:document-publish": {"POST": REVIEWERS, "kwargs": {"pk": "draft_document"}},
+    "api:document-original": {"GET": VIEWERS, "kwargs": {"pk": "document"}},
+    "api:task-list": {"GET": VIEWERS},
+    "api:task-detail": {"GET": VIEWERS, "PATCH": REVIEWERS, "kwargs": {"pk": "task"},
+                        "data": {"version": "task.version", "title": "改正的名称"}},
+    "api:task-claim": {"POST": REPORTERS, "kwargs": {"pk": "task"}},
+    "api:task-close": {"POST": VERIFIERS, "kwargs": {"pk": "claimed_task"}, "data": {"note": "核查通过"}},
+    "api:task-reject": {"POST": VERIFIERS, "kwargs": {"pk": "claimed_task"}, "data": {"note": "不通过"}},
+    "api:task-reopen": {"POST": VERIFIERS, "kwargs": {"pk": "closed_task"}, "data": {"reason": "反弹回潮"}},
+    "api:task-deadline-change": {"POST": REPORTERS | {"reviewer"}, "kwargs": {"pk": "task"},
+                                 "data": {"new_date": "2099-12-31", "reason": "延期"}},
+    "api:task-split": {"POST": REVIEWERS, "kwargs": {"pk": "draft_task"}},
+    "api:task-merge": {"POST": REVIEWERS, "kwargs": {"pk": "draft_task"}},
+    "api:task-delete": {"POST": REVIEWERS, "kwargs": {"pk": "draft_task"}},
+    "api:task-units": {"POST": REVIEWERS, "kwargs": {"pk": "draft_task"}},
+    "api:task-timeline": {"GET": VIEWERS, "kwargs": {"pk": "task"}},
+    "api:report-list": {"GET": VIEWERS, "POST": REPORTERS,
+                        "data": {"task": "task.pk", "period": "2026-05", "text": "进展", "percent": "40"}},
+    "api:report-detail": {"GET": VIEWERS, "kwargs": {"pk": "report"}},
+    "api:evidence-detail": {"GET": VIEWERS, "kwargs": {"pk": "evidence"}},
+    "api:target-list": {"GET": VIEWERS},
+    "api:target-detail": {"GET": VIEWERS, "kwargs": {"pk": "target"}},
+    "api:organisation-list": {"GET": VIEWERS},
+    "api:organisation-detail": {"GET": VIEWERS, "kwargs": {"pk": "organisation"}},
+    "api:deadline-change-list": {"GET": VIEWERS},
+    "api:deadline-change-detail": {"GET": VIEWERS, "kwargs": {"pk": "deadline_change"}},
+    "api:deadline-change-approve": {"POST": ADMIN, "kwargs": {"pk": "deadline_change"}},
+    "api:deadline-change-reject": {"POST": ADMIN, "kwargs": {"pk": "deadline_change"}},
+}
+
+# Routes without a name, keyed by their pattern: the URL to request and who may get past the gate.
+UNNAMED = {
+    "admin/(?P<url>.*)$": {"GET": ADMIN, "url": "/admin/ledger/no-such-page/"},  # the admin's catch-all
+}
+
+READONLY_ADMIN_MODELS = {"document", "task", "progressreport", "auditevent"}
+
+
+def admin_expectation(name: str) -> dict | None:
+    """The Django admin is for the office admin (a superuser) only; ledger data there is view-only."""
+    short = name.split(":", 1)[1]
+    if short == "login":
+        return {"GET": EVERYONE}
+    if short == "logout":
+        return {"POST": EVERYONE}  # logging out is harmless; anonymous is simply redirected
+    if short == "autocomplete":
+        return {"GET": NOBODY}  # no model declares autocomplete_fields: refused even to the admin
+    if short in ("index", "app_list", "password_change", "password_change_done", "jsi18n", "view_on_site"):
+        return {"GET": ADMIN}
+    m = re.fullmatch(r"(\w+?)_(\w+)_(changelist|add|change|delete|history|password_change)", short)
+    if not m:
+        return None
+    model, view = m.group(2), m.group(3)
+    readonly = model in READONLY_ADMIN_MODELS
+    if view in ("add", "delete"):
+        allowed = NOBODY if readonly else ADMIN
+        return {"GET": allowed, "POST": allowed}
+    if view in ("change", "password_change"):
+        return {"GET": ADMIN, "POST": NOBODY if readonly else ADMIN}
+    return {"GET": ADMIN}
+
+
+def walk(patterns=None, prefix="", ns=None):
+    """Every URL pattern: (name or regex, namespace-qualified name, kwarg names)."""
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            new_ns = ":".join(x for x in (ns, p.namespace) if x) or None
+            yield from walk(p.url_patterns, prefix + str(p.pattern), new_ns)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            name = f"{ns}:{p.name}" if ns and p.name else p.name
+            yield route, name
+
+
+def all_routes() -> dict[str, str]:
+    routes = {}
+    for route, name in walk():
+        routes.setdefault(name or route, route)
+    return routes
+
+
+def expectation(key: str) -> dict | None:
+    if key.startswith("admin:"):
+        return admin_expectation(key)
+    m = re.fullmatch(r"admin/(\w+)/(\w+)/<path:object_id>/", key)
+    if m:  # the admin's bare-object URL: a redirect to the change page
+        return {"GET": ADMIN, "model": (m.group(1), m.group(2))}
+    return API_EXPECTATIONS.get(key) or UI_ROUTE_EXPECTATIONS.get(key) or UNNAMED.get(key)
+
+
+def test_every_route_has_an_expectation():
+    missing = [f"{k}  ({r})" for k, r in all_routes().items() if expectation(k) is None]
+    assert not missing, "routes without a permission expectation:\n" + "\n".join(missing)
+    stale = [k for k in [*API_EXPECTATIONS, *UI_ROUTE_EXPECTATIONS] if k not in all_routes()]
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(people, import_plan, published, plan_text, evidence):
+    adm, la = people["admin"], people["liaison_a"]
+    tasks = {t.key: t for t in published.tasks.all()}
+    task = tasks["T1"]
+    report = services.submit_progress(task, la, period="2026-04", text="已排查", percent=30, files=[evidence])
+    services.claim_completion(tasks["T3"], adm, text="网格已建立", files=[evidence])
+    services.claim_completion(tasks["T2"], adm, text="已落实", files=[evidence])
+    services.close_task(tasks["T2"], people["inspector"], note="核查通过")
+    draft_document = import_plan(text=plan_text + "（第二批）\n", name="plan2.txt")
+    change = services.request_deadline_change(task, la, new_date=task.due_date.replace(day=1), reason="提前")
+    Token.objects.create(user=adm)
+    services.set_warning_days(adm, 15)
+    for t in (task, tasks["T2"], tasks["T3"]):
+        t.refresh_from_db()
+    return {
+        "task": task, "claimed_task": tasks["T3"], "closed_task": tasks["T2"],
+        "draft_document": draft_document, "draft_task": draft_document.tasks.get(key="T1"),
+        "document": published, "report": report, "evidence": report.files.get(),
+        "target": published.targets.first(), "organisation": people["org_a"], "deadline_change": change,
+        "jurisdiction": people["org_a"].jurisdiction, "user": people["liaison_b"],
+        "audit_event": AuditEvent.objects.order_by("seq").first(),
+    }
+
+
+AUTO_KWARGS = {"task_id": "task", "document_id": "document", "report_id": "report", "evidence_id": "evidence",
+               "target_id": "target", "organisation_id": "organisation", "request_id": "deadline_change"}
+
+
+def _value(spec, world):
+    if isinstance(spec, str) and "." in spec and spec.split(".")[0] in world:
+        obj, attr = spec.split(".", 1)
+        return getattr(world[obj], attr)
+    return spec
+
+
+def build_url(key: str, route: str, exp: dict, world: dict) -> str:
+    if "url" in exp:
+        return exp["url"]
+    if "model" in exp:
+        obj = apps.get_model(*exp["model"])._default_manager.order_by("pk").first()
+        assert obj is not None, f"{key}: no object to crawl with"
+        return f"/admin/{exp['model'][0]}/{exp['model'][1]}/{obj.pk}/"
+    names = re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
+    names = [a or b for a, b in names]
+    if key.startswith("admin:") and names:
+        kwargs = _admin_kwargs(key, names, world)
+    else:
+        mapping = {**AUTO_KWARGS, **exp.get("kwargs", {})}
+        kwargs = {}
+        for n in names:
+            if n == "format":
+                continue
+            if n not in mapping:
+                raise AssertionError(f"{key}: no fixture object for URL kwarg {n!r} (add 'kwargs' to its expectation)")
+            kwargs[n] = world[mapping[n]].pk
+    return reverse(key, kwargs=kwargs)
+
+
+def _admin_kwargs(key: str, names: list[str], world: dict) -> dict:
+    short = key.split(":", 1)[1]
+    if names == ["app_label"]:
+        return {"app_label": "ledger"}
+    if "content_type_id" in names:
+        return {"content_type_id": ContentType.objects.get_for_model(Organisation).pk,
+                "object_id": world["organisation"].pk}
+    app_label, model = next((a.label, mdl) for a in apps.get_app_configs() for mdl in a.models
+                            if short.startswith(f"{a.label}_{mdl}_"))
+    obj = apps.get_model(app_label, model)._default_manager.order_by("pk").first()
+    assert obj is not None, f"{key}: no {app_label}.{model} object to crawl with"
+    return {names[0]: obj.pk}
+
+
+def refused(resp) -> bool:
+    if resp.status_code in (401, 403):
+        return True
+    if resp.status_code in (301, 302, 303):
+        location = resp.headers.get("Location", "")
+        return "login" in location
+    return False
+
+
+@pytest.mark.parametrize("who", USERS)
+def test_permission_crawl(world, people, who):
+    problems, checked = [], 0
+    for key, route in sorted(all_routes().items()):
+        exp = expectation(key)
+        assert exp is not None, f"{key} has no expectation"
+        url = build_url(key, route, exp, world)
+        for method in ("GET", "POST", "PATCH"):
+            if method not in exp:
+                continue
+            data = {k: _value(v, world) for k, v in exp.get("data", {}).items()}
+            client = Client()  # a fresh session per request: a logout route must not end the crawl's session
+            if who != "anonymous":
+                client.force_login(people[who])
+            with transaction.atomic():
+                sid = transaction.savepoint()
+                if method == "GET":
+                    resp = client.get(url)
+                elif method == "POST":
+                    resp = client.post(url, data)
+                else:
+                    resp = client.patch(url, data, content_type="application/json")
+                transaction.savepoint_rollback(sid)
+            checked += 1
+            want_allowed = who in exp[method]
+            if resp.status_code >= 500:
+                problems.append(f"{method} {url} ({key}): server error {resp.status_code}")
+            elif want_allowed == refused(resp):
+                problems.append(f"{method} {url} ({key}): expected {'allowed' if want_allowed else 'refused'}, "
+                                f"got {resp.status_code} {resp.headers.get('Location', '')}")
+    assert checked > 50
+    assert not problems, f"{who}: {len(problems)} of {checked} checks wrong:\n" + "\n".join(problems)
+
+
+def test_token_auth_gets_the_same_answers(world, people):
+    """A machine client with a token is the same user as in the browser."""
+    token = Token.objects.get(user=people["admin"]).key
+    client = Client()
+    assert client.get("/api/tasks/").status_code == 403
+    assert client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    la_token = Token.objects.create(user=people["liaison_b"]).key
+    resp = client.post("/api/reports/", {"task": world["task"].pk, "period": "2026-05", "text": "x", "percent": 5},
+                       HTTP_AUTHORIZATION=f"Token {la_token}")
+    assert resp.status_code == 403 and "无权" in resp.json()["detail"]
