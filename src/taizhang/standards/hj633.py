@@ -7,6 +7,7 @@ shape; ``NaN`` marks "no value". Concentrations are μg/m³, CO mg/m³.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -38,8 +39,24 @@ def breakpoints(item: str) -> np.ndarray:
 
 
 def ceil_int(x: np.ndarray) -> np.ndarray:
-    """Round up to an integer ("进位取整"), ignoring binary noise below 1e-9 (35.8 → 51.000000000000004)."""
-    return np.ceil(np.round(x, 9))
+    """Round up to an integer ("进位取整"), ignoring binary noise below 1e-9 (35.8 → 51.000000000000004
+    must give 51). Concentrations carry at most a few decimals, so a true excess over an integer is at
+    least ~1e-5 and is never mistaken for noise."""
+    return np.ceil(np.asarray(x, dtype=float) - 1e-9)
+
+
+@cache
+def _segments(item: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Per ``searchsorted`` position k (0..n): IAQI = a[k]·C + b[k] on segment (BP[k−1], BP[k]].
+    Position 0 (C ≤ 0) gives 0; position n (above the top) gives the top IAQI, or NaN for the items of
+    table 1 notes 2 and 3."""
+    bp = breakpoints(item)
+    lv = np.asarray(_table()["iaqi"][: len(bp)], dtype=float)
+    slope = (lv[1:] - lv[:-1]) / (bp[1:] - bp[:-1])
+    above = np.nan if item in _table()["no_subindex_above_top"] else lv[-1]
+    a = np.concatenate([[0.0], slope, [0.0]])
+    b = np.concatenate([[0.0], lv[:-1] - slope * bp[:-1], [above]])
+    return a, b, bp, float(bp[-1])
 
 
 def iaqi(item: str, conc) -> np.ndarray:
@@ -51,19 +68,16 @@ def iaqi(item: str, conc) -> np.ndarray:
     24-h / 1-h sub-index is reported instead), 500 for every other item (see :func:`beyond_table`).
     """
     c = np.asarray(conc, dtype=float)
-    bp = breakpoints(item)
-    levels = np.asarray(_table()["iaqi"][: len(bp)], dtype=float)
-    top = bp[-1]
-    idx = np.clip(np.searchsorted(bp, c, side="left"), 1, len(bp) - 1)
-    lo, hi = bp[idx - 1], bp[idx]
-    ilo, ihi = levels[idx - 1], levels[idx]
+    a, b, bp, _ = _segments(item)
+    k = np.searchsorted(bp, c, side="left")  # NaN sorts last → position n → a = 0 → 0·NaN = NaN
+    val = np.take(a, k)
+    val *= c
+    val += np.take(b, k)
+    val = ceil_int(val)
     with np.errstate(invalid="ignore"):
-        val = ceil_int((ihi - ilo) * (c - lo) / (hi - lo) + ilo)
-        val = np.where(c < 0, np.nan, val)
-        if item in _table()["no_subindex_above_top"]:
-            val = np.where(c > top, np.nan, val)
-        else:
-            val = np.where(c > top, levels[-1], val)
+        neg = c < 0
+    if neg.any():
+        val = np.where(neg, np.nan, val)
     return val
 
 
