@@ -188,8 +188,9 @@ def inherit_units(text: str, start: int, end: int) -> list[UnitRef]:
     return []
 
 
-def find_note(text: str, start: int, end: int) -> Note | None:
-    """The responsibility note closing the paragraph text[start:end], if any."""
+def find_note(text: str, start: int, end: int, *, require_role: bool = False) -> Note | None:
+    """The responsibility note closing the paragraph text[start:end], if any (with require_role: only a note
+    with role words, so that 发改委（市化治办） stays one name)."""
     e = end
     while e > start and text[e - 1] in " \t\u3000。.；;，,":
         e -= 1
@@ -208,7 +209,7 @@ def find_note(text: str, start: int, end: int) -> Note | None:
         i -= 1
     if i < start or e - i > 400:
         return None
-    units = parse_assignment(text, i + 1, e - 1)
+    units = parse_assignment(text, i + 1, e - 1, require_role=require_role)
     inh = inherit_units(text, i + 1, e - 1)
     if not units and not inh:
         return None
@@ -270,12 +271,56 @@ def _trim_unit(raw: str) -> str | None:
     return None
 
 
+SHORT_NAME = re.compile(r"^[\u4e00-\u9fff]{2,5}$")
+
+
+def _cell_parts(raws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Parts of a unit list in a cell that name units: recognised names, trimmed names, and — in a list that is
+    mostly units — the short sector names beside them (环保、国土、规划)."""
+    trimmed = [(_trim_unit(raw), raw, s, e) for raw, s, e in raws]
+    known = sum(1 for t, *_ in trimmed if t)
+    list_ok = len(raws) >= 2 and known * 2 >= len(raws)
+    out = []
+    for t, raw, s, e in trimmed:
+        if t:
+            out.append((t, s, e))
+        elif list_ok and SHORT_NAME.match(raw.strip()):
+            out.append((raw.strip(), s, e))
+    return out
+
+
+def cell_names_units(cell: str) -> bool:
+    """Whether a table cell reads as a unit list (市环保局、财政局 / 由发改、环保等部门根据职责…), not prose."""
+    c = cell.strip()
+    if not c or len(c) > 400:
+        return False
+    m = CLAUSE_SEP.search(c)
+    first = c[:m.start()] if m else c
+    by = first.startswith("由")
+    first = first.removeprefix("由")
+    role = _role_at_end(first)
+    if role:
+        first = first.rstrip(" 　等工作")[: -len(role[0])]
+    parts = [r.strip() for r, _, _ in split_units(first) if r.strip()]
+    if not parts:
+        return False
+    for k, r in enumerate(parts):
+        if looks_like_unit(r) or is_generic_territorial(r):
+            continue
+        if k == len(parts) - 1 and by and _trim_unit(r):
+            continue
+        if len(parts) >= 2 and SHORT_NAME.match(r):
+            continue
+        return False
+    return True
+
+
 def units_in_cell(text: str, start: int, end: int, field: str) -> list[UnitRef]:
     """Units of a table cell of a responsibility column (field: the column's field)."""
     e = end
     while e > start and text[e - 1] in " \t\u3000。.；;，,\n":
         e -= 1
-    note = find_note(text, start, e) if e > start and text[e - 1] in "）)" else None
+    note = find_note(text, start, e, require_role=True) if e > start and text[e - 1] in "）)" else None
     body_end = note.start if note else e
     out: list[UnitRef] = []
     pos = start
@@ -287,22 +332,26 @@ def units_in_cell(text: str, start: int, end: int, field: str) -> list[UnitRef]:
         clause = text[cs:ce]
         role = _role_at_end(clause)
         f = field
+        parts = None
         if role:
             word, rf = role
             ce = cs + clause.rstrip(" 　等工作").rfind(word)
             f = "lead_strict" if word.startswith("牵头") else rf
             if field == SUPPORT and rf != SUPPORT:
                 f = rf
+        else:
+            # X牵头Y: X leads, Y supports
+            k = clause.find("牵头")
+            if k > 0 and cell_names_units(clause[:k]) and cell_names_units(clause[k + 2:]):
+                parts = [(cs, cs + k, "lead_strict"), (cs + k + 2, ce, SUPPORT)]
         joint = next((j for j in lexicon()["joint_words"] if j in text[cs:ce]), None)
-        parts = [(cs, ce, f)]
-        if joint and f in (LEAD, "lead_strict"):
-            k = text.find(joint, cs, ce)
-            parts = [(cs, k, f), (k + len(joint), ce, SUPPORT)]
+        if parts is None:
+            parts = [(cs, ce, f)]
+            if joint and f in (LEAD, "lead_strict", "lead_or_implementing"):
+                k = text.find(joint, cs, ce)
+                parts = [(cs, k, f), (k + len(joint), ce, SUPPORT)]
         for a, b, ff in parts:
-            for raw, s, _e2 in split_units(text[a:b]):
-                t = _trim_unit(raw)
-                if not t:
-                    continue
+            for t, s, _e2 in _cell_parts(split_units(text[a:b])):
                 off = text.find(t, a + s, b)
                 if off < 0:
                     continue

@@ -117,7 +117,7 @@ def _header(text: str, t: Table) -> tuple[list[Column], int] | None:
     return cols, data_start
 
 
-def _align(n_cells: int, cols: list[Column]) -> list[int]:
+def _align(n_cells: int, cols: list[Column], values: list[str] | None = None) -> list[int]:
     """Column index of each cell of a row with n_cells cells.
 
     Fewer cells than columns: cells merged from the row above are missing; the trailing unit columns keep their
@@ -139,6 +139,19 @@ def _align(n_cells: int, cols: list[Column]) -> list[int]:
         else:
             break
     tail = min(tail, n_cells - 1)
+    if values is not None and tail and all(c.kind != "deadline" for c in cols[n - tail:]):
+        # the row's trailing cells that name units (or are empty) fill the unit columns from their left;
+        # unit cells missing at the row's end were merged or left out
+        k = 0
+        for v in reversed(values):
+            if k >= tail or not (not v.strip() or v.strip() in EMPTY_MARKS or N.cell_names_units(v)):
+                break
+            k += 1
+        while k and not values[n_cells - k].strip():  # leading empty cells of the run are not unit cells
+            k -= 1
+        if any(N.cell_names_units(v) for v in values[n_cells - k:]) and k < tail:
+            head = n_cells - k
+            return list(range(head)) + [n - tail + i for i in range(k)]
     head = n_cells - tail
     return list(range(head)) + [n - tail + i for i in range(tail)]
 
@@ -164,7 +177,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                 continue
             if len(nonempty) == 1 and (SECTION_CELL.match(nonempty[0][0]) or len(cells) == 1):
                 continue  # a section heading row
-            cidx = _align(len(cells), cols)
+            cidx = _align(len(cells), cols, [c[0] for c in cells])
             units: list[N.UnitRef] = []
             row_units: dict[int, list[N.UnitRef]] = {}
             task_cells = []
