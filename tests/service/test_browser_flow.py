@@ -134,6 +134,7 @@ def test_upload_review_publish_report_claim_close_dashboard_export(page, live_se
 
     # 5. … and claims completion with evidence
     site.go(f"/tasks/{task_id}/")
+    page.screenshot(path=str(SHOTS / "taizhang-task.png"), full_page=True)
     assert "已淘汰燃煤锅炉8台" in page.inner_text("#reports") and "拆除现场.jpg" in page.inner_text("#reports")
     page.fill("#form-claim textarea[name=text]", "全部锅炉已淘汰并验收")
     page.set_input_files("#form-claim input[name=files]", files=[
@@ -164,6 +165,8 @@ def test_upload_review_publish_report_claim_close_dashboard_export(page, live_se
     page.screenshot(path=str(SHOTS / "taizhang-dashboard.png"), full_page=True)
 
     # 8. export the filtered ledger (closed tasks only) and open the workbook
+    site.go("/ledger/")
+    page.screenshot(path=str(SHOTS / "taizhang-ledger.png"), full_page=False)
     site.go("/ledger/?state=closed")
     assert page.locator("#ledger-table tbody tr[data-task]").count() == 1
     with page.expect_download() as dl_info:

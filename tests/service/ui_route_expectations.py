@@ -37,7 +37,7 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     "web:documents": {"GET": STAFF},
     "web:document_detail": {"GET": STAFF, "kwargs": {"pk": "document"}},
     "web:document_original": {"GET": STAFF, "kwargs": {"pk": "document"}},
-    "web:document_targets": {"GET": STAFF, "kwargs": {"pk": "document"}},
+    "web:document_targets": {"GET": STAFF, "POST": STAFF, "kwargs": {"pk": "document"}},
     # unit workspace and verification queue
     "web:workspace": {"GET": {"admin", "liaison_a", "liaison_b"}},
     "web:verify_queue": {"GET": VERIFIERS},

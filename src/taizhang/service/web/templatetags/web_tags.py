@@ -42,7 +42,7 @@ def light_dot(value):
     if not value:
         return mark_safe('<span class="light none"></span><span class="muted">—</span>')
     if value == "done":
-        return format_html('<span class="light green"></span>{}', LIGHT_LABELS["done"])
+        return format_html('<span class="light done" data-light="done"></span>{}', LIGHT_LABELS["done"])
     return format_html('<span class="light {}" data-light="{}"></span>{}', value, value, LIGHT_LABELS.get(value, value))
 
 
