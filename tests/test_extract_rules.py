@@ -180,3 +180,91 @@ def test_note_variants(tmp_path, note, lead, support, impl):
     (t,) = led["tasks"]
     assert (_units(t, "lead_units"), _units(t, "support_units"), _units(t, "implementing_units")) == (
         lead, support, impl)
+
+
+@pytest.mark.parametrize("note, lead, support, impl", [
+    ("（牵头单位：工信局；责任单位：市场监管局、交通局，各乡镇人民政府）", ["工信局"], ["市场监管局", "交通局"],
+     ["各乡镇人民政府"]),
+    ("（水务局会同住建局、财政局等部门负责落实）", ["水务局"], ["住建局", "财政局"], []),
+    ("（由工信局、商务局、交通局等部门建立会商机制并按职责分工落实）", ["工信局", "商务局", "交通局"], [], []),
+])
+def test_note_labels_joint_and_trailing_words(tmp_path, note, lead, support, impl):
+    led = _ledger(tmp_path, f"某县方案\n一、任务\n（一）开展专项整治。{note}\n")
+    (t,) = led["tasks"]
+    assert (_units(t, "lead_units"), _units(t, "support_units"), _units(t, "implementing_units")) == (
+        lead, support, impl)
+
+
+# a breakdown table whose header has a merged 年度计划 over bare years, a text header over two cells,
+# a 主体责任 column, a row whose last (support) cell is missing, and cells written as prose or 'X牵头Y'
+WIDE_TABLE = """附表 某县工业污染整治任务分解表
+\t序号
+\t重点任务
+\t具体措施
+\t年度计划
+\t责任单位
+\t协助单位
+
+\t
+\t
+\t
+\t2019
+\t2020
+\t
+\t
+
+\t1
+\t整治涉气企业
+\t全面排查
+\t1.建立排查台账
+\t√
+\t
+\t工信局
+\t生态环境局
+
+\t
+\t
+\t
+\t2.关停不达标企业
+\t√
+\t√
+\t工信局（县化工办）
+\t生态环境局、应急局
+
+\t2
+\t规范园区管理
+\t完善园区规划
+\t
+\t√
+\t√
+\t由规划、环保、住建、自然资源局等部门根据职责，依法查处
+
+"""
+
+
+def test_wide_rows_bare_year_subheader_and_missing_trailing_cell(tmp_path):
+    led = _ledger(tmp_path, "某县方案\n一、任务\n" + WIDE_TABLE)
+    rows = [t for t in led["tasks"] if t["kind"] == "table_row"]
+    assert [r["text"].split("\n")[0] for r in rows] == ["整治涉气企业", "2.关停不达标企业", "规范园区管理"]
+    r1, r2, r3 = rows
+    assert _units(r1, "lead_units") == ["工信局"] and _units(r1, "support_units") == ["生态环境局"]
+    assert [d["text"] for d in r1["deadlines"]] == ["2019"]
+    assert _units(r2, "lead_units") == ["工信局（县化工办）"]  # a bracketed name is one unit
+    assert _units(r2, "support_units") == ["生态环境局", "应急局"]
+    assert {d["date"] for d in r2["deadlines"]} == {"2019-12-31", "2020-12-31"}
+    assert _units(r3, "lead_units") == ["规划", "环保", "住建", "自然资源局"]
+    assert _units(r3, "support_units") == []
+
+
+def test_responsible_and_main_body_columns(tmp_path):
+    table = ("\t工作任务\n\t一季度\n\t二季度\n\t责任单位\n\t主体责任单位\n\n"
+             "\t整治园区企业\n\t完成排查\n\t完成整改\n\t工信局牵头各成员单位，各部门各负其责\n\t城西工业园区\n\n"
+             "\t规范危化品管理\n\t摸底\n\t建档\n\t应急局牵头，交通、公安部门配合，城西工业园区主体实施\n\t\n\n")
+    led = _ledger(tmp_path, "某县方案\n一、任务\n附表 责任分解表\n" + table)
+    r1, r2 = [t for t in led["tasks"] if t["kind"] == "table_row"]
+    assert _units(r1, "lead_units") == ["工信局"]
+    assert _units(r1, "support_units") == ["各成员单位", "各部门"]
+    assert _units(r1, "implementing_units") == ["城西工业园区"]
+    assert _units(r2, "lead_units") == ["应急局"]
+    assert _units(r2, "support_units") == ["交通", "公安部门"]
+    assert _units(r2, "implementing_units") == ["城西工业园区"]

@@ -276,10 +276,10 @@ SHORT_NAME = re.compile(r"^[\u4e00-\u9fff]{2,5}$")
 
 def _cell_parts(raws: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """Parts of a unit list in a cell that name units: recognised names, trimmed names, and — in a list that is
-    mostly units — the short sector names beside them (环保、国土、规划)."""
+    units — the short sector names beside them (环保、国土、规划)."""
     trimmed = [(_trim_unit(raw), raw, s, e) for raw, s, e in raws]
     known = sum(1 for t, *_ in trimmed if t)
-    list_ok = len(raws) >= 2 and known * 2 >= len(raws)
+    list_ok = len(raws) >= 2 and known >= 1 and all(t or SHORT_NAME.match(raw.strip()) for t, raw, _, _ in trimmed)
     out = []
     for t, raw, s, e in trimmed:
         if t:

@@ -10,6 +10,7 @@ above. Rows that only carry a section heading (一、总体目标) are not tasks
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -117,6 +118,21 @@ def _header(text: str, t: Table) -> tuple[list[Column], int] | None:
     return cols, data_start
 
 
+def _widen(cols: list[Column], widths: list[int]) -> list[Column]:
+    """Data rows regularly wider than the header: a text header spans several cells; repeat its column."""
+    if not widths:
+        return cols
+    m = Counter(widths).most_common(1)[0][0]
+    if m <= len(cols):
+        return cols
+    last_text = max((i for i, c in enumerate(cols) if c.kind in ("text", "project")), default=None)
+    if last_text is None:
+        return cols
+    c = cols[last_text]
+    extra = [Column(c.index, c.label, c.kind, c.start, c.end) for _ in range(m - len(cols))]
+    return cols[:last_text + 1] + extra + cols[last_text + 1:]
+
+
 def _align(n_cells: int, cols: list[Column], values: list[str] | None = None) -> list[int]:
     """Column index of each cell of a row with n_cells cells.
 
@@ -167,6 +183,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             warnings.append(Warning("表格未识别出责任或项目表头，未抽取任务", [t.start, t.end]))
             continue
         cols, data_start = hdr
+        cols = _widen(cols, [len(t.rows[r]) for r in range(data_start, len(t.rows))])
         is_project = any(c.kind == "project" for c in cols) or (
             not any(c.kind == "lead" for c in cols) and _caption_is_project(text, t))
         prev_units: dict[int, list[N.UnitRef]] = {}
