@@ -87,3 +87,23 @@ def test_dashboard_shows_overdue_by_unit_and_the_red_light(client, people, publi
     assert 'data-label="桐溪县生态环境局" data-value="1"' in html  # the bar of the chart
     ledger = client.get(reverse("web:ledger"), {"light": "red"}).content.decode()
     assert ledger.count('data-task="') == 1 and "红灯" in ledger
+
+
+def test_dashboard_trend_counts_reports_and_closures_of_this_month(client, people, published, evidence):
+    from taizhang.service.ledger import services
+    from taizhang.service.ledger.lights import today_local
+    from taizhang.service.web.queries import dashboard_stats
+
+    t1, t2 = published.tasks.get(key="T1"), published.tasks.get(key="T2")
+    month = f"{today_local():%Y-%m}"
+    services.submit_progress(t1, people["liaison_a"], period=month, text="推进中", percent=20)
+    services.claim_completion(t2, people["admin"], text="完成", files=[evidence])
+    services.close_task(t2, people["inspector"], note="属实")
+    stats = dashboard_stats()
+    assert stats.months[-1] == month and len(stats.months) == 12
+    assert stats.reports_per_month[-1] == 2 and sum(stats.reports_per_month) == 2  # the report and the claim
+    assert stats.closures_per_month[-1] == 1 and sum(stats.closures_per_month) == 1
+    assert stats.states["closed"] == 1 and stats.completion_rate == pytest.approx(1 / 3)
+    assert stats.lights["red"] + stats.lights["yellow"] + stats.lights["green"] == 2
+    html = login(client, people["leader"]).get(reverse("web:dashboard")).content.decode()
+    assert f"<title>{month} 销号：1</title>" in html and f"<title>{month} 进展报送：2</title>" in html

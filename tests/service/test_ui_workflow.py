@@ -185,7 +185,9 @@ def test_export_is_the_filtered_view_in_the_clerks_layout(client, people, publis
     assert body[1][4] == "各乡镇人民政府"
     assert body[1][5].endswith("-09-30")
     assert body[1][7].startswith("推进中")
-    assert "大气污染防治攻坚行动方案" in body[1][8]
+    assert body[1][8].startswith("推进燃煤锅炉淘汰。") and "牵头单位：县环保局" in body[1][8]  # 出处: the sentence
+    assert wb.sheetnames[:2] == ["台账", "目标指标"]
+    assert [r[0] for r in wb["目标指标"].iter_rows(min_row=2, values_only=True)] == ["PM2.5浓度", "优良天数比率"]
 
 
 def test_export_refused_to_anonymous(client, published):

@@ -1,75 +1,51 @@
-"""Export of the (filtered) ledger to .xlsx in the clerks' layout.
-
-Columns: 序号, 任务/问题, 牵头单位, 配合单位, 落实单位, 完成时限, 整改目标, 状态, 出处. When the report
-package provides ``taizhang.report.ledger_xlsx.write_ledger_rows`` it writes the workbook (one layout for the
-whole project); otherwise the same layout is written here with openpyxl.
-"""
+"""Export of the (filtered) ledger to .xlsx in the clerks' layout, written by the project's one writer
+(:func:`taizhang.report.ledger_xlsx.write_ledger_rows`): 序号, 任务/问题, 牵头单位, 配合单位, 落实单位, 完成时限,
+整改目标, 状态, 出处 (the source sentence), 所在章节, 任务编号 — plus 来源文件 first when the view spans
+several documents — and the 目标指标 / 文件信息 sheets of the documents in the view."""
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable
+import tempfile
+from pathlib import Path
 
-HEADERS = ["序号", "任务/问题", "牵头单位", "配合单位", "落实单位", "完成时限", "整改目标", "状态", "出处"]
-WIDTHS = [8, 60, 22, 26, 22, 14, 30, 10, 40]
+from taizhang.report.common import ROW_COLUMNS, task_content
+from taizhang.report.ledger_xlsx import write_ledger_rows
+
+HEADERS = [h for _, h in ROW_COLUMNS]
 STATE_TEXT = {"draft": "待审核", "active": "推进中", "claimed": "申请销号", "closed": "已销号"}
 
 
-def task_row(index: int, task, units: dict[str, list[str]], due_text: str, light_label: str) -> list[str]:
+def task_row(index: int, task, units: dict[str, list[str]], due_text: str, light_label: str) -> dict:
+    """One display row (keys of ``taizhang.report.common.ROW_COLUMNS``) of a task of the database."""
     state = STATE_TEXT.get(task.state, task.state)
     if light_label and task.state in ("active", "claimed"):
         state = f"{state}（{light_label}）"
-    source = (task.document.title or task.document.original_name) if task.document_id else ""
-    if task.number:
-        source = f"{source} {task.number}".strip()
-    return [
-        str(index),
-        task.text,
-        "、".join(units.get("lead", [])),
-        "、".join(units.get("support", [])),
-        "、".join(units.get("territorial", [])),
-        due_text,
-        task.goal or "",
-        state,
-        source,
-    ]
+    doc = task.document
+    return {
+        "number": str(index),
+        "task": task_content({"title": task.title, "text": task.text, "measures": task.measures}),
+        "lead": "、".join(units.get("lead", [])),
+        "support": "、".join(units.get("support", [])),
+        "implementing": "、".join(units.get("territorial", [])),
+        "deadline": due_text,
+        "goal": task.goal or "",
+        "status": state,
+        "source": task.text,
+        "section": task.section or "",
+        "id": task.number or task.key or str(task.pk),
+        "file": doc.title or doc.original_name,
+        "_document": doc,
+    }
 
 
-def write_workbook(rows: Iterable[list[str]], title: str = "台账") -> bytes:
-    try:  # the project's shared writer, when the report package provides it
-        from taizhang.report.ledger_xlsx import write_ledger_rows  # type: ignore[attr-defined]
-    except ImportError:
-        write_ledger_rows = None
-    buf = io.BytesIO()
-    rows = list(rows)
-    if write_ledger_rows is not None:
-        try:
-            write_ledger_rows(buf, HEADERS, rows, title=title)
-            return buf.getvalue()
-        except TypeError:  # a different signature: fall back to the local writer
-            buf = io.BytesIO()
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "台账"
-    thin = Side(style="thin", color="999999")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.append(HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE3EA")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-    for row in rows:
-        ws.append(row)
-    for r in ws.iter_rows(min_row=2):
-        for cell in r:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.border = border
-    for i, w in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = w
-    ws.freeze_panes = "A2"
-    wb.save(buf)
-    return buf.getvalue()
+def write_workbook(rows: list[dict], targets: list[dict] | None = None) -> bytes:
+    """The workbook's bytes; a 来源文件 column when the rows come from more than one document."""
+    many = len({r["_document"].pk for r in rows}) > 1
+    docs = {r["_document"].pk: r["_document"] for r in rows}
+    documents = [{"title": d.title or d.original_name, "doc_number": d.doc_number, "issuer": d.issuer,
+                  "issue_date": d.issue_date.isoformat() if d.issue_date else "", "region": d.region,
+                  "source": {"name": d.original_name, "sha256": d.sha256}} for d in docs.values()]
+    with tempfile.TemporaryDirectory(prefix="taizhang-export-") as tmp:
+        path = Path(tmp) / "台账.xlsx"
+        write_ledger_rows(rows, path, targets=targets, documents=documents, with_file_column=many)
+        return path.read_bytes()

@@ -10,7 +10,6 @@ from datetime import date, datetime, time
 
 from django import forms
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from taizhang.service.ledger import lights
@@ -145,6 +144,10 @@ class DashboardStats:
     closures_per_month: list[int]
 
 
+def _next_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
 def month_labels(today: date, n: int = 12) -> list[str]:
     y, m = today.year, today.month
     out = []
@@ -163,9 +166,11 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
     states = {s: 0 for s in ("draft", "active", "claimed", "closed")}
     for row in tasks.values("state").annotate(n=Count("id")).order_by():
         states[row["state"]] = row["n"]
+    # red and yellow in one pass; green is the rest of the supervised tasks (same rules as lights.light)
     light_counts = tasks.aggregate(**{
-        k: Count("id", filter=lights.light_q(k, today, window)) for k in ("red", "yellow", "green")
+        k: Count("id", filter=lights.light_q(k, today, window)) for k in ("red", "yellow")
     })
+    light_counts["green"] = states["active"] + states["claimed"] - light_counts["red"] - light_counts["yellow"]
     supervised = states["active"] + states["claimed"] + states["closed"]
     rate = (states["closed"] / supervised) if supervised else None
 
@@ -188,17 +193,20 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
     per_unit = [{**t, "total": extra.get(t["organisation_id"], {}).get("total", t["red"]),
                  "yellow": extra.get(t["organisation_id"], {}).get("yellow", 0)} for t in top]
     labels = month_labels(today, months)
-    first = date.fromisoformat(labels[0] + "-01")
     reports = dict(
         ProgressReport.objects.filter(period__gte=labels[0]).values("period").annotate(n=Count("id"))
         .order_by().values_list("period", "n")
     )
-    closures: dict[str, int] = {}
-    for row in (Task.objects.filter(closed_at__gte=timezone.make_aware(datetime.combine(first, time.min)),
-                                     state="closed")
-                .annotate(m=TruncMonth("closed_at")).values("m").annotate(n=Count("id")).order_by()):
-        if row["m"] is not None:
-            closures[row["m"].strftime("%Y-%m")] = closures.get(row["m"].strftime("%Y-%m"), 0) + row["n"]
+    # closures per month as range counts (local-time month boundaries computed here): plain comparisons the
+    # database can answer from an index, instead of truncating every timestamp
+    bounds = [timezone.make_aware(datetime.combine(date.fromisoformat(m + "-01"), time.min)) for m in labels]
+    bounds.append(timezone.make_aware(datetime.combine(_next_month(date.fromisoformat(labels[-1] + "-01")),
+                                                       time.min)))
+    closed = Task.objects.filter(state="closed", closed_at__gte=bounds[0], closed_at__lt=bounds[-1]).aggregate(**{
+        f"m{i}": Count("id", filter=Q(closed_at__gte=bounds[i], closed_at__lt=bounds[i + 1]))
+        for i in range(len(labels))
+    })
+    closures = {m: closed[f"m{i}"] for i, m in enumerate(labels)}
     return DashboardStats(
         states=states,
         lights={k: light_counts[k] for k in ("red", "yellow", "green")},

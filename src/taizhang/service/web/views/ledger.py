@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from taizhang.service.ledger.lights import LIGHT_LABELS
+from taizhang.service.ledger.models import Target
 
 from ..access import viewer_required
 from ..export import task_row, write_workbook
@@ -48,8 +49,13 @@ def ledger_export(request):
     form = LedgerFilterForm(request.GET or None, user=request.user)
     qs = with_page_relations(filtered_tasks(form, request.user))[:EXPORT_LIMIT]
     rows = [task_row(i, t, units_by_role(t), due_text(t), LIGHT_LABELS.get(t.light, ""))
-            for i, t in enumerate(qs.iterator(chunk_size=1000), start=1)]
-    data = write_workbook(rows)
+            for i, t in enumerate(qs, start=1)]
+    doc_ids = {r["_document"].pk for r in rows}
+    targets = [{"indicator": g.indicator, "comparator": g.comparator, "value": g.value, "unit": g.unit,
+                "year": g.year, "baseline_year": g.baseline_year, "stretch_value": g.stretch_value, "text": g.text,
+                "_file": g.document.title or g.document.original_name}
+               for g in Target.objects.filter(document_id__in=doc_ids).select_related("document")]
+    data = write_workbook(rows, targets)
     name = f"台账_{timezone.localdate().isoformat()}.xlsx"
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f"attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{quote(name)}"
