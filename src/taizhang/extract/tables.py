@@ -118,6 +118,12 @@ def _header(text: str, t: Table) -> tuple[list[Column], int] | None:
     return cols, data_start
 
 
+def _is_plan(cell: str) -> bool:
+    """Whether a period cell holds a plan for its period (not empty, not a dash, not a report of what is done)."""
+    v = cell.strip()
+    return bool(v) and v not in EMPTY_MARKS and not re.match(table_lexicon()["no_plan"], v)
+
+
 def _widen(cols: list[Column], widths: list[int]) -> list[Column]:
     """Data rows regularly wider than the header: a text header spans several cells; repeat its column."""
     if not widths:
@@ -210,27 +216,46 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                     field = {"lead": "lead_strict", "support": N.SUPPORT, "implementing": N.IMPL}[col.kind]
                     row_units.setdefault(ci, []).extend(N.units_in_cell(text, s, e, field))
                 elif col.kind == "period":
-                    periods.append(col)
+                    if _is_plan(v):
+                        periods.append(col)
+                    deadline_cells.append((s, e))  # explicit dates written inside a plan cell count as well
                 elif col.kind == "deadline":
                     deadline_cells.append((s, e))
                 else:
                     task_cells.append((s, e))
-            # responsibility cells merged from the row above: every unit cell empty → the row above's units
-            if not row_units and prev_units:
-                row_units = dict(prev_units)
-            elif row_units:
+            # responsibility cells merged from the row above: with no lead unit of its own, a row takes the
+            # above row's units for every unit column it leaves empty (a lead given alone keeps an empty support)
+            lead_cols = [i for i, c in enumerate(cols) if c.kind == "lead"]
+            own_lead = any(row_units.get(i) for i in lead_cols) if lead_cols else bool(row_units)
+            if not own_lead and prev_units:
+                for ci, us in prev_units.items():
+                    row_units.setdefault(ci, us)
+            if row_units:
                 prev_units = dict(row_units)
             for ci in sorted(row_units):
                 units += row_units[ci]
             # a merged block of period columns (fewer cells than columns) holds a plan for every period it spans
-            n_period = sum(1 for c in cols if c.kind == "period")
-            if len(cells) < len(cols) and n_period:
-                covered = [ci for ci in range(len(cols)) if cols[ci].kind == "period"]
-                present = set(cidx)
-                if any(ci not in present for ci in covered):
-                    filled = [c for c in cells[1:] if c[0].strip() and c[0].strip() not in EMPTY_MARKS]
-                    if filled:
-                        periods = [cols[ci] for ci in covered]
+            # a row with fewer cells than columns: merged plan cells cover the missing period columns — all of
+            # them, or, where a dash marks periods without plan, each plan cell up to the next cell that is there
+            period_cols = [ci for ci, c in enumerate(cols) if c.kind == "period"]
+            if len(cells) < len(cols) and period_cols and periods:
+                present = {ci for ci, _ in placed}
+                if all(ci in present for ci in period_cols):
+                    pass
+                elif any(cols[min(ci, len(cols) - 1)].kind == "period" and v.strip() in EMPTY_MARKS - {""}
+                         for ci, (v, _s, _e) in placed):
+                    spread: list[Column] = []
+                    for ci, (val, _s, _e) in placed:
+                        if cols[min(ci, len(cols) - 1)].kind != "period" or not _is_plan(val):
+                            continue
+                        j = ci + 1
+                        while j in period_cols and j not in present:
+                            spread.append(cols[j])
+                            j += 1
+                    periods += [c for c in spread if c not in periods]
+                else:
+                    periods = [cols[ci] for ci in period_cols]
+                periods.sort(key=lambda c: cols.index(c))
             if not task_cells and not units:
                 continue
             row_cells = [(s, e) for ci, (val, s, e) in placed
