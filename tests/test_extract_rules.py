@@ -268,3 +268,59 @@ def test_responsible_and_main_body_columns(tmp_path):
     assert _units(r2, "lead_units") == ["应急局"]
     assert _units(r2, "support_units") == ["交通", "公安部门"]
     assert _units(r2, "implementing_units") == ["城西工业园区"]
+
+
+PERIOD_TABLE = """附表 某县污水治理任务分解表
+\t序号
+\t主要任务
+\t年度计划
+\t责任部门
+\t参与部门
+
+\t
+\t
+\t2019年
+\t2020年
+\t2021年
+\t
+\t
+
+\t1
+\t新建城东污水处理厂
+\t完成选址
+\t——
+\t住建局
+\t
+
+\t2
+\t城区污水处理率达到95%
+\t已达到95%以上
+\t城东污水厂
+\t
+
+\t3
+\t改造城西管网，2020年6月前完成主干管
+\t全面推进
+\t水务局
+\t财政局
+
+\t4
+\t整治入河排口
+\t排查
+\t
+\t
+\t
+\t
+
+"""
+
+
+def test_period_cells_dashes_reports_and_dates_inside(tmp_path):
+    led = _ledger(tmp_path, "某县方案\n一、任务\n" + PERIOD_TABLE)
+    r1, r2, r3, r4 = [t for t in led["tasks"] if t["kind"] == "table_row"]
+    assert [d["text"] for d in r1["deadlines"]] == ["2019年"]  # the dash covers the periods after it
+    assert _units(r1, "lead_units") == ["住建局"] and _units(r1, "support_units") == []
+    assert r2["deadlines"] == []  # a cell reporting what is done holds no plan
+    assert {d["date"] for d in r3["deadlines"]} == {"2019-12-31", "2020-06-30", "2020-12-31", "2021-12-31"}
+    # a row without its own lead: its unit cells are merged from the row above
+    assert _units(r4, "lead_units") == ["水务局"] and _units(r4, "support_units") == ["财政局"]
