@@ -107,3 +107,18 @@ def test_dashboard_trend_counts_reports_and_closures_of_this_month(client, peopl
     assert stats.lights["red"] + stats.lights["yellow"] + stats.lights["green"] == 2
     html = login(client, people["leader"]).get(reverse("web:dashboard")).content.decode()
     assert f"<title>{month} 销号：1</title>" in html and f"<title>{month} 进展报送：2</title>" in html
+
+
+def test_dashboard_cache_follows_every_change(client, people, published, evidence, django_assert_max_num_queries):
+    """The dashboard is cached under the audit chain's head: a change through the services shows at once."""
+    from taizhang.service.ledger import services
+    from taizhang.service.web.queries import cached_dashboard_stats
+
+    c = login(client, people["leader"])
+    first = c.get(reverse("web:dashboard")).content.decode()
+    assert 'data-state="claimed"><div class="num">0</div>' in first
+    with django_assert_max_num_queries(2):  # the chain's head and the warning window only
+        assert cached_dashboard_stats().states["claimed"] == 0
+    services.claim_completion(published.tasks.get(key="T1"), people["liaison_a"], text="完成", files=[evidence])
+    second = c.get(reverse("web:dashboard")).content.decode()
+    assert 'data-state="claimed"><div class="num">1</div>' in second

@@ -5,12 +5,15 @@ rows of a page fetched in one query (no N+1), lights from :func:`lights.annotate
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django import forms
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from taizhang.service.ledger import lights
 from taizhang.service.ledger import permissions as perms
@@ -90,7 +93,10 @@ def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
         qs = qs.filter(due_date__lte=cd["due_to"])
     if cd.get("q"):
         q = cd["q"].strip()
-        qs = qs.filter(Q(text__icontains=q) | Q(title__icontains=q) | Q(number=q))
+        # Chinese has no letter case: a plain LIKE, which PostgreSQL runs much faster than UPPER(..) LIKE;
+        # case-insensitive only when the query has Latin letters (e.g. "pm2.5")
+        op = "icontains" if re.search(r"[A-Za-z]", q) else "contains"
+        qs = qs.filter(Q(**{f"text__{op}": q}) | Q(**{f"title__{op}": q}) | Q(number=q))
     qs = lights.annotate_lights(qs, today, window)
     key = (cd.get("sort") or "number").lstrip("-")
     desc = (cd.get("sort") or "").startswith("-")
@@ -102,6 +108,12 @@ def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
                                          output_field=IntegerField()))
     qs = qs.order_by(*[("-" + f if desc else f) for f in order])
     return qs
+
+
+def with_assignments(tasks):
+    """Fetch the assignments (with their organisations) of a page of tasks in one more query."""
+    return tasks.prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("organisation").order_by("id")))
 
 
 def with_page_relations(tasks):
@@ -224,25 +236,47 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
 
 
 def _options(choices, selected) -> str:
-    from django.utils.html import format_html, format_html_join
-
     selected = "" if selected in (None, "") else str(selected)
-    return format_html_join(
-        "", "{}", ((format_html('<option value="{}"{}>{}</option>', v, " selected" if str(v) == selected else "",
-                                label),) for v, label in choices))
+    return "".join(
+        f'<option value="{escape(str(v))}"{" selected" if str(v) == selected else ""}>{escape(str(label))}</option>'
+        for v, label in choices)
 
 
-def filter_selects(form: LedgerFilterForm) -> dict[str, str]:
-    """The filter form's <select> elements built in Python: Django's widget templates render one template per
-    <option>, which costs tens of milliseconds with a long organisation list."""
-    from django.utils.html import format_html
-
+def filter_selects(form: LedgerFilterForm) -> tuple[dict[str, str], dict[int, str]]:
+    """The filter form's <select> elements built in Python (Django's widget templates render one template per
+    <option>, tens of milliseconds with a long organisation list), and the documents' titles by id."""
     data = form.data if form.is_bound else {}
-    docs = [("", "全部文件")] + [(d.pk, d.title or d.original_name) for d in form.fields["document"].queryset]
-    units = [("", "全部单位")] + list(form.fields["unit"].queryset.values_list("pk", "name"))
+    titles = {pk: title or name for pk, title, name in
+              form.fields["document"].queryset.values_list("pk", "title", "original_name")}
+    docs = [("", "全部文件"), *titles.items()]
+    units = [("", "全部单位"), *form.fields["unit"].queryset.values_list("pk", "name")]
     out = {}
     for name, choices in (("document", docs), ("unit", units), ("role", ROLE_CHOICES), ("light", LIGHT_CHOICES),
                           ("state", STATE_CHOICES)):
-        out[name] = format_html('<select name="{}" id="id_{}">{}</select>', name, name,
-                                _options(choices, data.get(name)))
-    return out
+        out[name] = mark_safe(f'<select name="{name}" id="id_{name}">{_options(choices, data.get(name))}</select>')
+    return out, titles
+
+
+DASHBOARD_CACHE_SECONDS = 300
+
+
+def cached_dashboard_stats(today: date | None = None) -> DashboardStats:
+    """:func:`dashboard_stats`, cached under the head of the audit chain.
+
+    Every change of the ledger goes through the services, and every service call appends an audit event, so
+    the hash of the newest event identifies the ledger's state: any change gives a new key and the next
+    dashboard is computed afresh. The day and the warning window are in the key too (lights move with time);
+    the timeout only bounds the effect of changes made outside the services (e.g. the admin site).
+    """
+    from django.core.cache import cache
+
+    from taizhang.service.ledger.models import AuditEvent
+
+    today = today or lights.today_local()
+    head = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first() or "empty"
+    key = f"taizhang:dashboard:{today.isoformat()}:{lights.warning_days()}:{head}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = dashboard_stats(today)
+        cache.set(key, stats, DASHBOARD_CACHE_SECONDS)
+    return stats

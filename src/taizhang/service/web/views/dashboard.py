@@ -7,12 +7,12 @@ from django.utils.safestring import mark_safe
 
 from ..access import viewer_required
 from ..charts import bar_chart, donut, line_chart
-from ..queries import dashboard_stats
+from ..queries import cached_dashboard_stats
 
 
 @viewer_required
 def dashboard(request):
-    stats = dashboard_stats()
+    stats = cached_dashboard_stats()
     rate_label = "—" if stats.completion_rate is None else f"{stats.completion_rate * 100:.1f}%"
     charts = {
         "lights": mark_safe(donut(

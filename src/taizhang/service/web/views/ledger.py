@@ -7,14 +7,24 @@ from urllib.parse import quote
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from taizhang.service.ledger.lights import LIGHT_LABELS
 from taizhang.service.ledger.models import Target
 
 from ..access import viewer_required
 from ..export import task_row, write_workbook
-from ..queries import LedgerFilterForm, filter_selects, filtered_tasks, units_by_role, with_page_relations
+from ..queries import (
+    LedgerFilterForm,
+    filter_selects,
+    filtered_tasks,
+    units_by_role,
+    with_assignments,
+    with_page_relations,
+)
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
@@ -34,14 +44,44 @@ def due_text(task) -> str:
 def ledger(request):
     form = LedgerFilterForm(request.GET or None, user=request.user)
     qs = filtered_tasks(form, request.user)
-    paginator = Paginator(with_page_relations(qs), PAGE_SIZE)
+    paginator = Paginator(with_assignments(qs), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = [{"task": t, "units": units_by_role(t), "due": due_text(t)} for t in page.object_list]
+    selects, titles = filter_selects(form)
+    rows = mark_safe("".join(row_html(t, titles) for t in page.object_list))
     sort = request.GET.get("sort", "")
     return render(request, "web/ledger.html", {
-        "form": form, "page": page, "rows": rows, "sort": sort, "total": paginator.count,
-        "selects": filter_selects(form),
+        "form": form, "page": page, "rows": rows, "sort": sort, "total": paginator.count, "selects": selects,
     })
+
+
+STATE_BADGE = {"draft": "待审核", "active": "推进中", "claimed": "申请销号", "closed": "已销号", "deleted": "已删除"}
+
+
+def row_html(task, titles: dict[int, str]) -> str:
+    """One <tr> of the ledger table, built in Python (fifty rows through the template engine cost more than
+    all the page's queries)."""
+    units = units_by_role(task)
+    light = task.light
+    if not light:
+        light_html = '<span class="light none"></span><span class="muted">—</span>'
+    else:
+        cls = "done" if light == "done" else light
+        light_html = f'<span class="light {cls}" data-light="{light}"></span>{LIGHT_LABELS.get(light, light)}'
+    label = task.title or task.text
+    label = label if len(label) <= 90 else label[:89] + "…"
+    doc = titles.get(task.document_id) or ""
+    doc = doc if len(doc) <= 24 else doc[:23] + "…"
+    pct = "—" if task.last_percent is None else f"{task.last_percent}%"
+    url = reverse("web:task_detail", args=[task.pk])
+    return (
+        f'<tr data-task="{task.pk}"><td class="nowrap">{escape(task.number or "—")}</td>'
+        f'<td><a href="{url}">{escape(label)}</a></td>'
+        f'<td>{escape("、".join(units["lead"]))}</td><td>{escape("、".join(units["support"]))}</td>'
+        f'<td>{escape("、".join(units["territorial"]))}</td>'
+        f'<td class="nowrap">{escape(due_text(task) or "—")}</td><td class="nowrap">{light_html}</td>'
+        f'<td><span class="badge {task.state}" data-state="{task.state}">{STATE_BADGE.get(task.state, task.state)}'
+        f'</span></td><td class="num">{pct}</td><td>{escape(doc)}</td></tr>'
+    )
 
 
 @viewer_required
