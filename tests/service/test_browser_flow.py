@@ -102,9 +102,9 @@ def test_upload_review_publish_report_claim_close_dashboard_export(page, live_se
     # 2. correct the lead unit: pick 桐溪县生态环境局 from the organisation list
     card.locator("summary", has_text="修改").click()
     form = card.locator('form.units-form[data-role="lead"]')
-    selects = form.locator("select[name=org]")
-    for i in range(selects.count()):
-        selects.nth(i).select_option(label="桐溪县生态环境局" if i == 0 else None, value=None if i == 0 else "")
+    inputs = form.locator("input[name=unit]")
+    for i in range(inputs.count()):  # the first row: the right unit of the list; any other row emptied
+        inputs.nth(i).fill("桐溪县生态环境局" if i == 0 else "")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert "已更新责任单位" in site.message()

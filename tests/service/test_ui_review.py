@@ -68,8 +68,7 @@ def test_correct_a_unit_from_the_list_remembers_the_alias(client, people, draft)
     wrong = Organisation.objects.create(jurisdiction=draft.jurisdiction, name="桐溪县城乡规划局")
     c = as_user(client, people["reviewer"])
     c.post(reverse("web:review_units", args=[draft.pk, t.pk]),
-           {"version": t.version, "role": "lead", "org": [str(wrong.pk), ""], "raw": ["县住建局", ""],
-            "new": ["", ""]})
+           {"version": t.version, "role": "lead", "unit": [wrong.name, ""], "raw": ["县住建局", ""]})
     assert list(t.assignments.filter(role="lead").values_list("organisation__name", flat=True)) == ["桐溪县城乡规划局"]
     assert OrganisationAlias.objects.get(jurisdiction=draft.jurisdiction, alias="县住建局").organisation == wrong
 
@@ -79,11 +78,19 @@ def test_create_a_new_unit_in_review(client, people, draft):
     t.refresh_from_db()
     c = as_user(client, people["reviewer"])
     c.post(reverse("web:review_units", args=[draft.pk, t.pk]),
-           {"version": t.version, "role": "support", "org": [""], "raw": [""], "new": ["桐溪县气象局"]})
+           {"version": t.version, "role": "support", "unit": ["桐溪县气象局"], "raw": [""]})
     assert list(t.assignments.filter(role="support").values_list("organisation__name", flat=True)) == ["桐溪县气象局"]
     c.post(reverse("web:organisation_create", args=[draft.pk]), {"name": "桐溪县水利局", "aliases": "县水利局，水利局"})
     org = Organisation.objects.get(name="桐溪县水利局")
     assert set(org.aliases.values_list("alias", flat=True)) == {"县水利局", "水利局"}
+    # typing a known alias picks that organisation; nothing new is created
+    t.refresh_from_db()
+    n = Organisation.objects.count()
+    c.post(reverse("web:review_units", args=[draft.pk, t.pk]),
+           {"version": t.version, "role": "support", "unit": ["桐溪县气象局", "县水利局"], "raw": ["", ""]})
+    assert set(t.assignments.filter(role="support").values_list("organisation__name", flat=True)) == {
+        "桐溪县气象局", "桐溪县水利局"}
+    assert Organisation.objects.count() == n
 
 
 def test_split_merge_delete(client, people, draft):

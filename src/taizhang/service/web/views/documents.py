@@ -95,11 +95,14 @@ def document_detail(request, pk: int):
     tasks = list(task_qs.order_by("position", "id").prefetch_related("assignments__organisation", "deadlines"))
     editable = perms.can_review(request.user)
     cards = []
-    for t in tasks:
+    for i, t in enumerate(tasks):
         units = {r: [a for a in t.assignments.all() if a.role == r] for r in ("lead", "support", "territorial")}
         due = next((d for d in t.deadlines.all() if d.active and d.type == "by"), None)
         cards.append({"task": t, "units": units, "due": due,
-                      "editable": editable and t.state not in ("closed", "deleted")})
+                      "editable": editable and t.state not in ("closed", "deleted"),
+                      # merge candidates: the neighbours (a select of every task would make the page O(n²))
+                      "neighbours": [o for o in tasks[max(0, i - 3):i + 4]
+                                     if o.pk != t.pk and o.state not in ("closed", "deleted")]})
     orgs = list(Organisation.objects.filter(jurisdiction=doc.jurisdiction).only("id", "name").order_by("name"))
     ctx = {
         "doc": doc,
@@ -170,19 +173,18 @@ def review_edit(request, doc_pk: int, pk: int):
 @require_POST
 @reviewer_required
 def review_units(request, doc_pk: int, pk: int):
-    """Replace the units of one role: each row is an organisation from the list, or a new name; the surface
-    form written in the plan (raw) is remembered as an alias of the chosen organisation."""
+    """Replace the units of one role. Each row names an organisation: one of the list (the name, or an alias,
+    resolves to it) or a new one, created. The surface form written in the plan (raw) is remembered as an
+    alias of the chosen organisation."""
     task = _review_task(request, doc_pk, pk)
     role = request.POST.get("role", "")
-    orgs, raws, news = request.POST.getlist("org"), request.POST.getlist("raw"), request.POST.getlist("new")
+    names, raws = request.POST.getlist("unit"), request.POST.getlist("raw")
     units = []
-    for i, org in enumerate(orgs):
-        new = news[i].strip() if i < len(news) else ""
+    for i, name in enumerate(names):
+        name = name.strip()
         raw = raws[i].strip() if i < len(raws) else ""
-        if new:
-            units.append({"name": new, "raw": raw})
-        elif org:
-            units.append({"organisation": int(org), "raw": raw})
+        if name:  # an organisation of the list (by name or alias), or a new one
+            units.append({"name": name, "raw": raw})
     try:
         with service_call(request, "已更新责任单位。"):
             services.set_task_units(task, request.user, version=_version(request), role=role, units=units,
