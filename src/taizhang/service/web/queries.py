@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django import forms
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -102,8 +102,6 @@ def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
     desc = (cd.get("sort") or "").startswith("-")
     order = SORTS.get(key, SORTS["number"])
     if key == "light":
-        from django.db.models import Case, IntegerField, Value, When
-
         qs = qs.annotate(light_rank=Case(*[When(light=k, then=Value(v)) for k, v in LIGHT_RANK.items()],
                                          output_field=IntegerField()))
     qs = qs.order_by(*[("-" + f if desc else f) for f in order])
@@ -214,11 +212,13 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
     bounds = [timezone.make_aware(datetime.combine(date.fromisoformat(m + "-01"), time.min)) for m in labels]
     bounds.append(timezone.make_aware(datetime.combine(_next_month(date.fromisoformat(labels[-1] + "-01")),
                                                        time.min)))
-    closed = Task.objects.filter(state="closed", closed_at__gte=bounds[0], closed_at__lt=bounds[-1]).aggregate(**{
-        f"m{i}": Count("id", filter=Q(closed_at__gte=bounds[i], closed_at__lt=bounds[i + 1]))
-        for i in range(len(labels))
-    })
-    closures = {m: closed[f"m{i}"] for i, m in enumerate(labels)}
+    bucket = Case(*[When(closed_at__lt=bounds[i + 1], then=Value(i)) for i in range(len(labels))],
+                  output_field=IntegerField())
+    closed = dict(
+        Task.objects.filter(state="closed", closed_at__gte=bounds[0], closed_at__lt=bounds[-1])
+        .annotate(bucket=bucket).values("bucket").annotate(n=Count("id")).order_by().values_list("bucket", "n")
+    )
+    closures = {m: closed.get(i, 0) for i, m in enumerate(labels)}
     return DashboardStats(
         states=states,
         lights={k: light_counts[k] for k in ("red", "yellow", "green")},
