@@ -65,7 +65,7 @@ def extract_document(doc: SourceDocument, *, timings: dict | None = None) -> Led
         tables = [b for b in doc.tables() if b.end > body_start]
         drafts += find_table_tasks(text, tables, doc_date=doc_date, warnings=warnings)
         drafts.sort(key=lambda d: (d.start, d.kind != "measure"))
-        _apply_inheritance(drafts)
+        _apply_inheritance(drafts, _inheritance_sentences(outline))
         _warn_stray_fields(outline, covered, warnings)
         targets = _targets(outline, problems, doc_date)
     with _timed(timings, "resolve"):
@@ -84,9 +84,29 @@ def _date(iso: str | None) -> datetime.date | None:
         return None
 
 
-def _apply_inheritance(drafts: list[Draft]) -> None:
+def _inheritance_sentences(outline) -> list[tuple[int, list[N.UnitRef]]]:
+    """Standalone "以下均需…落实，不再列出" sentences (outside any note): (position, implementing units)."""
+    from taizhang.document import Table
+
+    out = []
+    for ln in outline.lines:
+        if isinstance(ln.block, Table):
+            continue
+        units = N.standalone_inherit(outline.text, ln.start, ln.end)
+        if units:
+            out.append((ln.start, units))
+    return out
+
+
+def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[N.UnitRef]]] | None = None) -> None:
+    """Units of an inheritance note (in a task's note, or a sentence of its own) go to every later task."""
     inherited: list[N.UnitRef] = []
+    pending = sorted(sentences or [], key=lambda x: x[0])
+    k = 0
     for d in drafts:
+        while k < len(pending) and pending[k][0] < d.start:
+            inherited = pending[k][1]
+            k += 1
         own = getattr(d, "_inherit", None)
         if inherited and d.inherit_ok and d.kind in ("measure", "subtask"):
             have = {u.raw for u in d.units}

@@ -14,10 +14,11 @@ from importlib import resources
 
 import yaml
 
-from taizhang.resolve import is_generic_territorial, looks_like_unit, split_units
+from taizhang.resolve import is_generic_territorial, looks_like_unit, looks_like_unit_list, split_units
 
 LEAD, SUPPORT, IMPL = "lead", "support", "implementing"
 CLAUSE_SEP = re.compile(r"[，,；;。]")
+# a unit marked as the lead inside a list: 市住建局（牵头）、市城管局 (the words live in roles.yaml: paren_lead)
 TERRITORIAL_SUFFIXES = ("镇", "街道", "乡", "园区", "开发区", "管委会", "园", "人民政府", "办事处", "村")
 
 
@@ -46,6 +47,23 @@ def lexicon() -> dict:
     return data
 
 
+@lru_cache(maxsize=1)
+def paren_lead_regex() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, lexicon()["paren_lead"]))
+    return re.compile(rf"[（(]\s*(?:{words})\s*[)）]")
+
+
+def has_paren_lead(text: str, start: int, end: int) -> bool:
+    return paren_lead_regex().search(text, start, end) is not None
+
+
+def _marked_lead(raw: str) -> int | None:
+    """Where the lead marker of 市住建局（牵头） begins, if raw ends with one."""
+    found = list(paren_lead_regex().finditer(raw))
+    m = found[-1] if found else None
+    return m.start() if m is not None and m.end() == len(raw) and m.start() > 0 else None
+
+
 def _is_territorial(raw: str) -> bool:
     return is_generic_territorial(raw) or raw.rstrip("等").endswith(TERRITORIAL_SUFFIXES)
 
@@ -56,6 +74,13 @@ def _units_in(text: str, start: int, end: int, field: str) -> list[UnitRef]:
     for raw, s, e in split_units(seg):
         raw = raw.strip()
         if not raw:
+            continue
+        marked = _marked_lead(raw)
+        if marked is not None:  # 市住建局（牵头）: the unit leads, the marker is not part of its name
+            raw = raw[:marked].rstrip()
+            s0 = seg.find(raw, s)
+            s, e = (s0, s0 + len(raw)) if s0 >= 0 else (s, s + len(raw))
+            out.append(UnitRef(raw, start + s, start + e, IMPL if is_generic_territorial(raw) else LEAD))
             continue
         if not (looks_like_unit(raw) or is_generic_territorial(raw)):
             # a unit followed by running words (沿海办等部门建立联席会议制度并): keep the unit
@@ -85,8 +110,15 @@ def _role_at_end(clause: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_assignment(text: str, start: int, end: int, *, require_role: bool = False) -> list[UnitRef] | None:
-    """Units of a note's content text[start:end], by role; None when it is not a responsibility note."""
+def parse_assignment(text: str, start: int, end: int, *, require_role: bool = False,
+                     label_field: str | None = None) -> list[UnitRef] | None:
+    """Units of a note's content text[start:end], by role; None when it is not a responsibility note.
+
+    Clauses without a role word take the role of the label before them (责任单位：X，Y), else of the next clause
+    that has one (汇龙镇、住建局牵头，水务局、交通局，铁路办配合: the middle list supports). In a list with a
+    marked lead (市住建局（牵头）、市城管局) the unmarked units support. label_field: the field of the text's own
+    label when the caller has already consumed it (牵头单位：X；配合单位：Y).
+    """
     lex = lexicon()
     inherit_spans = [(m.start(), m.end()) for rx in lex["_inherit"] for m in rx.finditer(text, start, end)]
     clauses = []
@@ -100,7 +132,11 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
     any_role = False
     labelled_lead = any(f"{w}：" in text[start:end] or f"{w}:" in text[start:end] for w in lex["fields"]["lead"])
     unplaced: list[tuple[int, int]] = []
-    field_of_label: str | None = None
+    pending: list[tuple[int, int]] = []  # role-free unit lists waiting for the next clause's role
+    field_of_label: str | None = label_field
+    if field_of_label is None and has_paren_lead(text, start, end):
+        field_of_label = "support_or_implementing"
+        any_role = True
     for cs, ce in clauses:
         while cs < ce and text[cs] in " \t\u3000":
             cs += 1
@@ -141,10 +177,18 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
                     clause = text[cs:ce]
                     break
         if role is None:
-            unplaced.append((cs, ce))
+            seg = text[cs:ce].strip()
+            if seg and (looks_like_unit_list(seg) or all(is_generic_territorial(r) for r, _, _ in split_units(seg))):
+                pending.append((cs, ce))
+            else:
+                unplaced.append((cs, ce))
             continue
         any_role = True
         word, field = role
+        pf = _pending_field(word, field, any(u.field == LEAD for u in units))
+        for ps, pe in pending:
+            units += _units_in(text, ps, pe, pf)
+        pending = []
         body_end = cs + clause.rstrip(" 　等工作").rfind(word)
         body = text[cs:body_end]
         joint = next((j for j in lex["joint_words"] if j in body), None)
@@ -154,19 +198,36 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
             units += _units_in(text, k + len(joint), body_end, SUPPORT)
         else:
             units += _units_in(text, cs, body_end, "lead_strict" if word.startswith("牵头") else field)
-    if unplaced:
+    if unplaced or pending:
         if any_role:
             return units or None
-        if require_role:
+        if require_role or unplaced:
             return None
-        # a list with no role word at all: all lead, if every part is a unit
-        for cs, ce in unplaced:
-            seg = text[cs:ce].strip()
-            if not seg or not all(looks_like_unit(r) or is_generic_territorial(r) for r, _, _ in split_units(seg)):
-                return None
-        for cs, ce in unplaced:
+        # a list with no role word at all: all lead, if every part is a unit (住建局、汇龙镇; 发改、环保、安监)
+        for cs, ce in pending:
             units += _units_in(text, cs, ce, "lead_strict")
     return units or None
+
+
+def _pending_field(word: str, field: str, have_lead: bool) -> str:
+    """The field of role-free unit lists before a clause with role word `word` (field `field`): they share its
+    role, except that before a first 配合/参与 clause they are the lead (X，Y配合)."""
+    if word.startswith("牵头"):
+        return "lead_strict"
+    if field == SUPPORT and not have_lead:
+        return "lead_strict"
+    return field
+
+
+def _inner_role(clause: str) -> tuple[int, str, str] | None:
+    """A role or duty word inside a clause after a unit list: 各有关部门按职责分工做好相关工作 → (k, word, field)."""
+    lex = lexicon()
+    words = [(r["word"], r["field"]) for r in lex["roles"]] + [(w, LEAD) for w in lex["duty_words"]]
+    for w, f in sorted(words, key=lambda x: -len(x[0])):
+        k = clause.find(w)
+        if k > 0 and cell_names_units(clause[:k]):
+            return k, w, f
+    return None
 
 
 def _depth(text: str, a: int, b: int) -> int:
@@ -185,6 +246,17 @@ def inherit_units(text: str, start: int, end: int) -> list[UnitRef]:
         if m:
             return [UnitRef(u.raw, u.start, u.end, IMPL)
                     for u in _units_in(text, m.start("units"), m.end("units"), IMPL)]
+    return []
+
+
+def standalone_inherit(text: str, start: int, end: int) -> list[UnitRef]:
+    """Units of an inheritance sentence written outside any bracket (以下各项任务均需各乡镇人民政府落实，不再一一列出。):
+    implementing for every later task."""
+    for rx in lexicon()["_inherit"]:
+        for m in rx.finditer(text, start, end):
+            if _depth(text, start, m.start()) == 0:
+                return [UnitRef(u.raw, u.start, u.end, IMPL)
+                        for u in _units_in(text, m.start("units"), m.end("units"), IMPL)]
     return []
 
 
@@ -254,10 +326,10 @@ def parse_field_units(text: str, start: int, end: int, kind: str) -> list[UnitRe
         end -= 1
     if kind == "support":
         return _units_in(text, start, end, SUPPORT)
-    return parse_assignment(text, start, end) or []
+    return parse_assignment(text, start, end, label_field="lead_strict" if kind == "lead" else None) or []
 
 
-UNIT_END = "局委办部处队站所心司府会院厅室组园区镇道村"
+UNIT_END = "局委办部处队站所心司府会院厅室组园区镇道村门位"
 
 
 def _trim_unit(raw: str) -> str | None:
@@ -266,8 +338,9 @@ def _trim_unit(raw: str) -> str | None:
     if looks_like_unit(r) or is_generic_territorial(r):
         return r
     for k in range(len(r) - 1, 1, -1):
-        if r[k - 1] in UNIT_END and looks_like_unit(r[:k]):
-            return r[:k]
+        if r[k - 1] in UNIT_END and (looks_like_unit(r[:k]) or is_generic_territorial(r[:k])):
+            parts = split_units(r[:k])  # 行政审批局等部门 → 行政审批局 (等部门 is not part of the name)
+            return parts[0][0].strip() if len(parts) == 1 else r[:k]
     return None
 
 
@@ -328,10 +401,11 @@ def units_in_cell(text: str, start: int, end: int, field: str) -> list[UnitRef]:
     bounds = [(pos, seps[0].start())] if seps else [(pos, body_end)]
     for a, b in zip(seps, [*seps[1:], None], strict=False):
         bounds.append((a.end(), b.start() if b else body_end))
+    plan: list[tuple[int, int, str | None, list | None]] = []  # (cs, ce, field or None, parts)
     for cs, ce in bounds:
         clause = text[cs:ce]
         role = _role_at_end(clause)
-        f = field
+        f: str | None = None
         parts = None
         if role:
             word, rf = role
@@ -344,6 +418,19 @@ def units_in_cell(text: str, start: int, end: int, field: str) -> list[UnitRef]:
             k = clause.find("牵头")
             if k > 0 and cell_names_units(clause[:k]) and cell_names_units(clause[k + 2:]):
                 parts = [(cs, cs + k, "lead_strict"), (cs + k + 2, ce, SUPPORT)]
+            elif (inner := _inner_role(clause)) is not None:  # 各有关部门按职责分工做好相关工作
+                k, word, f = inner
+                ce = cs + k
+        plan.append((cs, ce, f, parts))
+    have_lead = False
+    for i, (cs, ce, f, parts) in enumerate(plan):
+        if f is None and parts is None:
+            # a role-free list takes the role of the next clause that has one (X牵头，Y、Z，W配合: Y, Z support)
+            nxt = next(((g, text[c:d]) for c, d, g, p in plan[i + 1:] if g is not None), None)
+            if nxt is None or not any(g is not None for _c, _d, g, _p in plan[:i]):
+                f = field
+            else:
+                f = _pending_field("", nxt[0], have_lead) if nxt[0] in (SUPPORT, "lead_strict", LEAD) else field
         joint = next((j for j in lexicon()["joint_words"] if j in text[cs:ce]), None)
         if parts is None:
             parts = [(cs, ce, f)]
@@ -355,7 +442,9 @@ def units_in_cell(text: str, start: int, end: int, field: str) -> list[UnitRef]:
                 off = text.find(t, a + s, b)
                 if off < 0:
                     continue
-                out += _units_in(text, off, off + len(t), ff)
+                got = _units_in(text, off, off + len(t), ff)
+                have_lead |= any(u.field == LEAD for u in got)
+                out += got
     if note:
         out += note.units
     return out
