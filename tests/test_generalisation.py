@@ -85,6 +85,7 @@ def county_plan_docx(tmp_path: Path) -> Path:
     """The county action plan (b) as a .docx: its 一、/（一）/1./① labels become Word auto-numbering (only
     the numbering.xml knows them); half-width 1) and (1) stay typed, as drafters type them."""
     import docx
+
     from builders import add_page_field, install_numbering, numbered
 
     lines = (HELDOUT / "docs" / "b_shiqiao_action.txt").read_text(encoding="utf-8").splitlines()
