@@ -199,13 +199,18 @@ def test_export_refused_to_anonymous(client, published):
 
 
 def test_workspace_shows_my_units_tasks_and_reports_from_there(client, people, task1):
+    from taizhang.service.web.views.tasks import current_period
+
     c = as_user(client, people["liaison_a"])
     html = c.get(reverse("web:workspace")).content.decode()
     assert "桐溪县生态环境局" in html and f'data-task="{task1.pk}"' in html
     assert "推进燃煤锅炉淘汰" in html
-    resp = report(c, task1, next=reverse("web:workspace"))
+    assert '<div class="num" id="to-report-count">1</div>' in html
+    resp = report(c, task1, next=reverse("web:workspace"), period=current_period())
     assert resp["Location"] == reverse("web:workspace")
     assert ProgressReport.objects.filter(task=task1).count() == 1
+    html = c.get(reverse("web:workspace")).content.decode()
+    assert '<div class="num" id="to-report-count">0</div>' in html and "（本月已报）" in html
     other = as_user(client, people["liaison_b"]).get(reverse("web:workspace")).content.decode()
     assert f'data-task="{task1.pk}"' not in other
     assert as_user(client, people["leader"]).get(reverse("web:workspace")).status_code == 403
@@ -264,3 +269,18 @@ def test_targets_checked_against_uploaded_monitoring_data(client, people, publis
     bad = c.post(url, {"air": SimpleUploadedFile("air.csv", "站点,时间\n".encode(), "text/csv")}).content.decode()
     assert "监测数据有误" in bad
     assert "请上传" in c.post(url, {}).content.decode()
+
+
+def test_workspace_lists_what_is_due_this_month(client, people, task1):
+    from taizhang.service.ledger.lights import today_local
+    from taizhang.service.web.views.work import month_bounds
+
+    c = as_user(client, people["liaison_a"])
+    html = c.get(reverse("web:workspace")).content.decode()
+    due = html[html.index('id="due-this-month"'):]
+    assert "本月没有到期的任务" in due[:due.index("</table>")]
+    Task.objects.filter(pk=task1.pk).update(due_date=month_bounds(today_local())[1])
+    html = c.get(reverse("web:workspace")).content.decode()
+    due = html[html.index('id="due-this-month"'):]
+    assert "推进燃煤锅炉淘汰" in due[:due.index("</table>")]
+    assert '<div class="num" id="due-count">1</div>' in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from taizhang.service.ledger import lights
@@ -31,23 +31,33 @@ def workspace(request):
     first, last = month_bounds(today)
     ctx: dict = {"org": org, "period": current_period(), "month_end": last}
     if org is not None:
-        mine = Assignment.objects.filter(task_id=OuterRef("pk"), organisation_id=org.pk)
-        qs = lights.annotate_lights(
-            Task.objects.filter(Exists(mine), state__in=("active", "claimed", "closed")), today)
-        tasks = list(with_page_relations(qs.order_by("due_date", "document_id", "position")))
-        rows = []
-        for t in tasks:
-            my_roles = [a.get_role_display() for a in t.assignments.all() if a.organisation_id == org.pk]
-            can_report = any(a.role in perms.REPORTING_ROLES for a in t.assignments.all()
-                             if a.organisation_id == org.pk)
-            rows.append({"task": t, "units": units_by_role(t), "my_roles": "、".join(my_roles),
-                         "can_report": can_report and t.state == "active",
-                         "reported_this_month": t.last_period == ctx["period"]})
-        ctx["rows"] = rows
-        ctx["due_this_month"] = [r for r in rows if r["task"].state == "active" and r["task"].due_date
-                                 and r["task"].due_date <= last]
-        ctx["to_report"] = [r for r in rows if r["can_report"] and not r["reported_this_month"]]
-        ctx["reportable"] = [r for r in rows if r["can_report"]]
+        period = ctx["period"]
+        mine = Assignment.objects.filter(organisation_id=org.pk)
+        reporting = mine.filter(role__in=perms.REPORTING_ROLES)
+        base = lights.annotate_lights(
+            Task.objects.filter(pk__in=mine.values("task_id"), state__in=("active", "claimed", "closed")), today)
+
+        def rows_of(tasks):
+            out = []
+            for t in tasks:
+                my = [a for a in t.assignments.all() if a.organisation_id == org.pk]
+                out.append({"task": t, "units": units_by_role(t),
+                            "my_roles": "、".join(a.get_role_display() for a in my),
+                            "can_report": t.state == "active" and any(a.role in perms.REPORTING_ROLES for a in my),
+                            "reported_this_month": t.last_period == period})
+            return out
+
+        page = Paginator(with_page_relations(base.order_by("due_date", "document_id", "position", "id")),
+                         50).get_page(request.GET.get("page"))
+        ctx["page"] = page
+        ctx["rows"] = rows_of(page.object_list)
+        ctx["total"] = page.paginator.count
+        ctx["due_this_month"] = rows_of(with_page_relations(
+            base.filter(state="active", due_date__lte=last).order_by("due_date", "id"))[:200])
+        reportable = base.filter(state="active", pk__in=reporting.values("task_id"))
+        ctx["to_report_count"] = reportable.exclude(last_period=period).count()
+        ctx["reportable"] = rows_of(with_page_relations(reportable.order_by("due_date", "id"))[:500])
+        ctx["reportable_count"] = reportable.count()
     return render(request, "web/workspace.html", ctx)
 
 
