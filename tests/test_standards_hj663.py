@@ -46,6 +46,29 @@ def test_reporting_rounds_half_to_even(x, decimals, expected):
     assert hj663.round_report(x, decimals) == expected
 
 
+@pytest.mark.parametrize("low,high,expected", [
+    # 12 hours at each level: the exact mean is a half, but the binary sum is not
+    (1.2, 1.3, 1.2),  # 1.25 (float: 1.2500000000000002) → 1.2
+    (0.5, 0.6, 0.6),  # 0.55 (float: 0.5499999999999999) → 0.6
+    (1.1, 1.2, 1.2),  # 1.15 (float: 1.1499999999999997) → 1.2
+    (0.7, 0.8, 0.8), (0.2, 0.3, 0.2), (0.8, 0.9, 0.8),
+])
+def test_daily_mean_at_a_half_rounds_half_to_even_despite_binary_noise(low, high, expected):
+    hours = {p: np.full((1, 24), 10.0) for p in ("PM2.5", "PM10", "SO2", "NO2", "O3")}
+    hours["CO"] = np.array([[low] * 12 + [high] * 12])
+    daily = hj663.compute_daily(hj663.HourlyData(["站A"], dt.date(2023, 1, 1), hours))
+    assert daily.values["CO_24h"][0, 0] == expected
+
+
+def test_eight_hour_mean_at_a_half_rounds_half_to_even():
+    # every window holds 4 hours at 112.4 and 4 at 112.6 (alternating): exact mean 112.5 → 112
+    o3 = np.array([[112.4, 112.6] * 12])
+    hours = {p: np.full((1, 24), 10.0) for p in ("PM2.5", "PM10", "SO2", "NO2", "CO")}
+    hours["O3"] = o3
+    daily = hj663.compute_daily(hj663.HourlyData(["站A"], dt.date(2023, 1, 1), hours))
+    assert daily.values["O3_8h"][0, 0] == 112
+
+
 def _year(daily: dict[str, np.ndarray], year: int = 2023, stations=("站A",)) -> hj663.HourlyData:
     """Hourly data whose every hour of day d equals daily[p][s, d]."""
     vals = {p: np.repeat(np.atleast_2d(v).astype(float), 24, axis=-1) for p, v in daily.items()}

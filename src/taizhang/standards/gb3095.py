@@ -44,49 +44,125 @@ class Stat:
     need: int  # the minimum count of the rule
 
 
-def _filled(hourly: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(values with NaN → 0, presence as 0/1 float32 — exact for counts), shaped (..., days, 24)."""
+_ONES = np.ones(HOURS)
+_BYTE_SUM = np.uint64(0x0101010101010101)  # multiplying 8 packed bytes by it adds them up in the top byte
+
+
+def _count_true(mask: np.ndarray) -> np.ndarray:
+    """Number of True per row of a C-contiguous bool array (N, 24): three 8-byte words per row are
+    added and their bytes summed by one multiplication (no reduction over a short axis)."""
+    w = mask.view(np.uint64)
+    s = w[:, 0] + w[:, 1] + w[:, 2]
+    return ((s * _BYTE_SUM) >> np.uint64(56)).astype(np.int16)
+
+
+@dataclass
+class _Days:
+    """One pollutant's day sums and counts. Days with every hour present (the great majority) are summed
+    straight away by BLAS over rows of 24; only days with a gap are gathered and summed without their NaNs."""
+
+    shape: tuple[int, ...]  # (..., days)
+    total: np.ndarray  # (N,) sum of the present hours, N = stations·days
+    count: np.ndarray  # (N,) int16 number of present hours
+
+
+def _days(hourly: np.ndarray) -> _Days:
     d = _by_day(hourly)
-    nan = np.isnan(d)
-    return np.where(nan, 0.0, d), (~nan).astype(np.float32)
+    rows = d.reshape(-1, HOURS)
+    total = rows @ _ONES  # NaN exactly on the days with a gap
+    count = np.full(total.shape, HOURS, dtype=np.int16)
+    gap = np.flatnonzero(np.isnan(total))
+    if gap.size:
+        sub = rows[gap]
+        miss = np.isnan(sub)
+        np.copyto(sub, 0.0, where=miss)
+        total[gap] = sub @ _ONES
+        count[gap] = HOURS - _count_true(miss)
+    return _Days(d.shape[:-1], total, count)
+
+
+def _stat(raw: np.ndarray, count: np.ndarray, need: int, shape: tuple[int, ...]) -> Stat:
+    raw = raw.reshape(shape)
+    count = count.reshape(shape)
+    valid = count >= need
+    return Stat(np.where(valid, raw, np.nan), raw, count, valid, need)
 
 
 def daily_mean(hourly: np.ndarray, min_hours: int | None = None) -> Stat:
     """24-hour mean of each day; valid with at least 20 hourly values."""
     need = rules()["daily_min_hours"] if min_hours is None else min_hours
-    d0, ok = _filled(hourly)
-    total = d0 @ np.ones(HOURS)  # BLAS: much faster than a reduction over a short last axis
-    count = (ok @ np.ones(HOURS, np.float32)).astype(np.int16)
+    days = _days(hourly)
     with np.errstate(invalid="ignore", divide="ignore"):
-        raw = total / count
-    valid = count >= need
-    return Stat(np.where(valid, raw, np.nan), raw, count, valid, need)
+        raw = days.total / days.count
+    return _stat(raw, days.count, need, days.shape)
 
 
-def daily_max_1h(hourly: np.ndarray, min_hours: int | None = None) -> Stat:
-    """Daily maximum hourly value (O3 1-h for the daily report); valid with at least 20 hourly values."""
-    need = rules()["daily_min_hours"] if min_hours is None else min_hours
+@dataclass
+class _HourMajor:
+    """One pollutant's hours transposed to (24, N) — hour-major, so that every per-day statistic is an
+    element-wise operation between whole rows — with NaN replaced by 0 and the presence of each hour."""
+
+    shape: tuple[int, ...]  # (..., days)
+    hours: np.ndarray  # (24, N) float, missing → 0
+    present: np.ndarray  # (24, N) int8 0/1
+    count: np.ndarray  # (N,) int16 hours present
+    max1h: np.ndarray  # (N,) maximum hourly value, NaN when no hour
+
+
+def _hour_major(hourly: np.ndarray) -> _HourMajor:
     d = _by_day(hourly)
-    ok = ~np.isnan(d)
-    count = ok.sum(axis=-1)
-    raw = np.where(count > 0, np.where(ok, d, -np.inf).max(axis=-1), np.nan)
-    valid = count >= need
-    return Stat(np.where(valid, raw, np.nan), raw, count, valid, need)
+    t = d.reshape(-1, HOURS).T.copy()  # always a copy: the NaNs are overwritten below
+    miss = np.isnan(t)
+    max1h = np.fmax.reduce(t, axis=0)  # fmax ignores NaN: NaN only when all 24 hours are missing
+    t[miss] = 0.0
+    present = np.logical_not(miss).view(np.int8)
+    count = np.add.reduce(present, axis=0, dtype=np.int16)
+    return _HourMajor(d.shape[:-1], t, present, count, max1h)
 
 
-_WINDOWS = (np.arange(HOURS)[:, None] >= np.arange(N_WINDOWS)[None, :]) & (
-    np.arange(HOURS)[:, None] < np.arange(N_WINDOWS)[None, :] + WINDOW)  # (24, 17): hour h in window s
+def _window_sums(rows: np.ndarray) -> np.ndarray:
+    """Sums over the 17 eight-hour windows of hour-major rows (24, N) → (17, N), added pairwise
+    ((h0+h1)+(h2+h3))+((h4+h5)+(h6+h7)) so that every window is summed in the same order."""
+    p = rows[:-1] + rows[1:]
+    p = p[:-2] + p[2:]
+    return p[:-4] + p[4:]
+
+
+def _window_means(hm: _HourMajor, need: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 8-hour means (17, N), NaN with fewer than ``need`` hours, and their hour counts (int8)."""
+    s = _window_sums(hm.hours)
+    n = _window_sums(hm.present)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = s / n
+    means[n < need] = np.nan
+    return means, n
 
 
 def eight_hour_means(hourly: np.ndarray, min_hours: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The 17 eight-hour means of each day, shape ``(..., days, 17)``, NaN where fewer than 6 hours."""
     need = rules()["o3_8h_min_hours"] if min_hours is None else min_hours
-    d0, ok = _filled(hourly)
-    s = d0 @ _WINDOWS.astype(float)
-    n = (ok @ _WINDOWS.astype(np.float32)).astype(np.int16)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(n >= need, s / np.where(n > 0, n, 1), np.nan)
-    return means, n
+    hm = _hour_major(hourly)
+    means, n = _window_means(hm, need)
+    return means.T.reshape(*hm.shape, N_WINDOWS), n.T.astype(np.int16).reshape(*hm.shape, N_WINDOWS)
+
+
+def _max8h_stat(hm: _HourMajor, need: int, min_hours: int, limit: float | None) -> Stat:
+    means, n = _window_means(hm, min_hours)
+    count = np.add.reduce(n >= min_hours, axis=0, dtype=np.int16)  # valid 8-hour means of the day
+    raw = np.fmax.reduce(means, axis=0)  # NaN when none is valid
+    st = _stat(raw, count, need, hm.shape)
+    if limit is not None:
+        with np.errstate(invalid="ignore"):
+            st.valid |= st.raw > limit
+        st.value = np.where(st.valid, st.raw, np.nan)
+    return st
+
+
+def daily_max_1h(hourly: np.ndarray, min_hours: int | None = None) -> Stat:
+    """Daily maximum hourly value (O3 1-h for the daily report); valid with at least 20 hourly values."""
+    need = rules()["daily_min_hours"] if min_hours is None else min_hours
+    hm = _hour_major(hourly)
+    return _stat(hm.max1h, hm.count, need, hm.shape)
 
 
 def daily_max_8h(hourly: np.ndarray, *, min_windows: int | None = None, limit: float | None = None) -> Stat:
@@ -96,15 +172,15 @@ def daily_max_8h(hourly: np.ndarray, *, min_windows: int | None = None, limit: f
     limit (HJ 663-2013 table 1 note: the exceedance is established whatever the missing values were).
     """
     need = rules()["o3_daily_max8h_min_windows"] if min_windows is None else min_windows
-    means, _ = eight_hour_means(hourly)
-    okw = ~np.isnan(means)
-    count = okw.sum(axis=-1)
-    raw = np.where(count > 0, np.where(okw, means, -np.inf).max(axis=-1), np.nan)
-    valid = count >= need
-    if limit is not None:
-        with np.errstate(invalid="ignore"):
-            valid = valid | ((count > 0) & (raw > limit))
-    return Stat(np.where(valid, raw, np.nan), raw, count, valid, need)
+    return _max8h_stat(_hour_major(hourly), need, rules()["o3_8h_min_hours"], limit)
+
+
+def o3_daily(hourly: np.ndarray, *, limit: float | None = None) -> tuple[Stat, Stat]:
+    """(daily maximum 8-hour mean, daily maximum 1-hour value) of O3 from one pass over the hours."""
+    r = rules()
+    hm = _hour_major(hourly)
+    return (_max8h_stat(hm, r["o3_daily_max8h_min_windows"], r["o3_8h_min_hours"], limit),
+            _stat(hm.max1h, hm.count, r["daily_min_hours"], hm.shape))
 
 
 def moving_mean(hourly: np.ndarray, window: int, min_hours: int) -> np.ndarray:

@@ -43,8 +43,14 @@ def precision(pollutant: str) -> int:
 
 
 def round_report(x, decimals: int):
-    """Round half to even (GB/T 8170 四舍六入五成双) to the reported precision; NaN stays NaN."""
-    return np.round(np.asarray(x, dtype=float) + 0.0, decimals)
+    """Round half to even (GB/T 8170 四舍六入五成双) to the reported precision; NaN stays NaN.
+
+    Binary noise is ignored: the value is first snapped to 6 more decimals, so a mean that is exactly
+    112.5 is reported 112 however the additions were ordered (112.50000000000001 would give 113). A
+    concentration with a few decimals averaged over at most 366 values is never that close to a half
+    without being one (the nearest non-half lies ≥ 1e-4 away)."""
+    a = np.asarray(x, dtype=float) + 0.0
+    return np.round(np.round(a, decimals + 6), decimals)
 
 
 def percentile(values: np.ndarray, p: float) -> np.ndarray:
@@ -96,16 +102,14 @@ def compute_daily(hourly: HourlyData, *, round_values: bool = True) -> DailyData
     o3_limit = gb3095.limits(2)["O3"]["max8h"]
     values, raw, counts, needs = {}, {}, {}, {}
     absent = [p for p in POLLUTANTS if p not in hourly.values]
+    o3 = gb3095.o3_daily(hourly.values["O3"], limit=o3_limit) if "O3" in hourly.values else None
     for item, (pol, how) in DAILY_ITEMS.items():
         if pol not in hourly.values:
             continue
-        h = hourly.values[pol]
         if how == "mean":
-            st = gb3095.daily_mean(h)
-        elif how == "max1h":
-            st = gb3095.daily_max_1h(h)
+            st = gb3095.daily_mean(hourly.values[pol])
         else:
-            st = gb3095.daily_max_8h(h, limit=o3_limit)
+            st = o3[0] if how == "max8h" else o3[1]
         v = round_report(st.value, precision(pol)) if round_values else st.value
         values[item], raw[item], counts[item], needs[item] = v, st.raw, st.count, st.need
     dates = np.datetime64(hourly.start, "D") + np.arange(hourly.days)
@@ -265,67 +269,80 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
         else:
             value = percentile(series, s["p"])
             label = f"{'日均值' if pol == 'CO' else '日最大8小时平均'}第{s['p']}百分位数"
-        per_pol[pol] = (label, value, n, valid, reasons, lim[pol][s["limit_key"]])
+        # whole arrays rounded and turned into Python lists once; the loop below only picks entries
+        rep = round_report(value, precision(pol)).tolist()
+        if precision(pol) == 0:
+            rep = [None if x != x else int(x) for x in rep]
+        else:
+            rep = [None if x != x else x for x in rep]
+        per_pol[pol] = (label, rep, [None if x != x else x for x in value.tolist()], n.tolist(),
+                        valid.tolist(), reasons, lim[pol][s["limit_key"]])
     aqi = daily.aqi.aqi[:, sel]
     ok = ~np.isnan(aqi)
     n_valid = ok.sum(axis=1)
     cats = hj633.category_index(aqi)
     names = [c["category"] for c in hj633.categories()]
-    by_cat = np.stack([(cats == k).sum(axis=1) for k in range(len(names))], axis=1)
+    by_cat = np.stack([(cats == k).sum(axis=1) for k in range(len(names))], axis=1).tolist()
     good = (ok & (aqi <= 100)).sum(axis=1)
     heavy = (ok & (aqi > 200)).sum(axis=1)
-    prim = daily.aqi.primary[:, :, sel].sum(axis=2)  # (items, series)
+    prim = daily.aqi.primary[:, :, sel].sum(axis=2).tolist()  # (items, series)
     ratio_dec = load_table("hj663")["precision"]["ratio_percent"]
-    invalid_counts = {it: np.isnan(v[:, sel]).sum(axis=1) for it, v in daily.values.items()}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        good_ratio = _ratio(100.0 * good / n_valid, ratio_dec)
+        heavy_ratio = _ratio(100.0 * heavy / n_valid, ratio_dec)
+    n_valid, good, heavy = n_valid.tolist(), good.tolist(), heavy.tolist()
+    invalid_counts = {it: np.isnan(v[:, sel]).sum(axis=1).tolist() for it, v in daily.values.items()}
+    labels = [hj633.PRIMARY_LABEL[item] for item in daily.aqi.items]
+    period = {"start": str(d_dates[0]), "end": str(d_dates[-1]), "days": len(d_dates),
+              "days_in_year": days_in_year, "year_to_date": through is not None}
+    if through is not None:
+        not_applicable = ["年内至今，不评价全年有效性"]
     results = []
     for i in range(n_series):
         pollutants = {}
         all_ok = True
-        for pol, (label, value, n, valid, reasons, limit) in per_pol.items():
-            rep = _r(value[i], precision(pol))
-            compliant = None if rep is None else rep <= limit
+        for pol, (label, rep, unrounded, n, valid, reasons, limit) in per_pol.items():
+            r = rep[i]
+            compliant = None if r is None else r <= limit
             if through is not None:
-                v, why = None, ["年内至今，不评价全年有效性"]
+                v, why = None, list(not_applicable)
             elif not whole:
                 v, why = False, [f"数据只覆盖{len(d_dates)}天，不足全年"] + reasons[i]
             else:
-                v, why = bool(valid[i]), reasons[i]
+                v, why = valid[i], reasons[i]
             pollutants[pol] = {
-                "statistic": label, "value": rep,
-                "unrounded": None if np.isnan(value[i]) else float(value[i]),
+                "statistic": label, "value": r, "unrounded": unrounded[i],
                 "unit": unit_of(pol), "limit": limit, "compliant": compliant,
-                "exceed_multiple": None if rep is None or rep <= limit else round((rep - limit) / limit, 2),
-                "valid_days": int(n[i]), "valid": v, "reasons": why,
+                "exceed_multiple": None if r is None or r <= limit else round((r - limit) / limit, 2),
+                "valid_days": n[i], "valid": v, "reasons": why,
             }
             all_ok &= bool(compliant) and v is not False
         primary_days: dict[str, int] = {}
-        for k, item in enumerate(daily.aqi.items):
-            if prim[k, i]:
-                lab = hj633.PRIMARY_LABEL[item]
-                primary_days[lab] = primary_days.get(lab, 0) + int(prim[k, i])
-        nv = int(n_valid[i])
+        for k, lab in enumerate(labels):
+            if prim[k][i]:
+                primary_days[lab] = primary_days.get(lab, 0) + prim[k][i]
+        nv = n_valid[i]
         result = {
             "scope": daily.scope,
             "name": daily.stations[i],
             "year": year,
-            "period": {"start": str(d_dates[0]), "end": str(d_dates[-1]), "days": len(d_dates),
-                       "days_in_year": days_in_year, "year_to_date": through is not None},
+            "period": dict(period),
             "standard": "HJ 663-2013，GB 3095-2012 二级浓度限值，HJ 633-2012",
             "pollutants": pollutants,
             "compliant": bool(all_ok) if pollutants else None,
             "aqi": {
-                "valid_days": nv, "good_days": int(good[i]),
-                "good_ratio": _r(100.0 * good[i] / nv, ratio_dec) if nv else None,
-                "heavy_days": int(heavy[i]),
-                "heavy_ratio": _r(100.0 * heavy[i] / nv, ratio_dec) if nv else None,
-                "days_by_category": {names[k]: int(by_cat[i, k]) for k in range(len(names))},
+                "valid_days": nv, "good_days": good[i],
+                "good_ratio": good_ratio[i] if nv else None,
+                "heavy_days": heavy[i],
+                "heavy_ratio": heavy_ratio[i] if nv else None,
+                "days_by_category": dict(zip(names, by_cat[i], strict=True)),
                 "primary_days": primary_days,
             },
         }
         if include_invalid:
             result["invalid"] = invalid_periods(_slice(daily, sel), i)
         else:
-            result["invalid_days"] = {it: int(c[i]) for it, c in invalid_counts.items()}
+            result["invalid_days"] = {it: c[i] for it, c in invalid_counts.items()}
         if include_daily:
             series = {"date": [str(x) for x in d_dates], "AQI": _list(aqi[i])}
             for pol in POLLUTANTS:
@@ -335,6 +352,12 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
             result["daily"] = series
         results.append(result)
     return results
+
+
+def _ratio(x: np.ndarray, decimals: int) -> list:
+    """Percentages rounded for the report, as Python numbers (None where NaN)."""
+    r = round_report(x, decimals).tolist()
+    return [None if v != v else (int(v) if decimals == 0 else v) for v in r]
 
 
 def _slice(daily: DailyData, sel: slice) -> DailyData:
