@@ -284,3 +284,24 @@ def test_workspace_lists_what_is_due_this_month(client, people, task1):
     due = html[html.index('id="due-this-month"'):]
     assert "推进燃煤锅炉淘汰" in due[:due.index("</table>")]
     assert '<div class="num" id="due-count">1</div>' in html
+
+
+def test_ledger_and_export_queries_do_not_grow_with_the_rows(client, people, published, import_plan, plan_text):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from taizhang.service.ledger import services
+
+    c = as_user(client, people["leader"])
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as q:
+            assert c.get(url).status_code == 200
+        return len(q.captured_queries)
+
+    before = (queries(reverse("web:ledger")), queries(reverse("web:ledger_export")))
+    second = import_plan(text=plan_text + "（第二批）\n", name="plan2.txt")
+    services.publish_document(second, people["reviewer"])
+    html = c.get(reverse("web:ledger")).content.decode()
+    assert html.count('<tr data-task="') == 6
+    assert (queries(reverse("web:ledger")), queries(reverse("web:ledger_export"))) == before

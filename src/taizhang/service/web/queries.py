@@ -119,7 +119,8 @@ def with_page_relations(tasks):
     prefetched rather than joined, so the task query keeps its own plan (a join can make the planner scan
     documents first and sort everything)."""
     return tasks.prefetch_related(
-        Prefetch("document", queryset=Document.objects.only("id", "title", "original_name")),
+        Prefetch("document", queryset=Document.objects.only(
+            "id", "title", "original_name", "doc_number", "issuer", "issue_date", "region", "sha256")),
         Prefetch("assignments", queryset=Assignment.objects.select_related("organisation").order_by("id")),
     )
 
