@@ -133,3 +133,108 @@ def test_county_plan_docx_gives_the_txt_ledger(tmp_path):
 
     assert numbers(from_docx) == numbers(from_txt)
     assert all(n for n in numbers(from_docx))
+
+
+# ------------------------------------------------------------------------------------------ the rules behind it
+def _note_units(s: str) -> dict[str, list[str]]:
+    from taizhang.extract import notes as N
+
+    note = N.find_note(s, 0, len(s))
+    assert note is not None, s
+    out: dict[str, list[str]] = {"lead": [], "support": [], "implementing": []}
+    for u in note.units:
+        out[u.field].append(u.raw)
+        assert s[u.start:u.end] == u.raw  # spans stay honest
+    return out
+
+
+@pytest.mark.parametrize(("note", "lead", "support", "impl"), [
+    ("开展专项检查。（市住建局（牵头）、市城管局、市生态环境局，各县（市、区）人民政府）",
+     ["市住建局"], ["市城管局", "市生态环境局"], ["各县（市、区）人民政府"]),
+    ("建设污水管网。（汇龙镇、住建局牵头，水务局、交通局，铁路办配合）",
+     ["汇龙镇", "住建局"], ["水务局", "交通局", "铁路办"], []),
+    ("拆除违建。（市生态环境局、市水利局，沙河县人民政府负责落实）", ["市生态环境局", "市水利局"], [], ["沙河县人民政府"]),
+    ("开展执法。（县生态环境局，县公安局配合）", ["县生态环境局"], ["县公安局"], []),
+    ("整治散乱污。（发改、环保、安监）", ["发改", "环保", "安监"], [], []),
+    ("整治河道。（县水利局会同县农业农村局负责）", ["县水利局"], ["县农业农村局"], []),
+    ("淘汰锅炉。（牵头单位：县生态环境局；责任单位：县市场监管局、县发改局）",
+     ["县生态环境局"], ["县市场监管局", "县发改局"], []),
+])
+def test_note_roles(note, lead, support, impl):
+    got = _note_units(note)
+    assert (got["lead"], got["support"], got["implementing"]) == (lead, support, impl)
+
+
+def test_alternatives_in_brackets_are_not_a_note():
+    from taizhang.extract import notes as N
+
+    for s in ("考核结果通报各镇（园区、街道）", "加强村（居委会、社区）"):
+        assert N.find_note(s, 0, len(s)) is None
+
+
+def test_field_line_with_lead_and_support_labels():
+    from taizhang.extract import notes as N
+
+    s = "市生态环境局；配合单位：市工信局、市应急管理局"
+    units = N.parse_field_units(s, 0, len(s), "lead")
+    assert [(u.raw, u.field) for u in units] == [
+        ("市生态环境局", "lead"), ("市工信局", "support"), ("市应急管理局", "support")]
+
+
+def test_duty_words_inside_a_table_cell():
+    from taizhang.extract import notes as N
+
+    s = "区应急管理局牵头，各有关部门按职责分工做好相关工作"
+    units = N.units_in_cell(s, 0, len(s), "lead_strict")
+    assert [(u.raw, u.field) for u in units] == [("区应急管理局", "lead"), ("各有关部门", "support")]
+    assert N._trim_unit("各成员单位按要求") == "各成员单位"
+    assert N._trim_unit("行政审批局等部门建立") == "行政审批局"
+
+
+def test_standalone_inheritance_sentence_reaches_later_tasks(tmp_path):
+    from builders import write_text
+
+    path = write_text(tmp_path / "plan.txt", "\n".join([
+        "青禾县2026年水污染防治工作方案",
+        "一、重点任务",
+        "（一）开展排污口排查。（县生态环境局负责）",
+        "　　以下均需各乡镇人民政府落实，不再列出。",
+        "（二）推进污水管网建设。（县住建局牵头，县水利局配合）",
+        "（三）整治畜禽养殖污染。一是划定禁养区；二是配套粪污处理设施。（县农业农村局负责）",
+    ]) + "\n")
+    ledger = extract_file(path)
+    impl = {t.title: [u.raw for u in t.implementing_units] for t in ledger.tasks}
+    assert impl["开展排污口排查"] == []
+    assert impl["推进污水管网建设"] == ["各乡镇人民政府"]
+    assert impl["整治畜禽养殖污染"] == ["各乡镇人民政府"]
+    assert impl["划定禁养区"] == ["各乡镇人民政府"]
+
+
+def test_merged_section_row_of_a_docx_table_is_not_a_task(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("枫林区2025年大气污染防治工作方案")
+    d.add_paragraph("附件")
+    rows = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+            ["一、大气污染防治", "", "", "", ""],
+            ["1", "完成燃煤锅炉淘汰\n全面排查并建立清单", "区生态环境局", "区市场监管局", "2025年6月底前"],
+            ["大气污染防治", "", "", "", ""]]
+    table = d.add_table(rows=4, cols=5)
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            if v:
+                table.cell(r, c).text = v
+    for r in (1, 3):
+        text = rows[r][0]
+        table.cell(r, 0).merge(table.cell(r, 4)).text = text
+    path = tmp_path / "table.docx"
+    d.save(path)
+    ledger = extract_file(path)
+    assert [t.title for t in ledger.tasks] == ["完成燃煤锅炉淘汰全面排查并建立清单"]
+    task = ledger.tasks[0]
+    from taizhang.read import read_document
+
+    source = read_document(path).text
+    assert source[task.span[0]:task.span[1]] == task.text
+    assert [u.raw for u in task.lead_units] == ["区生态环境局"]

@@ -178,7 +178,7 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
                     break
         if role is None:
             seg = text[cs:ce].strip()
-            if seg and (looks_like_unit_list(seg) or all(is_generic_territorial(r) for r, _, _ in split_units(seg))):
+            if seg and looks_like_unit_list(seg):  # not 村（居委会、社区）: alternatives, not units
                 pending.append((cs, ce))
             else:
                 unplaced.append((cs, ce))

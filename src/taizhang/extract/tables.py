@@ -198,8 +198,10 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             nonempty = [c for c in cells if c[0].strip()]
             if not nonempty:
                 continue
-            if len(nonempty) == 1 and (SECTION_CELL.match(nonempty[0][0]) or len(cells) == 1):
-                continue  # a section heading row
+            distinct = {(cs, ce) for _v, cs, ce in nonempty}
+            if len(distinct) == 1 and (SECTION_CELL.match(nonempty[0][0]) or len(cells) == 1
+                                       or len(nonempty) == len(cells) > 1):
+                continue  # a section heading row (一、大气污染防治), or one cell merged across the whole row
             cidx = _align(len(cells), cols, [c[0] for c in cells])
             units: list[N.UnitRef] = []
             row_units: dict[int, list[N.UnitRef]] = {}
@@ -265,7 +267,8 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                 continue
             s0, e0 = _strip(text, row_cells[0][0], max(e for _, e in row_cells))
             kind = "project" if is_project else "table_row"
-            d = Draft(kind, s0, e0, number=None, title=_first_line(text, s0, e0))
+            title_cell = task_cells[0] if task_cells else row_cells[0]
+            d = Draft(kind, s0, e0, number=None, title=_cell_title(text, *title_cell))
             d.units = units
             d.deadline_regions = [(s, e) for s, e in task_cells] + deadline_cells
             for col in periods:
@@ -275,9 +278,9 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
     return drafts
 
 
-def _first_line(text: str, s: int, e: int) -> str:
-    j = text.find("\n", s, e)
-    return text[s:j if j >= 0 else e].strip()[:60]
+def _cell_title(text: str, s: int, e: int) -> str:
+    """A row's title: its first non-empty text cell after 序号, its paragraphs joined."""
+    return "".join(line.strip() for line in text[s:e].splitlines() if line.strip())
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
