@@ -238,3 +238,15 @@ def test_merged_section_row_of_a_docx_table_is_not_a_task(tmp_path):
     source = read_document(path).text
     assert source[task.span[0]:task.span[1]] == task.text
     assert [u.raw for u in task.lead_units] == ["区生态环境局"]
+
+
+def test_half_bracketed_numbers_open_outline_items():
+    from taizhang.segment.outline import match_label
+
+    for line, label in (("1)强化水源地保护。", "1)"), ("2）推进污水治理。", "2）")):
+        got = match_label(line, 0, len(line))
+        assert got is not None and got[0] == label and got[1] == "rnum"
+    assert match_label("3)", 0, 2) is None  # a bare number is no heading
+    ledger = extract_file(HELDOUT / "docs" / "b_shiqiao_action.txt")
+    titles = [t.text[:4] for t in ledger.tasks]
+    assert "强化饮用" in titles and "推进农村" in titles  # item texts start after their 1) 2) labels

@@ -1,6 +1,6 @@
 """Outline of a plan document: numbered headings and items, their levels, titles and spans.
 
-Numbering styles: 一、 （一） 1． 1. （1） ① 第一章 第一条, full- or half-width digits and brackets. The level of a
+Numbering styles: 一、 （一） 1． 1. （1） 1) ① 第一章 第一条, full- or half-width digits and brackets. The level of a
 style is given by the order in which styles first appear on the path from the root (a stack), not by a fixed
 table, so a document that starts with （一） or with 1. gets the right tree. Inline enumerations (一是…二是…)
 are found by :func:`inline_parts`. Tables stay attached to the node under which they stand.
@@ -24,6 +24,7 @@ _STYLES: list[tuple[str, re.Pattern[str]]] = [
     ("pcn", re.compile(rf"[（(]\s*(?P<n>[{CN_DIGITS}]{{1,3}})\s*[)）]\s*[、．.]?\s*")),
     ("pnum", re.compile(r"[（(]\s*(?P<n>[0-9０-９]{1,3})\s*[)）]\s*[、．.]?\s*")),
     ("num", re.compile(r"(?P<n>[0-9０-９]{1,3})\s*(?:[．、]|\.(?![0-9０-９]))\s*")),
+    ("rnum", re.compile(r"(?P<n>[0-9０-９]{1,3})\s*[)）](?![、，,])\s*")),  # 1) 1）: half-bracketed numbers
     ("circ", re.compile(r"(?P<n>[①-⑳])\s*")),
 ]
 ANNEX = re.compile(r"[ \t\u3000]*附\s*[件表录]\s*[0-9０-９一二三四五六七八九十.．\-－—]*\s*[:：]?")
@@ -130,9 +131,9 @@ def match_label(text: str, start: int, end: int) -> tuple[str, str, int, int] | 
         if n is None or n == 0:
             continue
         rest = line[m.end():]
-        if not rest.strip() and style in ("num", "cn"):
+        if not rest.strip() and style in ("num", "cn", "rnum"):
             continue  # a bare number: a table cell or page number, not a heading
-        if style == "num" and rest[:1] in "0123456789０１２３４５６７８９%％年月日万亿个":
+        if style in ("num", "rnum") and rest[:1] in "0123456789０１２３４５６７８９%％年月日万亿个":
             continue
         if style == "cn" and rest[:1] in "级类是个":
             continue
