@@ -305,3 +305,14 @@ def test_ledger_and_export_queries_do_not_grow_with_the_rows(client, people, pub
     html = c.get(reverse("web:ledger")).content.decode()
     assert html.count('<tr data-task="') == 6
     assert (queries(reverse("web:ledger")), queries(reverse("web:ledger_export"))) == before
+
+
+def test_ledger_count_is_capped_for_broad_filters(client, people, published, monkeypatch):
+    from taizhang.service.web import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    c = as_user(client, people["leader"])
+    html = c.get(reverse("web:ledger")).content.decode()
+    assert '<strong id="ledger-total">2+</strong>' in html and "请增加筛选条件" in html
+    html = c.get(reverse("web:ledger"), {"q": "扬尘"}).content.decode()
+    assert '<strong id="ledger-total">1</strong>' in html

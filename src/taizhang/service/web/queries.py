@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -281,3 +283,20 @@ def cached_dashboard_stats(today: date | None = None) -> DashboardStats:
         stats = dashboard_stats(today)
         cache.set(key, stats, DASHBOARD_CACHE_SECONDS)
     return stats
+
+
+COUNT_CAP = 10000
+
+
+class CappedPaginator(Paginator):
+    """Django's Paginator with a bounded count: at most ``COUNT_CAP + 1`` rows are counted (COUNT over a
+    LIMITed sub-query without ORDER BY), so a broad filter never counts the whole ledger; the page then shows
+    "10000+" and pages up to the cap."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        n = self.object_list.order_by()[:COUNT_CAP + 1].count()
+        self.capped = n > COUNT_CAP
+        return min(n, COUNT_CAP)

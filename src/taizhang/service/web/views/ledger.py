@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from taizhang.service.ledger.models import Target
 from ..access import viewer_required
 from ..export import task_row, write_workbook
 from ..queries import (
+    CappedPaginator,
     LedgerFilterForm,
     filter_selects,
     filtered_tasks,
@@ -44,13 +44,14 @@ def due_text(task) -> str:
 def ledger(request):
     form = LedgerFilterForm(request.GET or None, user=request.user)
     qs = filtered_tasks(form, request.user)
-    paginator = Paginator(with_assignments(qs), PAGE_SIZE)
+    paginator = CappedPaginator(with_assignments(qs), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     selects, titles = filter_selects(form)
     rows = mark_safe("".join(row_html(t, titles) for t in page.object_list))
     sort = request.GET.get("sort", "")
     return render(request, "web/ledger.html", {
         "form": form, "page": page, "rows": rows, "sort": sort, "total": paginator.count, "selects": selects,
+        "capped": paginator.capped,
     })
 
 
