@@ -123,6 +123,7 @@ def test_upload_review_publish_report_claim_close_dashboard_export(page, live_se
     # 4. the liaison of 桐溪县生态环境局 reports progress with a file from the workspace
     site.login("liaison_a")
     site.go("/my/")
+    page.screenshot(path=str(SHOTS / "taizhang-workspace.png"), full_page=True)
     page.select_option("#report-task", value=task_id)
     page.fill("#workspace-report input[name=percent]", "60")
     page.fill("#workspace-report textarea[name=text]", "已淘汰燃煤锅炉8台，其余正在拆除")
@@ -149,6 +150,7 @@ def test_upload_review_publish_report_claim_close_dashboard_export(page, live_se
     claimed = site.dashboard()
     assert claimed["states"]["claimed"] == 1
     site.go("/verify/")
+    page.screenshot(path=str(SHOTS / "taizhang-verify.png"), full_page=True)
     row = page.locator(f'#verify-queue tr[data-task="{task_id}"]')
     assert "验收报告.pdf" in row.inner_text()
     row.locator("textarea[name=note]").fill("现场核查：锅炉已全部拆除，属实")
