@@ -73,7 +73,7 @@ def _days(hourly: np.ndarray) -> _Days:
     count = np.full(total.shape, HOURS, dtype=np.int16)
     gap = np.flatnonzero(np.isnan(total))
     if gap.size:
-        sub = rows[gap]
+        sub = np.take(rows, gap, axis=0)
         miss = np.isnan(sub)
         np.copyto(sub, 0.0, where=miss)
         total[gap] = sub @ _ONES

@@ -69,7 +69,12 @@ def iaqi(item: str, conc) -> np.ndarray:
     """
     c = np.asarray(conc, dtype=float)
     a, b, bp, _ = _segments(item)
-    k = np.searchsorted(bp, c, side="left")  # NaN sorts last → position n → a = 0 → 0·NaN = NaN
+    # k = number of breakpoints below c (= searchsorted side "left"), by comparisons with the few
+    # breakpoints: several times faster than a binary search per value. NaN → k = 0 → 0·NaN = NaN.
+    k = np.empty(c.shape, dtype=np.intp)
+    np.greater(c, bp[0], out=k, casting="unsafe")
+    for bound in bp[1:]:
+        k += c > bound
     val = np.take(a, k)
     val *= c
     val += np.take(b, k)
@@ -99,9 +104,8 @@ def combine(subindices: dict[str, np.ndarray]) -> AQIResult:
     """AQI = max of the sub-indices; primary pollutant(s) = item(s) with the max IAQI when AQI > 50."""
     items = tuple(subindices)
     stack = np.stack([np.asarray(subindices[i], dtype=float) for i in items])
-    allnan = np.all(np.isnan(stack), axis=0)
+    aqi = np.fmax.reduce(stack, axis=0)  # fmax skips NaN: NaN only where every sub-index is NaN
     with np.errstate(invalid="ignore"):
-        aqi = np.where(allnan, np.nan, np.nanmax(np.where(np.isnan(stack), -1.0, stack), axis=0))
         primary = (stack == aqi[None, ...]) & (aqi[None, ...] > 50)
     return AQIResult(items, dict(zip(items, stack, strict=True)), aqi, primary)
 
