@@ -324,3 +324,38 @@ def test_period_cells_dashes_reports_and_dates_inside(tmp_path):
     assert {d["date"] for d in r3["deadlines"]} == {"2019-12-31", "2020-06-30", "2020-12-31", "2021-12-31"}
     # a row without its own lead: its unit cells are merged from the row above
     assert _units(r4, "lead_units") == ["水务局"] and _units(r4, "support_units") == ["财政局"]
+
+
+INHERIT_ALL_KINDS = """某区大气污染防治整改方案
+一、整改任务
+以下均需各街道办事处落实，不再列出。
+（一）建筑工地扬尘管控不到位。
+责任单位：区住建局牵头，区城管局配合
+整改时限：2026年6月底前
+整改目标：工地扬尘防控措施落实率达到100%。
+整改措施：
+1．开展工地扬尘专项检查。
+2．建立扬尘问题台账。
+二、重点工作安排表
+\t序号
+\t工作任务
+\t牵头单位
+\t完成时限
+
+\t1
+\t餐饮油烟净化设施安装
+\t区市场监管局
+\t2026年9月底前
+
+
+"""
+
+
+def test_inheritance_note_reaches_every_later_task_kind(tmp_path):
+    led = _ledger(tmp_path, INHERIT_ALL_KINDS)
+    kinds = {t["kind"]: t for t in led["tasks"]}
+    assert {"problem", "table_row"} <= set(kinds), [t["kind"] for t in led["tasks"]]
+    for kind in ("problem", "table_row"):
+        assert _units(kinds[kind], "implementing_units") == ["各街道办事处"], kind
+    assert _units(kinds["problem"], "lead_units") == ["区住建局"]
+    assert _units(kinds["table_row"], "lead_units") == ["区市场监管局"]

@@ -108,7 +108,7 @@ def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[N.Un
             inherited = pending[k][1]
             k += 1
         own = getattr(d, "_inherit", None)
-        if inherited and d.inherit_ok and d.kind in ("measure", "subtask"):
+        if inherited:
             have = {u.raw for u in d.units}
             d.units += [u for u in inherited if u.raw not in have]
         if own:

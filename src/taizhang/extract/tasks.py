@@ -40,7 +40,6 @@ class Draft:
     measures_count: int | None = None
     parent: Draft | None = None
     section: str | None = None
-    inherit_ok: bool = True
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +136,6 @@ def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
             d.measures = [_strip(text, ln.content_start, ln.end) for ln in node.lines
                           if ln.start >= after and ln.node is node and not N.field_regex().match(text, ln.start, ln.end)]
         d.measures_count = len(d.measures)
-        d.inherit_ok = False
         drafts.append(d)
         covered.add(id(node))
         for c in _descendants(node):
