@@ -116,3 +116,38 @@ def test_vectorised_shapes():
     c = np.full((3, 365), 75.0)
     assert hj633.iaqi("PM2.5_24h", c).shape == (3, 365)
     assert (hj633.iaqi("PM2.5_24h", c) == 100).all()
+
+
+@pytest.mark.parametrize("item", list(TABLE1))
+@pytest.mark.parametrize("decimals", [0, 1])
+def test_lookup_table_equals_formula_on_rounded_values(item, decimals):
+    """iaqi_rounded (table indexed by the rounded value) gives exactly iaqi on values rounded the way the
+    daily report rounds them: every step from below zero to past the top, random values, NaN, −0.0."""
+    from taizhang.standards.hj663 import round_report
+
+    rng = np.random.default_rng(7)
+    top = TABLE1[item][-1]
+    step = 10.0**-decimals
+    grid = np.arange(-3, int(top / step) + 50) * step
+    rand = rng.uniform(-5, top * 1.3, 20_000)
+    c = round_report(np.concatenate([grid, rand, [np.nan, -0.0, -0.4 * step, top + step, 1e9, -1e9]]), decimals)
+    c = c.reshape(1, -1) if c.size % 2 else c.reshape(2, -1)
+    assert np.array_equal(hj633.iaqi_rounded(item, c, decimals), hj633.iaqi(item, c), equal_nan=True)
+
+
+def test_daily_aqi_with_rounded_inputs_matches_formula_path():
+    rng = np.random.default_rng(3)
+    daily = {"SO2_24h": rng.uniform(0, 900, (4, 365)), "NO2_24h": rng.uniform(0, 300, (4, 365)),
+             "PM10_24h": rng.uniform(0, 700, (4, 365)), "CO_24h": rng.uniform(0, 70, (4, 365)),
+             "O3_1h": rng.uniform(0, 1300, (4, 365)), "O3_8h": rng.uniform(0, 900, (4, 365)),
+             "PM2.5_24h": rng.uniform(0, 600, (4, 365))}
+    daily["PM2.5_24h"][0, :10] = np.nan
+    dec = {k: 1 if k.startswith("CO") else 0 for k in daily}
+    from taizhang.standards.hj663 import round_report
+
+    daily = {k: round_report(v, dec[k]) for k, v in daily.items()}
+    fast, slow = hj633.daily_aqi(daily, dec), hj633.daily_aqi(daily)
+    assert np.array_equal(fast.aqi, slow.aqi, equal_nan=True)
+    assert np.array_equal(fast.primary, slow.primary)
+    for k in daily:
+        assert np.array_equal(fast.iaqi[k], slow.iaqi[k], equal_nan=True), k

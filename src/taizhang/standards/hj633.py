@@ -86,6 +86,34 @@ def iaqi(item: str, conc) -> np.ndarray:
     return val
 
 
+@cache
+def _lookup(item: str, decimals: int) -> tuple[np.ndarray, int]:
+    """IAQI of every concentration k / 10**decimals from 0 to one step above the top breakpoint, computed by
+    :func:`iaqi` itself, then NaN (for NaN and negative input). ``k / 10**decimals`` is the very double
+    that rounding to ``decimals`` (``rint(x·10**d) / 10**d``) produces, so the table is exact."""
+    scale = 10**decimals
+    cap = int(round(breakpoints(item)[-1] * scale)) + 1  # the first step above the top: "above the table"
+    table = np.empty(cap + 2)
+    table[: cap + 1] = iaqi(item, np.arange(cap + 1) / scale)
+    table[cap + 1] = np.nan
+    return table, cap
+
+
+def iaqi_rounded(item: str, conc, decimals: int) -> np.ndarray:
+    """:func:`iaqi` of concentrations already rounded to ``decimals`` (as the daily report values are), by
+    a lookup in a precomputed table indexed by the rounded value: identical results, a few passes instead of
+    one per breakpoint. Every value above the top is one step above it at least, and gets the table's last
+    entry (500 or NaN); NaN and negative values (≤ −1 step; −0.0 is 0) give NaN."""
+    c = np.asarray(conc, dtype=float)
+    table, cap = _lookup(item, decimals)
+    f = c * float(10**decimals) if decimals else c.copy()
+    np.clip(f, -1.0, float(cap), out=f)  # NaN stays NaN
+    if decimals:
+        np.rint(f, out=f)
+    np.copyto(f, -1.0, where=np.isnan(f))
+    return table.take(f.astype(np.intp))
+
+
 def beyond_table(item: str, conc) -> np.ndarray:
     """True where a concentration lies above the top breakpoint of table 1 for ``item``."""
     with np.errstate(invalid="ignore"):
@@ -110,17 +138,22 @@ def combine(subindices: dict[str, np.ndarray]) -> AQIResult:
     return AQIResult(items, dict(zip(items, stack, strict=True)), aqi, primary)
 
 
-def daily_aqi(daily: dict[str, np.ndarray]) -> AQIResult:
+def daily_aqi(daily: dict[str, np.ndarray], decimals: dict[str, int] | None = None) -> AQIResult:
     """Daily AQI from daily statistics keyed by item: ``SO2_24h, NO2_24h, PM10_24h, CO_24h, PM2.5_24h``
     (24-h means), ``O3_8h`` (daily max 8-h mean) and optionally ``O3_1h`` (daily max 1-h value).
 
     Where the O3 8-h value exceeds 800 μg/m³ its sub-index is replaced by the O3 1-h one (note 3).
+    ``decimals``: items whose values are already rounded to that many decimals (:func:`iaqi_rounded`).
     """
     sub = {}
+    decimals = decimals or {}
     for item in DAILY_ITEMS:
         if item not in daily:
             continue
-        sub[item] = iaqi(item, daily[item])
+        if item in decimals:
+            sub[item] = iaqi_rounded(item, daily[item], decimals[item])
+        else:
+            sub[item] = iaqi(item, daily[item])
     if "O3_8h" in sub and "O3_1h" in sub:
         over = beyond_table("O3_8h", daily["O3_8h"])
         sub["O3_8h"] = np.where(over, sub["O3_1h"], sub["O3_8h"])

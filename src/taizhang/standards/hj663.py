@@ -113,11 +113,12 @@ def compute_daily(hourly: HourlyData, *, round_values: bool = True) -> DailyData
         v = round_report(st.value, precision(pol)) if round_values else st.value
         values[item], raw[item], counts[item], needs[item] = v, st.raw, st.count, st.need
     dates = np.datetime64(hourly.start, "D") + np.arange(hourly.days)
-    return _with_aqi(hourly.stations, dates, values, raw, counts, needs, absent, "station")
+    return _with_aqi(hourly.stations, dates, values, raw, counts, needs, absent, "station", round_values)
 
 
-def _with_aqi(stations, dates, values, raw, counts, needs, absent, scope) -> DailyData:
-    res = hj633.daily_aqi(values)
+def _with_aqi(stations, dates, values, raw, counts, needs, absent, scope, rounded: bool = True) -> DailyData:
+    decimals = {i: precision(DAILY_ITEMS[i][0]) for i in values} if rounded else None
+    res = hj633.daily_aqi(values, decimals)
     present = [i for i in AQI_REQUIRED if i in values]
     valid = np.ones((len(stations), len(dates)), dtype=bool)
     for i in present:
