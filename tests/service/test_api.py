@@ -92,3 +92,22 @@ def test_openapi_schema_served():
     text = resp.content.decode()
     assert "/api/tasks/{id}/claim/" in text and "/api/reports/" in text
     assert schema is None or schema["openapi"].startswith("3.")
+
+
+@pytest.mark.django_db
+def test_swagger_ui_served_with_local_assets_only():
+    c = Client()
+    page = c.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "/api/schema/" in html
+    assert "cdn" not in html.lower() and "https://" not in html and "http://" not in html
+    # every script and stylesheet the page names is served by the app itself
+    import re
+
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', html)
+    assert any(a.endswith(".js") for a in assets), assets
+    for a in assets:
+        resp = c.get(a)
+        assert resp.status_code == 200, a
+        b"".join(resp.streaming_content) if resp.streaming else resp.content

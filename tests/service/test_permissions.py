@@ -39,6 +39,7 @@ NOBODY: set[str] = set()
 
 API_EXPECTATIONS: dict[str, dict] = {
     "api:schema": {"GET": EVERYONE},
+    "api:docs": {"GET": EVERYONE},
     "api:token": {"POST": EVERYONE, "data": {"username": "nobody", "password": "wrong"}},
     "api:document-list": {"GET": VIEWERS, "POST": REVIEWERS},
     "api:document-detail": {"GET": VIEWERS, "kwargs": {"pk": "document"}},

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "taizhang.service.ledger",
     "taizhang.service.web",
 ]
@@ -159,6 +160,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "taizhang ledger service: documents, tasks, progress reports, targets",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the sidecar package: served by the app itself, no CDN (intranet deployments)
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # Supervision: the yellow-light window (days before a deadline); the database setting overrides it.

@@ -1,8 +1,9 @@
 """API routes (namespace ``api``): /api/documents/, tasks/, reports/, evidence/, targets/, organisations/,
-deadline-changes/, token/ (obtain a token with username + password), schema/ (OpenAPI 3)."""
+deadline-changes/, token/ (obtain a token with username + password), schema/ (OpenAPI 3),
+docs/ (Swagger UI over the schema, assets served locally)."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -21,6 +22,8 @@ router.register("deadline-changes", views.DeadlineChangeViewSet, basename="deadl
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[], authentication_classes=[]), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[], authentication_classes=[]),
+         name="docs"),
     path("token/", obtain_auth_token, name="token"),
     *router.urls,
 ]

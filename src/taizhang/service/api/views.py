@@ -56,7 +56,8 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     parser_classes = PARSERS
 
     def get_queryset(self):
-        return m.Document.objects.annotate(task_count=Count("tasks", filter=~Q(tasks__state="deleted")))
+        return m.Document.objects.annotate(task_count=Count("tasks", filter=~Q(tasks__state="deleted"))).order_by(
+            "-imported_at", "-id")
 
     def get_serializer_class(self):
         return s.DocumentDetailSerializer if self.action == "retrieve" else s.DocumentSerializer
