@@ -17,3 +17,12 @@ def test_every_registered_command_has_a_handler():
     assert sub.choices, "no sub-commands registered"
     for name, p in sub.choices.items():
         assert p.get_default("func") is not None, name
+
+
+def test_every_command_prints_its_help():
+    """argparse formats help lazily: a stray % in a help text only fails when a user asks for --help."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        text = p.format_help()
+        assert name in text

@@ -66,7 +66,7 @@ def register(sub):
                                    "年内至今时给出余下天数须达到的水平。")
     p.add_argument("ledger", help="台账JSON（taizhang extract 的输出）")
     p.add_argument("--air", help="目标年份的小时空气监测数据")
-    p.add_argument("--baseline-air", help="基准年的小时空气监测数据（“下降x%”类目标）")
+    p.add_argument("--baseline-air", help="基准年的小时空气监测数据（“下降x%%”类目标）")
     p.add_argument("--water", help="断面水质监测数据")
     p.add_argument("--station", help="用一个站点代替城市均值")
     p.add_argument("--through", help="年内至今：只计到该日（YYYY-MM-DD）")
