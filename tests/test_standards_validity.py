@@ -114,3 +114,15 @@ def test_invalid_days_are_reported_not_skipped():
     assert ev["aqi"]["valid_days"] == 364
     # the other pollutants are absent from the data, and that is said too
     assert {r["item"] for r in ev["invalid"] if r["date"] is None} == {"PM10", "SO2", "NO2", "CO", "O3"}
+
+
+def test_annual_validity_same_for_consecutive_and_shuffled_days():
+    """Month counts by runs of consecutive days (the fast path) equal those of the general grouping."""
+    rng = np.random.default_rng(11)
+    dates = np.datetime64("2024-01-01") + np.arange(366)
+    valid = rng.random((40, 366)) < rng.uniform(0.85, 1.0, (40, 1))
+    ok, reasons = gb3095.annual_validity(valid, dates)
+    perm = rng.permutation(366)
+    ok2, reasons2 = gb3095.annual_validity(valid[:, perm], dates[perm])
+    assert ok.tolist() == ok2.tolist() and reasons == reasons2
+    assert 0 < ok.sum() < 40  # both outcomes occur

@@ -206,19 +206,31 @@ def annual_validity(valid_days: np.ndarray, dates: np.ndarray) -> tuple[np.ndarr
     """
     r = rules()
     v = np.asarray(valid_days, dtype=bool)
-    flat = v.reshape(-1, v.shape[-1]).astype(float)
+    flat = v.reshape(-1, v.shape[-1])
     months = dates.astype("datetime64[M]").astype(int) % 12 + 1
-    present = np.unique(months)
-    onehot = (months[:, None] == present[None, :]).astype(float)
-    per_month = np.rint(flat @ onehot).astype(int)  # (series, months present)
+    if len(months) and (months[1:] >= months[:-1]).all():  # consecutive days: months are runs
+        starts = np.flatnonzero(np.r_[True, months[1:] != months[:-1]])
+        present = months[starts]
+        per_month = np.add.reduceat(flat, starts, axis=1, dtype=np.int32)  # (series, months present)
+    else:
+        present = np.unique(months)
+        onehot = (months[:, None] == present[None, :]).astype(float)
+        per_month = np.rint(flat.astype(float) @ onehot).astype(np.int32)
     need = np.where(present == 2, r["february_min_days"], r["month_min_days"])
     total = per_month.sum(axis=1)
     month_bad = per_month < need
     ok = (total >= r["annual_min_days"]) & ~month_bad.any(axis=1)
     reasons: list[list[str]] = [[] for _ in range(flat.shape[0])]
-    for i in np.nonzero(~ok)[0]:
-        if total[i] < r["annual_min_days"]:
-            reasons[i].append(f"全年有效日数{int(total[i])}天，少于{r['annual_min_days']}天")
-        for j in np.nonzero(month_bad[i])[0]:
-            reasons[i].append(f"{int(present[j])}月有效日数{int(per_month[i, j])}天，少于{int(need[j])}天")
+    bad = np.flatnonzero(~ok)
+    if bad.size:  # Python lists once, then only list indexing in the loop
+        a_min = r["annual_min_days"]
+        present_l, need_l = present.tolist(), need.tolist()
+        for i, t, pm, mb in zip(bad.tolist(), total[bad].tolist(), per_month[bad].tolist(),
+                                month_bad[bad].tolist(), strict=True):
+            why = reasons[i]
+            if t < a_min:
+                why.append(f"全年有效日数{t}天，少于{a_min}天")
+            for j, is_bad in enumerate(mb):
+                if is_bad:
+                    why.append(f"{present_l[j]}月有效日数{pm[j]}天，少于{need_l[j]}天")
     return ok.reshape(v.shape[:-1]), reasons

@@ -254,14 +254,19 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
     lim = gb3095.limits(2)
     spec = load_table("hj663")["annual_statistics"]
     per_pol = {}
-    for pol in POLLUTANTS:
+    pols = [pol for pol in POLLUTANTS if ITEM_OF_POLLUTANT[pol] in daily.values]
+    # the validity of every pollutant's year at once: one month grouping for all (pollutants × series)
+    ok_all = np.zeros((len(pols), n_series, len(d_dates)), dtype=bool)
+    for p_i, pol in enumerate(pols):
+        np.isnan(daily.values[ITEM_OF_POLLUTANT[pol]][:, sel], out=ok_all[p_i])
+    np.logical_not(ok_all, out=ok_all)
+    valid_all, reasons_all = gb3095.annual_validity(ok_all, d_dates)
+    for p_i, pol in enumerate(pols):
         item = ITEM_OF_POLLUTANT[pol]
-        if item not in daily.values:
-            continue
         series = daily.values[item][:, sel]
-        ok_days = ~np.isnan(series)
+        ok_days = ok_all[p_i]
         n = ok_days.sum(axis=1)
-        valid, reasons = gb3095.annual_validity(ok_days, d_dates)
+        valid, reasons = valid_all[p_i], reasons_all[p_i * n_series: (p_i + 1) * n_series]
         s = spec[pol]
         if s["statistic"] == "mean":
             with np.errstate(invalid="ignore", divide="ignore"):
