@@ -8,12 +8,11 @@ Output is written to a temporary file and renamed only on success: nothing half-
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from taizhang.errors import ReadError, TaizhangError
+from taizhang.fileio import atomic_write
 
 FORMATS = ("json", "xlsx", "text", "md")
 SUFFIX = {"json": ".json", "xlsx": ".xlsx", "text": ".txt", "md": ".md"}
@@ -51,24 +50,14 @@ def _render(path: Path, fmt: str) -> bytes | None:
 
 
 def _write_one(src: Path, fmt: str, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".taizhang-", suffix=SUFFIX[fmt], dir=out.parent)
-    os.close(fd)
-    try:
-        if fmt == "xlsx":
-            from taizhang.pipeline import extract_file
-            from taizhang.report.ledger_xlsx import write_ledger_xlsx
+    if fmt == "xlsx":
+        from taizhang.pipeline import extract_file
+        from taizhang.report.ledger_xlsx import write_ledger_xlsx
 
-            write_ledger_xlsx(extract_file(src).to_dict(), tmp)
-        else:
-            data = _render(src, fmt)
-            with open(tmp, "wb") as f:
-                f.write(data or b"")
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        write_ledger_xlsx(extract_file(src).to_dict(), out)
+        return
+    data = _render(src, fmt) or b""
+    atomic_write(out, lambda tmp: tmp.write_bytes(data))
 
 
 def run(args) -> int:

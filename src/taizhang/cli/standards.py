@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from taizhang.errors import DataError
+from taizhang.fileio import atomic_write
 
 HEADERS = {
     "station": "站点", "date": "日期", "time": "时间",
@@ -115,19 +114,6 @@ def _fmt_exceed(e: dict) -> str:
     return s + ")"
 
 
-def _atomic(path: Path, write) -> None:
-    """Write via a temporary file in the same folder, so a failure leaves nothing half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def _columns(rows: list[dict]) -> list[str]:
     cols: list[str] = []
     for r in rows:
@@ -151,7 +137,7 @@ def write_table(rows: list[dict], out: str | None, *, sheets: dict[str, list[dic
     ext = path.suffix.lower()
     if ext == ".json":
         obj = json_obj if json_obj is not None else rows
-        _atomic(path, lambda p: p.write_text(json.dumps(obj, ensure_ascii=False, indent=2), encoding="utf-8"))
+        atomic_write(path, lambda p: p.write_text(json.dumps(obj, ensure_ascii=False, indent=2), encoding="utf-8"))
     elif ext == ".csv":
         def w_csv(p):
             with p.open("w", encoding="utf-8-sig", newline="") as f:
@@ -159,9 +145,9 @@ def write_table(rows: list[dict], out: str | None, *, sheets: dict[str, list[dic
                 w.writerow([HEADERS.get(c, c) for c in cols])
                 for r in rows:
                     w.writerow([_cell(r.get(c)) for c in cols])
-        _atomic(path, w_csv)
+        atomic_write(path, w_csv)
     elif ext == ".xlsx":
-        _atomic(path, lambda p: _write_xlsx(p, sheets or {"数据": rows}))
+        atomic_write(path, lambda p: _write_xlsx(p, sheets or {"数据": rows}))
     else:
         raise DataError(f"不支持的输出类型“{path.suffix}”（应为.xlsx、.csv或.json）", path=str(path))
     print(f"已写入 {path}", file=sys.stderr)
@@ -248,7 +234,7 @@ def cmd_evaluate(args) -> int:
     if args.output:
         path = Path(args.output)
         if path.suffix.lower() == ".json":
-            _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+            atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
         elif path.suffix.lower() == ".xlsx":
             pol, aqi, inv = [], [], []
             for ev in evs:
@@ -257,7 +243,7 @@ def cmd_evaluate(args) -> int:
                 aqi += b
                 inv += c
             sheets = {"污染物评价": pol, "AQI统计": aqi, "无效时段": inv or [{"说明": "无"}]}
-            _atomic(path, lambda p: _write_xlsx(p, sheets))
+            atomic_write(path, lambda p: _write_xlsx(p, sheets))
         else:
             raise DataError(f"不支持的输出类型“{path.suffix}”（应为.xlsx或.json）", path=str(path))
         print(f"已写入 {path}", file=sys.stderr)

@@ -12,9 +12,7 @@ can export a filtered view in the same layout.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from taizhang.fileio import atomic_write
 from taizhang.report.common import COMPARATOR_LABELS, ROW_COLUMNS, ledger_rows, number_text
 
 MAX_CELL = 32767
@@ -156,17 +155,7 @@ def write_ledger_rows(rows: list[dict[str, Any]], path: str | Path, *, targets: 
     _sheet(wb, "提示", warn_headers, warn_rows)
     wb.active = 0
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".taizhang-", suffix=".xlsx", dir=str(path.parent))
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: wb.save(tmp))
 
 
 def write_ledger_xlsx(ledgers: dict | list[dict], path: str | Path) -> Path:
