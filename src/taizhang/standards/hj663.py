@@ -304,38 +304,50 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
     if through is not None:
         not_applicable = ["年内至今，不评价全年有效性"]
     results = []
+    scope, stations = daily.scope, daily.stations
+    standard = "HJ 663-2013，GB 3095-2012 二级浓度限值，HJ 633-2012"
+    short = [f"数据只覆盖{len(d_dates)}天，不足全年"]
+    polrows = [(pol, label, rep, unrounded, n, valid, reasons, limit, unit_of(pol))
+               for pol, (label, rep, unrounded, n, valid, reasons, limit) in per_pol.items()]
+    prim_rows = [(lab, row) for lab, row in zip(labels, prim, strict=True)]
     for i in range(n_series):
         pollutants = {}
         all_ok = True
-        for pol, (label, rep, unrounded, n, valid, reasons, limit) in per_pol.items():
+        for pol, label, rep, unrounded, n, valid, reasons, limit, unit in polrows:
             r = rep[i]
-            compliant = None if r is None else r <= limit
             if through is not None:
                 v, why = None, list(not_applicable)
             elif not whole:
-                v, why = False, [f"数据只覆盖{len(d_dates)}天，不足全年"] + reasons[i]
+                v, why = False, short + reasons[i]
             else:
                 v, why = valid[i], reasons[i]
+            if r is None:
+                compliant = exceed = None
+                all_ok = False
+            elif r <= limit:
+                compliant, exceed = True, None
+                all_ok = all_ok and v is not False
+            else:
+                compliant, exceed = False, round((r - limit) / limit, 2)
+                all_ok = False
             pollutants[pol] = {
                 "statistic": label, "value": r, "unrounded": unrounded[i],
-                "unit": unit_of(pol), "limit": limit, "compliant": compliant,
-                "exceed_multiple": None if r is None or r <= limit else round((r - limit) / limit, 2),
-                "valid_days": n[i], "valid": v, "reasons": why,
+                "unit": unit, "limit": limit, "compliant": compliant,
+                "exceed_multiple": exceed, "valid_days": n[i], "valid": v, "reasons": why,
             }
-            all_ok &= bool(compliant) and v is not False
         primary_days: dict[str, int] = {}
-        for k, lab in enumerate(labels):
-            if prim[k][i]:
-                primary_days[lab] = primary_days.get(lab, 0) + prim[k][i]
+        for lab, row in prim_rows:
+            if row[i]:
+                primary_days[lab] = primary_days.get(lab, 0) + row[i]
         nv = n_valid[i]
         result = {
-            "scope": daily.scope,
-            "name": daily.stations[i],
+            "scope": scope,
+            "name": stations[i],
             "year": year,
             "period": dict(period),
-            "standard": "HJ 663-2013，GB 3095-2012 二级浓度限值，HJ 633-2012",
+            "standard": standard,
             "pollutants": pollutants,
-            "compliant": bool(all_ok) if pollutants else None,
+            "compliant": all_ok if pollutants else None,
             "aqi": {
                 "valid_days": nv, "good_days": good[i],
                 "good_ratio": good_ratio[i] if nv else None,
