@@ -11,44 +11,23 @@ its .txt.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 
+from scoring import assert_floors, run_scorer
 from taizhang.pipeline import extract_file
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
-FLOORS = {"tasks": 0.95, "lead_units": 0.95, "support_units": 0.95, "deadlines": 0.95, "targets": 0.90}
-
-
-def _command() -> str:
-    exe = shutil.which("taizhang") or str(Path(sys.executable).parent / "taizhang")
-    if not os.path.exists(exe):
-        pytest.fail("the taizhang console command is not installed")
-    return exe
 
 
 @pytest.mark.shared
 @pytest.mark.slow
 def test_heldout_scores_hold_the_floors(shared_dir):
-    cmd = f"{_command()} extract {{path}} --format json"
-    out = subprocess.run(
-        [sys.executable, str(shared_dir / "tools" / "score_extraction.py"), "--gold", str(HELDOUT / "gold"),
-         "--docs", str(HELDOUT / "docs"), "--cmd", cmd, "--json", "-v"],
-        capture_output=True, text=True, timeout=600,
-    )
-    summary = json.loads(out.stdout.strip().splitlines()[-1])
-    report = out.stdout[-4000:]
-    assert summary["failed_documents"] == 0, report
-    for name, floor in FLOORS.items():
-        assert summary[name]["f1"] >= floor, f"{name} F1 {summary[name]['f1']} < {floor}\n{report}"
-    assert summary["status"]["accuracy"] == 1.0, report
+    summary, report = run_scorer(shared_dir, HELDOUT / "gold", HELDOUT / "docs")
+    assert_floors(summary, report)
     assert summary["status"]["n"] > 0 and summary["parents"]["n"] > 0, report
 
 

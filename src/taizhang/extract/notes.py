@@ -448,3 +448,12 @@ def units_in_cell(text: str, start: int, end: int, field: str) -> list[UnitRef]:
     if note:
         out += note.units
     return out
+
+
+def strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """[s, e) without the blanks (spaces, tabs, ideographic spaces, line breaks) at either end."""
+    while s < e and text[s] in " \t\u3000\n":
+        s += 1
+    while e > s and text[e - 1] in " \t\u3000\n":
+        e -= 1
+    return s, e

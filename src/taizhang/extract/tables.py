@@ -19,6 +19,7 @@ import yaml
 
 from taizhang.document import Table
 from taizhang.extract import notes as N
+from taizhang.extract.notes import strip_span as _strip
 from taizhang.ledger import Warning
 
 PERIOD = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年.{0,6}|(?:19|20)\d{2}|[一二三四1-4]\s*季度|第[一二三四]季度|上半年|下半年|全年)\s*$")
@@ -281,11 +282,3 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
 def _cell_title(text: str, s: int, e: int) -> str:
     """A row's title: its first non-empty text cell after 序号, its paragraphs joined."""
     return "".join(line.strip() for line in text[s:e].splitlines() if line.strip())
-
-
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in " \t\u3000\n":
-        s += 1
-    while e > s and text[e - 1] in " \t\u3000\n":
-        e -= 1
-    return s, e

@@ -18,6 +18,7 @@ import yaml
 
 from taizhang.document import Table
 from taizhang.extract import notes as N
+from taizhang.extract.notes import strip_span as _strip
 from taizhang.ledger import Warning
 from taizhang.segment.outline import Line, Node, Outline, inline_parts
 
@@ -46,14 +47,6 @@ class Draft:
 def sections_lexicon() -> dict:
     with resources.files("taizhang.extract").joinpath("data/sections.yaml").open(encoding="utf-8") as f:
         return yaml.safe_load(f)
-
-
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in " \t\u3000\n":
-        s += 1
-    while e > s and text[e - 1] in " \t\u3000\n":
-        e -= 1
-    return s, e
 
 
 def is_excluded_section(node: Node) -> bool:
