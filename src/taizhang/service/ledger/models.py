@@ -184,7 +184,15 @@ class Task(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "任务"
         ordering = ["document_id", "position", "id"]
-        indexes = [models.Index(fields=["state", "due_date"], name="task_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due_date"], name="task_state_due"),
+            # The dashboard's counts by state and light read every column of a light from this index alone
+            # (an index-only scan, never the wide rows with the task texts).
+            models.Index(fields=["state", "due_date", "behind_after", "ongoing", "start_date", "last_period", "id"],
+                         name="task_light_cover"),
+            models.Index(fields=["state", "closed_at"], name="task_state_closed"),  # closures per month
+            models.Index(fields=["document", "position", "id"], name="task_doc_position"),  # the ledger's order
+        ]
 
     def __str__(self) -> str:
         label = self.title or self.text[:40]
@@ -207,7 +215,11 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "责任分工"
         constraints = [models.UniqueConstraint(fields=["task", "organisation", "role"], name="assignment_unique")]
-        indexes = [models.Index(fields=["organisation", "role"], name="assignment_org_role")]
+        indexes = [
+            models.Index(fields=["organisation", "role"], name="assignment_org_role"),
+            # overdue by lead unit: the lead assignments read from the index alone
+            models.Index(fields=["role", "task", "organisation"], name="assignment_role_task_org"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}：{self.organisation.name}"
@@ -269,6 +281,46 @@ class ProgressReport(models.Model):
         verbose_name = verbose_name_plural = "进展报送"
         ordering = ["-submitted_at", "-id"]
         indexes = [models.Index(fields=["task", "submitted_at"], name="report_task_at")]
+
+
+class ReportMonthCount(models.Model):
+    """How many progress reports each period (YYYY-MM) has: the dashboard's monthly trend without counting a
+    million reports. Maintained in the same transaction as every new report by the services; a stored
+    aggregate of immutable facts (reports are never edited or deleted), rebuilt from the reports by
+    ``manage.py rebuild_report_counts`` (e.g. after rows were written outside the services)."""
+
+    period = models.CharField("报送期", max_length=7, unique=True, validators=[PERIOD_VALIDATOR])
+    reports = models.PositiveIntegerField("报送数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度报送数"
+        ordering = ["period"]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.reports}"
+
+    @classmethod
+    def add(cls, period: str, n: int = 1) -> None:
+        """Count ``n`` more reports of ``period`` (safe under concurrent submissions: an atomic increment)."""
+        from django.db.models import F
+
+        if not cls.objects.filter(period=period).update(reports=F("reports") + n):
+            obj, created = cls.objects.get_or_create(period=period, defaults={"reports": n})
+            if not created:
+                cls.objects.filter(period=period).update(reports=F("reports") + n)
+
+    @classmethod
+    def rebuild(cls) -> int:
+        """Recompute every period's count from the reports; returns the number of periods."""
+        from django.db import transaction
+        from django.db.models import Count
+
+        with transaction.atomic():
+            cls.objects.all().delete()
+            rows = (ProgressReport.objects.order_by().values("period").annotate(n=Count("*"))
+                    .values_list("period", "n"))
+            cls.objects.bulk_create([cls(period=p, reports=n) for p, n in rows])
+            return cls.objects.count()
 
 
 class EvidenceFile(models.Model):

@@ -37,6 +37,7 @@ from .models import (
     OrganisationAlias,
     OrganisationRename,
     ProgressReport,
+    ReportMonthCount,
     Setting,
     Target,
     Task,
@@ -570,6 +571,7 @@ def _create_report(task: Task, user, *, period: str, text: str, percent: int, fi
     report = ProgressReport.objects.create(
         task=task, organisation=_reporting_organisation(user, task), period=period, text=text,
         percent=percent, submitted_by=user, is_completion_claim=claim)
+    ReportMonthCount.add(period)  # the dashboard's monthly trend, in the same transaction
     saved = []
     for f in files:
         up = Upload.of(f)

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 
 from taizhang.service.ledger import lights
 from taizhang.service.ledger import permissions as perms
-from taizhang.service.ledger.models import Assignment, Document, Organisation, ProgressReport, Task
+from taizhang.service.ledger.models import Assignment, Document, Organisation, ReportMonthCount, Task
 
 ROLE_CHOICES = [("", "全部角色"), ("lead", "牵头"), ("support", "配合"), ("territorial", "落实")]
 LIGHT_CHOICES = [("", "全部灯色"), ("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯"), ("done", "已销号")]
@@ -173,43 +173,46 @@ def month_labels(today: date, n: int = 12) -> list[str]:
 
 
 def dashboard_stats(today: date | None = None, months: int = 12, top_units: int = 15) -> DashboardStats:
+    """The dashboard's figures in four queries, each answered from an index (see the ledger's migration 0003):
+    counts by state and light in one pass over the covering index ``task_light_cover``; overdue by lead unit
+    in one pass over the lead assignments joined to the supervised tasks; reports per month from the stored
+    :class:`ReportMonthCount`; closures per month from ``task_state_closed``. Lights stay computed at read
+    time from the date columns (``lights.light_q``), never stored."""
     today = today or lights.today_local()
     window = lights.warning_days()
-    tasks = Task.objects.exclude(state="deleted")
+    red_q, yellow_q = lights.light_q("red", today, window), lights.light_q("yellow", today, window)
     states = {s: 0 for s in ("draft", "active", "claimed", "closed")}
-    for row in tasks.values("state").annotate(n=Count("id")).order_by():
+    light_counts = {"red": 0, "yellow": 0}
+    # states, red and yellow in one pass; green is the rest of the supervised tasks (same rules as lights.light)
+    for row in (Task.objects.filter(state__in=tuple(states)).order_by().values("state")
+                .annotate(n=Count("id"), red=Count("id", filter=red_q), yellow=Count("id", filter=yellow_q))):
         states[row["state"]] = row["n"]
-    # red and yellow in one pass; green is the rest of the supervised tasks (same rules as lights.light)
-    light_counts = tasks.aggregate(**{
-        k: Count("id", filter=lights.light_q(k, today, window)) for k in ("red", "yellow")
-    })
+        light_counts["red"] += row["red"]
+        light_counts["yellow"] += row["yellow"]
     light_counts["green"] = states["active"] + states["claimed"] - light_counts["red"] - light_counts["yellow"]
     supervised = states["active"] + states["claimed"] + states["closed"]
     rate = (states["closed"] / supervised) if supervised else None
 
     # Red tasks first (index on state, due_date), then their lead units; totals and yellow only for the units
     # shown, so the dashboard never groups every assignment of the ledger.
-    red_ids = Task.objects.filter(lights.light_q("red", today, window)).values("pk")
+    red_ids = Task.objects.filter(red_q).values("pk")
     top = list(
         Assignment.objects.filter(role="lead", task_id__in=red_ids)
         .values("organisation_id", "organisation__name").annotate(red=Count("task_id"))
         .order_by("-red", "organisation__name")[:top_units]
     )
-    yellow_q = prefix_q(lights.light_q("yellow", today, window), "task__")
     extra = {
         r["organisation_id"]: r
         for r in Assignment.objects.filter(role="lead", organisation_id__in=[t["organisation_id"] for t in top],
                                            task__state__in=lights.SUPERVISED)
-        .values("organisation_id").annotate(total=Count("task_id"), yellow=Count("task_id", filter=yellow_q))
+        .values("organisation_id")
+        .annotate(total=Count("task_id"), yellow=Count("task_id", filter=prefix_q(yellow_q, "task__")))
         .order_by()
     }
     per_unit = [{**t, "total": extra.get(t["organisation_id"], {}).get("total", t["red"]),
                  "yellow": extra.get(t["organisation_id"], {}).get("yellow", 0)} for t in top]
     labels = month_labels(today, months)
-    reports = dict(
-        ProgressReport.objects.filter(period__gte=labels[0]).values("period").annotate(n=Count("id"))
-        .order_by().values_list("period", "n")
-    )
+    reports = dict(ReportMonthCount.objects.filter(period__gte=labels[0]).values_list("period", "reports"))
     # closures per month as range counts (local-time month boundaries computed here): plain comparisons the
     # database can answer from an index, instead of truncating every timestamp
     bounds = [timezone.make_aware(datetime.combine(date.fromisoformat(m + "-01"), time.min)) for m in labels]
@@ -219,7 +222,7 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
                   output_field=IntegerField())
     closed = dict(
         Task.objects.filter(state="closed", closed_at__gte=bounds[0], closed_at__lt=bounds[-1])
-        .annotate(bucket=bucket).values("bucket").annotate(n=Count("id")).order_by().values_list("bucket", "n")
+        .annotate(bucket=bucket).values("bucket").annotate(n=Count("*")).order_by().values_list("bucket", "n")
     )
     closures = {m: closed.get(i, 0) for i, m in enumerate(labels)}
     return DashboardStats(
