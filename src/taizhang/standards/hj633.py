@@ -182,7 +182,10 @@ def category_index(aqi) -> np.ndarray:
     """0..5 for 优..严重污染 (−1 where AQI is NaN)."""
     a = np.asarray(aqi, dtype=float)
     edges = np.array([c["max"] for c in _table()["categories"][:-1]], dtype=float)
-    idx = np.searchsorted(edges, a, side="left")
+    idx = np.zeros(a.shape, dtype=np.intp)  # = searchsorted(edges, a, "left"), by a few comparisons
+    with np.errstate(invalid="ignore"):
+        for e in edges:
+            idx += a > e
     return np.where(np.isnan(a), -1, idx)
 
 

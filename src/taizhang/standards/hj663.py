@@ -288,7 +288,9 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
     n_valid = ok.sum(axis=1)
     cats = hj633.category_index(aqi)
     names = [c["category"] for c in hj633.categories()]
-    by_cat = np.stack([(cats == k).sum(axis=1) for k in range(len(names))], axis=1).tolist()
+    k1 = len(names) + 1  # one bincount over (series, category + 1); column 0 counts the NaN days (−1)
+    flat_cats = (cats + 1 + k1 * np.arange(n_series)[:, None]).ravel()
+    by_cat = np.bincount(flat_cats, minlength=k1 * n_series).reshape(n_series, k1)[:, 1:].tolist()
     good = (ok & (aqi <= 100)).sum(axis=1)
     heavy = (ok & (aqi > 200)).sum(axis=1)
     prim = daily.aqi.primary[:, :, sel].sum(axis=2).tolist()  # (items, series)
