@@ -114,7 +114,7 @@ def _hour_major(hourly: np.ndarray) -> _HourMajor:
     t = d.reshape(-1, HOURS).T.copy()  # always a copy: the NaNs are overwritten below
     miss = np.isnan(t)
     max1h = np.fmax.reduce(t, axis=0)  # fmax ignores NaN: NaN only when all 24 hours are missing
-    t[miss] = 0.0
+    np.copyto(t, 0.0, where=miss)
     present = np.logical_not(miss).view(np.int8)
     count = np.add.reduce(present, axis=0, dtype=np.int16)
     return _HourMajor(d.shape[:-1], t, present, count, max1h)
@@ -128,27 +128,29 @@ def _window_sums(rows: np.ndarray) -> np.ndarray:
     return p[:-4] + p[4:]
 
 
-def _window_means(hm: _HourMajor, need: int) -> tuple[np.ndarray, np.ndarray]:
-    """The 8-hour means (17, N), NaN with fewer than ``need`` hours, and their hour counts (int8)."""
+def _window_means(hm: _HourMajor, need: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 8-hour means (17, N), NaN with fewer than ``need`` hours, their hour counts (int8), and the
+    mask of the windows with too few hours."""
     s = _window_sums(hm.hours)
     n = _window_sums(hm.present)
     with np.errstate(invalid="ignore", divide="ignore"):
-        means = s / n
-    means[n < need] = np.nan
-    return means, n
+        np.divide(s, n, out=s)
+    short = n < need
+    np.copyto(s, np.nan, where=short)
+    return s, n, short
 
 
 def eight_hour_means(hourly: np.ndarray, min_hours: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The 17 eight-hour means of each day, shape ``(..., days, 17)``, NaN where fewer than 6 hours."""
     need = rules()["o3_8h_min_hours"] if min_hours is None else min_hours
     hm = _hour_major(hourly)
-    means, n = _window_means(hm, need)
+    means, n, _ = _window_means(hm, need)
     return means.T.reshape(*hm.shape, N_WINDOWS), n.T.astype(np.int16).reshape(*hm.shape, N_WINDOWS)
 
 
 def _max8h_stat(hm: _HourMajor, need: int, min_hours: int, limit: float | None) -> Stat:
-    means, n = _window_means(hm, min_hours)
-    count = np.add.reduce(n >= min_hours, axis=0, dtype=np.int16)  # valid 8-hour means of the day
+    means, _, short = _window_means(hm, min_hours)
+    count = N_WINDOWS - np.add.reduce(short.view(np.int8), axis=0, dtype=np.int16)  # valid 8-h means
     raw = np.fmax.reduce(means, axis=0)  # NaN when none is valid
     st = _stat(raw, count, need, hm.shape)
     if limit is not None:
