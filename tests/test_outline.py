@@ -39,7 +39,8 @@ def test_levels_follow_first_appearance_and_titles():
     assert ol.nodes[3].heading_only  # （二）整治入河排口
     # full-width digit continues the count; 一、二级 inside a sentence is no heading
     assert [n.label for n in ol.nodes if n.style == "num"] == ["1．", "2.", "３．"]
-    assert ol.nodes[4].path == "二、.（二）.1．"
+    assert ol.nodes[4].path == "二.（二）.1"  # list punctuation dropped, brackets kept
+    assert ol.nodes[5].path == "二.（二）.1.（1）"
 
 
 def test_annex_closes_the_tree_and_is_kept():

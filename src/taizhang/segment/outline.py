@@ -52,6 +52,10 @@ def cn_number(s: str) -> int | None:
     return None
 
 
+# list punctuation closing a label (二、 1． 1. ①，): dropped when labels are joined into a path (二.（三）)
+LABEL_PUNCT = "、．.，,"
+
+
 @dataclass
 class Line:
     """One paragraph (line) of the text, with its numbering if it starts a numbered node."""
@@ -90,7 +94,7 @@ class Node:
         parts = []
         n: Node | None = self
         while n is not None:
-            parts.append(n.label.strip())
+            parts.append(n.label.strip().rstrip(LABEL_PUNCT) or n.label.strip())
             n = n.parent
         return ".".join(reversed(parts))
 
