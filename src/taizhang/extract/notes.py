@@ -36,6 +36,7 @@ class Note:
     end: int
     units: list[UnitRef]
     inherit: list[UnitRef]  # units of a "以下均需…落实，不再列出" clause (implementing for every later task)
+    labelled: bool = False  # field labels outside brackets (…。牵头单位：X；配合单位：Y。), not a bracketed note
 
 
 @lru_cache(maxsize=1)
@@ -147,9 +148,9 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
                     cs += len(p)
         if fm:  # （牵头单位：X；责任单位：Y）
             kind = field_kind(fm.group("name"))
-            if kind in ("unit", "lead", "support"):
+            if kind in UNIT_FIELD_KINDS:
                 any_role = True
-                f = {"lead": "lead_strict", "support": SUPPORT}.get(kind, LEAD)
+                f = {"lead": "lead_strict", "support": SUPPORT, "implementing": "lead_or_implementing"}.get(kind, LEAD)
                 if kind == "unit" and labelled_lead:  # 牵头单位：X；责任单位：Y → Y supports or carries it out
                     f = "support_or_implementing"
                 units += _units_in(text, fm.end(), ce, f)
@@ -288,6 +289,38 @@ def find_note(text: str, start: int, end: int, *, require_role: bool = False) ->
     return Note(i, e, units or [], inh)
 
 
+UNIT_FIELD_KINDS = ("unit", "lead", "support", "implementing")
+SENTENCE_SEP = re.compile(r"[。；;\n]")
+
+
+def find_label_note(text: str, start: int, end: int) -> Note | None:
+    """Field labels closing the paragraph text[start:end] outside any bracket — …淘汰。牵头单位：县环保局；配合单位：
+    县市监局、各乡镇人民政府。 — read as its responsibility note. The labels start a sentence (or the paragraph), the
+    first one names units, and every later sentence of the paragraph starts with a field label too."""
+    e = end
+    while e > start and text[e - 1] in " \t\u3000\n。.；;，,":
+        e -= 1
+    if e <= start:
+        return None
+    rx = field_regex()
+    for m in rx.finditer(text, start, e):
+        p = m.start("name")
+        if field_kind(m.group("name")) not in UNIT_FIELD_KINDS or _depth(text, start, p) != 0:
+            continue
+        b = p
+        while b > start and text[b - 1] in " \t\u3000":
+            b -= 1
+        if b > start and text[b - 1] not in "。；;\n":
+            continue
+        seps = [k.end() for k in SENTENCE_SEP.finditer(text, p, e) if _depth(text, start, k.start()) == 0]
+        if not all(rx.match(text, k, e) or text[k] in "。；;\n" for k in seps):
+            continue  # prose after the labels: not a closing note
+        units = parse_assignment(text, p, e)
+        if units:
+            return Note(p, e, units, [], labelled=True)
+    return None
+
+
 INLINE_LEAD = re.compile(r"由(?P<u>[^，。；：,;（）()]{2,40}?)(?:牵头负责|牵头组织|牵头|负责)")
 
 
@@ -326,6 +359,8 @@ def parse_field_units(text: str, start: int, end: int, kind: str) -> list[UnitRe
         end -= 1
     if kind == "support":
         return _units_in(text, start, end, SUPPORT)
+    if kind == "implementing":
+        return _units_in(text, start, end, "lead_or_implementing")
     return parse_assignment(text, start, end, label_field="lead_strict" if kind == "lead" else None) or []
 
 

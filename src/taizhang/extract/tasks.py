@@ -110,7 +110,7 @@ def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
         measures_line = None
         for f in fl:
             vs, ve = _strip(text, f.value_start, f.line.end)
-            if f.kind in ("unit", "lead", "support"):
+            if f.kind in N.UNIT_FIELD_KINDS:
                 d.units += N.parse_field_units(text, vs, ve, f.kind)
             elif f.kind == "deadline":
                 d.deadline_regions.append((vs, ve))
@@ -180,8 +180,17 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
                 pending = ln
         elif pending is None:
             pending = ln
-        note = N.find_note(text, ln.start, ln.end)
+        note = N.find_note(text, ln.start, ln.end) or N.find_label_note(text, ln.start, ln.end)
         if note is None:
+            continue
+        if note.labelled and pending is ln and drafts and note.start == _strip(text, ln.start, ln.end)[0] \
+                and not text[drafts[-1].end:ln.start].strip():
+            # a field line right under a task's own labels or note (牵头单位：X / 配合单位：Y on lines of their own)
+            d = drafts[-1]
+            d.units += note.units
+            d.deadline_regions.append((note.start, note.end))
+            d.end = _strip(text, d.start, ln.end)[1]
+            pending = None
             continue
         start_line = pending or ln
         s, e = _strip(text, start_line.content_start, ln.end)
@@ -190,6 +199,8 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
                   title=_title_of(text, s, e), section=_section(owner))
         d.units = list(note.units)
         d.deadline_regions.append((s, note.start))
+        if note.labelled:  # 完成时限：… among the labels
+            d.deadline_regions.append((note.start, note.end))
         d._inherit = note.inherit  # type: ignore[attr-defined]
         drafts.append(d)
         for n in [ln.node, *(ln.node.ancestors() if ln.node else [])]:
