@@ -78,6 +78,11 @@ def bar_chart(
     return "".join(parts)
 
 
+def text_width(s: str, font_size: float) -> float:
+    """A generous estimate of a label's rendered width: CJK glyphs one em, other characters 0.62 em."""
+    return sum(font_size if ord(ch) >= 0x2E80 else 0.62 * font_size for ch in s)
+
+
 def line_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
@@ -88,7 +93,10 @@ def line_chart(
     colors: Sequence[str] = PALETTE,
 ) -> str:
     """A line chart over categorical x labels (e.g. months); one polyline per (name, values) series."""
-    left, right, top, bottom = 44, 12, 30 if title else 12, 46
+    # x labels are centred under their points: the margins leave room for half of the first and last label
+    half_first = text_width(str(labels[0]), 12) / 2 + 4 if labels else 0
+    half_last = text_width(str(labels[-1]), 12) / 2 + 4 if labels else 0
+    left, right, top, bottom = max(44, math.ceil(half_first)), max(12, math.ceil(half_last)), 30 if title else 12, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     vmax = max(5, nice_max(max((v for _, vals in series for v in vals), default=0)))  # counts: whole ticks
     n = len(labels)
@@ -113,7 +121,8 @@ def line_chart(
     for i, lab in enumerate(labels):
         if (n - 1 - i) % step == 0:  # always label the latest month
             parts.append(
-                f'<text x="{x_at(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#666">{_esc(lab)}</text>'
+                f'<text class="x-label" x="{x_at(i):.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#666">'
+                f"{_esc(lab)}</text>"
             )
     if n == 0:
         parts.append(f'<text x="{left + 10}" y="{top + plot_h / 2:.1f}" fill="#777">暂无数据</text>')
