@@ -53,11 +53,13 @@ def round_report(x, decimals: int):
     return np.round(np.round(a, decimals + 6), decimals)
 
 
-def percentile(values: np.ndarray, p: float) -> np.ndarray:
+def percentile(values: np.ndarray, p: float, n: np.ndarray | None = None) -> np.ndarray:
     """The p-th percentile by HJ 663-2013: sort ascending X(1..n); k = 1 + (n − 1)·p/100;
-    s = integer part of k; m_p = X(s) + (X(s+1) − X(s))·(k − s). Over the last axis, NaN ignored."""
+    s = integer part of k; m_p = X(s) + (X(s+1) − X(s))·(k − s). Over the last axis, NaN ignored
+    (``n``: the number of non-NaN values per series, when the caller has it already)."""
     x = np.sort(np.asarray(values, dtype=float), axis=-1)  # NaN sort to the end
-    n = (~np.isnan(x)).sum(axis=-1)
+    if n is None:
+        n = (~np.isnan(x)).sum(axis=-1)
     k = 1 + (n - 1) * p / 100.0
     s = np.floor(k).astype(int)
     lo = np.clip(s - 1, 0, x.shape[-1] - 1)
@@ -261,11 +263,12 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
         np.isnan(daily.values[ITEM_OF_POLLUTANT[pol]][:, sel], out=ok_all[p_i])
     np.logical_not(ok_all, out=ok_all)
     valid_all, reasons_all = gb3095.annual_validity(ok_all, d_dates)
+    n_all = np.add.reduce(ok_all.view(np.int8), axis=2, dtype=np.int64)  # valid days (pollutants, series)
     for p_i, pol in enumerate(pols):
         item = ITEM_OF_POLLUTANT[pol]
         series = daily.values[item][:, sel]
         ok_days = ok_all[p_i]
-        n = ok_days.sum(axis=1)
+        n = n_all[p_i]
         valid, reasons = valid_all[p_i], reasons_all[p_i * n_series: (p_i + 1) * n_series]
         s = spec[pol]
         if s["statistic"] == "mean":
@@ -273,7 +276,7 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
                 value = np.where(ok_days, series, 0.0).sum(axis=1) / n
             label = "年平均"
         else:
-            value = percentile(series, s["p"])
+            value = percentile(series, s["p"], n)
             label = f"{'日均值' if pol == 'CO' else '日最大8小时平均'}第{s['p']}百分位数"
         # whole arrays rounded and turned into Python lists once; the loop below only picks entries
         rep = round_report(value, precision(pol)).tolist()
@@ -299,7 +302,9 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
         good_ratio = _ratio(100.0 * good / n_valid, ratio_dec)
         heavy_ratio = _ratio(100.0 * heavy / n_valid, ratio_dec)
     n_valid, good, heavy = n_valid.tolist(), good.tolist(), heavy.tolist()
-    invalid_counts = {it: np.isnan(v[:, sel]).sum(axis=1).tolist() for it, v in daily.values.items()}
+    n_of_item = {ITEM_OF_POLLUTANT[pol]: n_all[p_i] for p_i, pol in enumerate(pols)}
+    invalid_counts = {it: (len(d_dates) - n_of_item[it] if it in n_of_item else np.isnan(v[:, sel]).sum(axis=1)).tolist()
+                      for it, v in daily.values.items()}
     labels = [hj633.PRIMARY_LABEL[item] for item in daily.aqi.items]
     period = {"start": str(d_dates[0]), "end": str(d_dates[-1]), "days": len(d_dates),
               "days_in_year": days_in_year, "year_to_date": through is not None}
