@@ -126,3 +126,26 @@ def test_annual_validity_same_for_consecutive_and_shuffled_days():
     ok2, reasons2 = gb3095.annual_validity(valid[:, perm], dates[perm])
     assert ok.tolist() == ok2.tolist() and reasons == reasons2
     assert 0 < ok.sum() < 40  # both outcomes occur
+
+
+def test_daily_means_same_with_and_without_a_negative_value():
+    """The branch-free NaN → 0 (used when no value is negative) and the masked copy (used otherwise) give
+    identical daily sums, counts and means on every day that does not hold the negative value."""
+    rng = np.random.default_rng(5)
+    h = np.round(rng.gamma(2.0, 30.0, (6, 60 * 24)), 1)
+    h[rng.random(h.shape) < 0.05] = np.nan
+    h[2, 24 * 7: 24 * 8] = 50.0
+    h[2, 24 * 7: 24 * 7 + 5] = np.nan  # a day with 19 hours
+    h[3, 24 * 9: 24 * 10] = np.nan  # a day with none
+    neg = h.copy()
+    neg[5, 24 * 30 + 3] = -1.0
+    fast, slow = gb3095.daily_mean(h), gb3095.daily_mean(neg)
+    keep = np.ones(fast.raw.shape, dtype=bool)
+    keep[5, 30] = False
+    assert np.array_equal(fast.raw[keep], slow.raw[keep], equal_nan=True)
+    assert np.array_equal(fast.count, slow.count) and np.array_equal(fast.valid, slow.valid)
+    ref = np.where(np.isnan(h), 0.0, h).reshape(6, 60, 24).sum(axis=2)
+    n = (~np.isnan(h)).reshape(6, 60, 24).sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        assert np.allclose(fast.raw, ref / n, rtol=1e-12, equal_nan=True)
+    assert fast.count[2, 7] == 19 and not fast.valid[2, 7] and fast.count[3, 9] == 0

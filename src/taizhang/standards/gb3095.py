@@ -66,6 +66,17 @@ class _Days:
     count: np.ndarray  # (N,) int16 number of present hours
 
 
+def _zero_missing(a: np.ndarray, miss: np.ndarray) -> None:
+    """NaN → 0 in place. Without negative values (concentrations never are), ``fmax(a, 0)`` does it in
+    one branch-free pass (fmax returns the non-NaN operand; a value ≥ 0 stays as it is), several times
+    faster than the masked copy used otherwise."""
+    lo = np.fmin.reduce(a, axis=None)  # NaN only when every value is NaN
+    if lo >= 0 or lo != lo:
+        np.fmax(a, 0.0, out=a)
+    else:
+        np.copyto(a, 0.0, where=miss)
+
+
 def _days(hourly: np.ndarray) -> _Days:
     d = _by_day(hourly)
     rows = d.reshape(-1, HOURS)
@@ -75,7 +86,7 @@ def _days(hourly: np.ndarray) -> _Days:
     if gap.size:
         sub = np.take(rows, gap, axis=0)
         miss = np.isnan(sub)
-        np.copyto(sub, 0.0, where=miss)
+        _zero_missing(sub, miss)
         total[gap] = sub @ _ONES
         count[gap] = HOURS - _count_true(miss)
     return _Days(d.shape[:-1], total, count)
