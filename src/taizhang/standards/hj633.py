@@ -88,29 +88,32 @@ def iaqi(item: str, conc) -> np.ndarray:
 
 @cache
 def _lookup(item: str, decimals: int) -> tuple[np.ndarray, int]:
-    """IAQI of every concentration k / 10**decimals from 0 to one step above the top breakpoint, computed by
-    :func:`iaqi` itself, then NaN (for NaN and negative input). ``k / 10**decimals`` is the very double
-    that rounding to ``decimals`` (``rint(x·10**d) / 10**d``) produces, so the table is exact."""
+    """Entry 0: NaN (for NaN and negative input); entry k + 1: the IAQI of k / 10**decimals, from 0 to one
+    step above the top breakpoint, computed by :func:`iaqi` itself. ``k / 10**decimals`` is the very
+    double that rounding to ``decimals`` (``rint(x·10**d) / 10**d``) produces, so the table is exact."""
     scale = 10**decimals
     cap = int(round(breakpoints(item)[-1] * scale)) + 1  # the first step above the top: "above the table"
     table = np.empty(cap + 2)
-    table[: cap + 1] = iaqi(item, np.arange(cap + 1) / scale)
-    table[cap + 1] = np.nan
+    table[0] = np.nan
+    table[1:] = iaqi(item, np.arange(cap + 1) / scale)
     return table, cap
 
 
 def iaqi_rounded(item: str, conc, decimals: int) -> np.ndarray:
     """:func:`iaqi` of concentrations already rounded to ``decimals`` (as the daily report values are), by
-    a lookup in a precomputed table indexed by the rounded value: identical results, a few passes instead of
-    one per breakpoint. Every value above the top is one step above it at least, and gets the table's last
-    entry (500 or NaN); NaN and negative values (≤ −1 step; −0.0 is 0) give NaN."""
+    a lookup in a precomputed table indexed by the rounded value: identical results, a few branch-free
+    passes instead of one per breakpoint. Every value above the top is one step above it at least, and
+    gets the table's last entry (500 or NaN); NaN and negative values (≤ −1 step; −0.0 is 0) give NaN."""
     c = np.asarray(conc, dtype=float)
     table, cap = _lookup(item, decimals)
-    f = c * float(10**decimals) if decimals else c.copy()
-    np.clip(f, -1.0, float(cap), out=f)  # NaN stays NaN
     if decimals:
+        f = c * float(10**decimals)
         np.rint(f, out=f)
-    np.copyto(f, -1.0, where=np.isnan(f))
+        f += 1.0
+    else:
+        f = c + 1.0  # table position
+    np.fmax(f, 0.0, out=f)  # fmax returns the non-NaN operand: NaN → 0, and negative → 0
+    np.fmin(f, float(cap + 1), out=f)
     return table.take(f.astype(np.intp))
 
 
