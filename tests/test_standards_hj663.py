@@ -170,3 +170,16 @@ def test_evaluate_all_equals_one_by_one():
         assert hj663.evaluate(daily, i, year=2023) == together[i]
     assert together[1]["pollutants"]["PM2.5"]["valid"] is False
     assert together[1]["pollutants"]["PM2.5"]["reasons"] == ["1月有效日数0天，少于27天", "2月有效日数19天，少于25天"]
+
+
+def test_round_report_in_place_equals_np_round_twice():
+    """round_report's in-place arithmetic is exactly np.round(np.round(x, d + 6), d), signs of zero included."""
+    rng = np.random.default_rng(1)
+    for d in (0, 1, 2):
+        x = np.concatenate([rng.uniform(-1000, 1000, 200_000), np.round(rng.uniform(-500, 500, 200_000) * 2) / 2,
+                            np.round(rng.uniform(0, 100, 200_000), 1) + 0.05,
+                            [np.nan, -0.0, 0.0, np.inf, -np.inf, 112.5, 113.5, 112.50000000000001]])
+        ref = np.round(np.round(x + 0.0, d + 6), d)
+        got = hj663.round_report(x.reshape(3, -1) if x.size % 3 == 0 else x, d).ravel()
+        assert np.array_equal(ref, got, equal_nan=True) and np.array_equal(np.signbit(ref), np.signbit(got)), d
+    assert hj663.round_report(112.5, 0) == 112 and hj663.round_report(0.25, 1) == 0.2
