@@ -183,3 +183,25 @@ def test_round_report_in_place_equals_np_round_twice():
         got = hj663.round_report(x.reshape(3, -1) if x.size % 3 == 0 else x, d).ravel()
         assert np.array_equal(ref, got, equal_nan=True) and np.array_equal(np.signbit(ref), np.signbit(got)), d
     assert hj663.round_report(112.5, 0) == 112 and hj663.round_report(0.25, 1) == 0.2
+
+
+@pytest.mark.parametrize("p", [0, 50, 90, 95, 100])
+def test_percentile_vectorised_equals_per_series_formula(p):
+    """The vectorised percentile over (…, series, days) equals HJ 663's formula applied series by series."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 100, (3, 5, 365))
+    x[rng.random(x.shape) < 0.3] = np.nan
+    x[0, 0] = np.nan
+    x[1, 1, :364] = np.nan
+    got = hj663.percentile(x, p)
+    for i in range(3):
+        for j in range(5):
+            v = np.sort(x[i, j][~np.isnan(x[i, j])])
+            if not len(v):
+                assert np.isnan(got[i, j])
+                continue
+            k = 1 + (len(v) - 1) * p / 100.0
+            s = int(k)
+            hi = v[min(s, len(v) - 1)]
+            assert got[i, j] == v[s - 1] + (hi - v[s - 1]) * (k - s)
+    assert hj663.percentile(x[2, 3], p) == got[2, 3]

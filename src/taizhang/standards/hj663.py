@@ -76,11 +76,13 @@ def percentile(values: np.ndarray, p: float, n: np.ndarray | None = None) -> np.
         n = (~np.isnan(x)).sum(axis=-1)
     k = 1 + (n - 1) * p / 100.0
     s = np.floor(k).astype(int)
-    lo = np.clip(s - 1, 0, x.shape[-1] - 1)
-    hi = np.clip(s, 0, x.shape[-1] - 1)
-    hi = np.minimum(hi, np.maximum(n - 1, 0))
-    xlo = np.take_along_axis(x, lo[..., None], axis=-1)[..., 0]
-    xhi = np.take_along_axis(x, hi[..., None], axis=-1)[..., 0]
+    last = x.shape[-1] - 1
+    lo = np.clip(s - 1, 0, last)
+    hi = np.minimum(np.clip(s, 0, last), np.maximum(n - 1, 0))
+    flat = x.reshape(-1, x.shape[-1])  # pick X(s), X(s+1) of every series by flat indices
+    base = np.arange(flat.shape[0]).reshape(np.shape(n)) * x.shape[-1]
+    xlo = flat.ravel().take(base + lo)
+    xhi = flat.ravel().take(base + hi)
     out = xlo + (xhi - xlo) * (k - s)
     return np.where(n > 0, out, np.nan)
 
