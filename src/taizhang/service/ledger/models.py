@@ -216,11 +216,9 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "责任分工"
         constraints = [models.UniqueConstraint(fields=["task", "organisation", "role"], name="assignment_unique")]
-        indexes = [
-            models.Index(fields=["organisation", "role"], name="assignment_org_role"),
-            # overdue by lead unit: the lead assignments read from the index alone
-            models.Index(fields=["role", "task", "organisation"], name="assignment_role_task_org"),
-        ]
+        # A unit's tasks (the ledger's unit filter, the dashboard's units) read from this index alone; lookups by
+        # task use the unique constraint's index (task, organisation, role).
+        indexes = [models.Index(fields=["organisation", "role", "task"], name="assignment_org_role_task")]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}：{self.organisation.name}"
