@@ -112,11 +112,18 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(_SQLITE_PATH),
             # Writers take the lock at BEGIN and wait for each other instead of failing at once.
-            "OPTIONS": {"timeout": 60, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {},
             # A file (not :memory:) so that threads in the concurrency tests share one database.
             "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"taizhang-test-{os.getpid()}.sqlite3")},
         }
     }
+
+# Every SQLite database (the embedded default, or a sqlite:/// DATABASE_URL): writers take the lock at BEGIN and
+# wait for each other instead of failing at once; pages are read through a memory map (an upper bound, not an
+# allocation) because each request opens a new connection with an empty page cache (benchmarks/ledger.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 60, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA mmap_size=1073741824"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.backends.signals import connection_created
 
 from .audit import AuditEvent, AuditQuerySet  # noqa: F401  (re-exported model)
 
@@ -379,18 +378,3 @@ class Setting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
-
-
-# The embedded SQLite database reads its pages through a memory map (an upper bound, not an allocation): each
-# request opens a new connection with an empty page cache, and the dashboard's joins then look rows up in the
-# OS page cache without a read() per page (see benchmarks/ledger.py for the figures).
-SQLITE_MMAP_BYTES = 1 << 30
-
-
-def _sqlite_pragmas(sender, connection, **kwargs) -> None:
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
-            cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
-
-
-connection_created.connect(_sqlite_pragmas, dispatch_uid="taizhang-sqlite-pragmas")
