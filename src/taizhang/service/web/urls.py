@@ -4,7 +4,7 @@ kind in tests/service/ui_route_expectations.py (the permission crawl fails on a 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, documents, ledger, tasks, work
+from .views import dashboard, documents, ledger, targets, tasks, work
 
 app_name = "web"
 
@@ -27,7 +27,7 @@ urlpatterns = [
     path("documents/<int:pk>/", documents.document_detail, name="document_detail"),
     path("documents/<int:pk>/publish/", documents.document_publish, name="document_publish"),
     path("documents/<int:pk>/original/", documents.document_original, name="document_original"),
-    path("documents/<int:pk>/targets/", documents.document_targets, name="document_targets"),
+    path("documents/<int:pk>/targets/", targets.document_targets, name="document_targets"),
     path("documents/<int:doc_pk>/organisations/new/", documents.organisation_create, name="organisation_create"),
     path("documents/<int:doc_pk>/tasks/<int:pk>/edit/", documents.review_edit, name="review_edit"),
     path("documents/<int:doc_pk>/tasks/<int:pk>/units/", documents.review_units, name="review_units"),
