@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from openpyxl import load_workbook
 
 from taizhang.service.web.export import HEADERS
@@ -40,6 +41,10 @@ def browser(monkeypatch):
             yield b
         finally:
             b.close()
+            # While Playwright runs, this thread has a running event loop, so Django keeps the connections the
+            # test opened in a context variable apart from the thread's own ones; nothing else closes them
+            # (PostgreSQL would then refuse to drop the test database: "being accessed by other users").
+            connections.close_all()
 
 
 @pytest.fixture
