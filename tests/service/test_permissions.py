@@ -65,6 +65,7 @@ API_EXPECTATIONS: dict[str, dict] = {
     "api:evidence-detail": {"GET": VIEWERS, "kwargs": {"pk": "evidence"}},
     "api:target-list": {"GET": VIEWERS},
     "api:target-detail": {"GET": VIEWERS, "kwargs": {"pk": "target"}},
+    "api:target-tracking": {"GET": VIEWERS, "kwargs": {"pk": "target"}},
     "api:organisation-list": {"GET": VIEWERS},
     "api:organisation-detail": {"GET": VIEWERS, "kwargs": {"pk": "organisation"}},
     "api:deadline-change-list": {"GET": VIEWERS},
@@ -155,13 +156,16 @@ def world(people, import_plan, published, plan_text, evidence):
     services.set_warning_days(adm, 15)
     for t in (task, tasks["T2"], tasks["T3"]):
         t.refresh_from_db()
+    dataset = services.add_monitoring_dataset(
+        services.Upload("air.csv", "站点,时间,PM2.5\n县城站,2026-01-01 00:00,30\n".encode()), adm,
+        jurisdiction=published.jurisdiction)
     return {
         "task": task, "claimed_task": tasks["T3"], "closed_task": tasks["T2"],
         "draft_document": draft_document, "draft_task": draft_document.tasks.get(key="T1"),
         "document": published, "report": report, "evidence": report.files.get(),
         "target": published.targets.first(), "organisation": people["org_a"], "deadline_change": change,
         "jurisdiction": people["org_a"].jurisdiction, "user": people["liaison_b"],
-        "audit_event": AuditEvent.objects.order_by("seq").first(),
+        "audit_event": AuditEvent.objects.order_by("seq").first(), "monitoring_dataset": dataset,
     }
 
 

@@ -239,38 +239,6 @@ def test_targets_page_lists_targets_with_their_computation(client, people, publi
     assert "无法计算" in html or "不可由监测数据计算" in html
 
 
-def _air_csv(year: int, pm25: float) -> bytes:
-    """A whole year of hourly data at one invented station (wide layout), PM2.5 constant."""
-    import csv
-    import datetime as dt
-
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["站点", "时间", "PM2.5(μg/m3)", "PM10(μg/m3)", "SO2", "NO2", "CO(mg/m3)", "O3"])
-    start = dt.datetime(year, 1, 1)
-    for h in range((dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days * 24):
-        w.writerow(["县城站", (start + dt.timedelta(hours=h)).strftime("%Y-%m-%d %H:%M"), pm25, 45, 8, 20, 0.5, 60])
-    return buf.getvalue().encode("utf-8")
-
-
-def test_targets_checked_against_uploaded_monitoring_data(client, people, published):
-    from conftest import YEAR
-
-    c = as_user(client, people["leader"])
-    url = reverse("web:document_targets", args=[published.pk])
-    html = c.post(url, {"air": SimpleUploadedFile("air.csv", _air_csv(YEAR, 28), "text/csv")}).content.decode()
-    assert "已按国家标准计算监测指标" in html
-    table = html[html.index('id="targets-table"'):html.index("</table>")]
-    assert table.count("已达标<br>") == 2  # PM2.5 28 ≤ 32, and every day good ≥ 85 %
-    assert "28" in table
-    html = c.post(url, {"air": SimpleUploadedFile("air.csv", _air_csv(YEAR, 40), "text/csv")}).content.decode()
-    table = html[html.index('id="targets-table"'):html.index("</table>")]
-    assert "未达标" in table
-    bad = c.post(url, {"air": SimpleUploadedFile("air.csv", "站点,时间\n".encode(), "text/csv")}).content.decode()
-    assert "监测数据有误" in bad
-    assert "请上传" in c.post(url, {}).content.decode()
-
-
 def test_workspace_lists_what_is_due_this_month(client, people, task1):
     from taizhang.service.ledger.lights import today_local
     from taizhang.service.web.views.work import month_bounds

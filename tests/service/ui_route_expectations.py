@@ -13,8 +13,8 @@ Users: anonymous, admin, reviewer, liaison_a (unit A: lead of the task), liaison
 leader, inspector. Everyone not listed must be refused (401/403, or a redirect to the login page).
 Fixture objects for kwargs: task (active, unit A leads it), claimed_task, closed_task, draft_task, document
 (published), draft_document, report, evidence, target, organisation, deadline_change, jurisdiction, user,
-audit_event. Kwargs named task_id / document_id / report_id / evidence_id / target_id / organisation_id /
-request_id are filled automatically.
+audit_event, monitoring_dataset. Kwargs named task_id / document_id / report_id / evidence_id / target_id /
+organisation_id / request_id are filled automatically.
 """
 
 EVERYONE = {"anonymous", "admin", "reviewer", "liaison_a", "liaison_b", "leader", "inspector"}
@@ -37,7 +37,8 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     "web:documents": {"GET": STAFF},
     "web:document_detail": {"GET": STAFF, "kwargs": {"pk": "document"}},
     "web:document_original": {"GET": STAFF, "kwargs": {"pk": "document"}},
-    "web:document_targets": {"GET": STAFF, "POST": STAFF, "kwargs": {"pk": "document"}},
+    "web:document_targets": {"GET": STAFF, "kwargs": {"pk": "document"}},
+    "web:monitoring_original": {"GET": STAFF, "kwargs": {"pk": "monitoring_dataset"}},
     # unit workspace and verification queue
     "web:workspace": {"GET": {"admin", "liaison_a", "liaison_b"}},
     "web:verify_queue": {"GET": VERIFIERS},
@@ -50,6 +51,7 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     "web:deadline_decide": {"POST": {"admin"}, "kwargs": {"pk": "deadline_change"}},
     # import and review
     "web:document_upload": {"GET": REVIEWERS, "POST": REVIEWERS},
+    "web:monitoring_upload": {"POST": REVIEWERS, "kwargs": {"pk": "document"}},  # stored monitoring data
     "web:document_publish": {"POST": REVIEWERS, "kwargs": {"pk": "draft_document"}},
     "web:organisation_create": {"POST": REVIEWERS, "kwargs": {"doc_pk": "draft_document"}},
     "web:review_edit": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},

@@ -1,4 +1,5 @@
-"""Commands of the ledger service: ``serve``, ``import``, ``remind``, ``backup``, ``restore``, ``audit-verify``.
+"""Commands of the ledger service: ``serve``, ``import``, ``monitoring-import``, ``remind``, ``backup``, ``restore``,
+``audit-verify``.
 
 Each command configures Django with :mod:`taizhang.service.settings` (``TAIZHANG_HOME``, ``DATABASE_URL``)
 only when it runs, so the rest of the CLI never imports a web framework.
@@ -79,6 +80,32 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_monitoring_import(args) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise TaizhangError("文件不存在", path=str(path))
+    _setup()
+    from taizhang.service.ledger import services
+    from taizhang.service.ledger.models import Jurisdiction
+
+    name = args.jurisdiction.strip()
+    found = list(Jurisdiction.objects.filter(name=name).select_related("parent"))
+    if not found:
+        known = "、".join(Jurisdiction.objects.order_by("name").values_list("name", flat=True)[:20]) or "无"
+        raise TaizhangError(f"行政区“{name}”不存在（已有：{known}）；行政区随方案导入建立")
+    if len(found) > 1:
+        raise TaizhangError(f"有{len(found)}个名为“{name}”的行政区（上级分别为"
+                            f"{'、'.join(j.parent.name if j.parent else '无' for j in found)}），请在管理后台改名以区分")
+    ds = services.add_monitoring_dataset(path, _user(args.user), jurisdiction=found[0], kind=args.kind,
+                                         note=args.note or "")
+    for w in ds.warnings:
+        print(f"{path}: 注意: {w}", file=sys.stderr)
+    where = "站点" if ds.kind == "air" else "断面"
+    print(f"已保存{ds.jurisdiction.name}{ds.get_kind_display()}（数据集编号 {ds.pk}）：{ds.period_start} 至 "
+          f"{ds.period_end}，{len(ds.stations)} 个{where}（{'、'.join(ds.stations)}），{ds.records} 条记录。")
+    return 0
+
+
 def cmd_remind(args) -> int:
     _setup()
     from taizhang.service.ledger import lights
@@ -141,6 +168,14 @@ def register(sub) -> None:
     p.add_argument("file")
     p.add_argument("--user", default="admin", help="以哪个用户的身份导入（默认 admin）")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("monitoring-import", help="把监测数据文件（空气小时数据或地表水监测数据）保存到台账服务，供目标核对")
+    p.add_argument("file", help=".csv 或 .xlsx")
+    p.add_argument("--jurisdiction", required=True, help="行政区名称（与方案的地区一致，如 桐溪县）")
+    p.add_argument("--kind", choices=("air", "water"), default="air", help="air：空气质量小时数据（默认）；water：地表水")
+    p.add_argument("--note", default="", help="备注，如“2015年基准年数据”")
+    p.add_argument("--user", default="admin", help="以哪个用户的身份上传（默认 admin）")
+    p.set_defaults(func=cmd_monitoring_import)
 
     p = sub.add_parser("remind", help="向责任单位发送逾期和即将到期提醒")
     p.add_argument("--dry-run", action="store_true", help="只显示将发送的提醒，不发送")

@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -268,6 +268,20 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         if self.request.query_params.get("document"):
             qs = qs.filter(document_id=_int(self.request.query_params["document"], "document"))
         return qs
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def tracking(self, request, pk=None):
+        """Where the target stands against the stored monitoring data of its jurisdiction, as on the target
+        view (``?through=YYYY-MM-DD``: the year only to that day). Targets of a draft plan: reviewers only,
+        as in the UI."""
+        from taizhang.service.ledger import monitoring
+
+        target = get_object_or_404(m.Target.objects.select_related("document__jurisdiction"), pk=pk)
+        if target.document.state != "published" and not perm.can_review(request.user):
+            raise Http404
+        through = _date(request.query_params["through"], "through") if request.query_params.get("through") else None
+        return Response(monitoring.track_targets([target], target.document.jurisdiction, through=through)[0])
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):

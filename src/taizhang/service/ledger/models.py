@@ -378,3 +378,40 @@ class Setting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class MonitoringDataset(models.Model):
+    """Monitoring data of a jurisdiction, uploaded once by the office and kept: hourly air concentrations or
+    surface-water samples. Every target of every plan of the jurisdiction is tracked against the stored
+    datasets (:mod:`.monitoring`). The original file is kept as uploaded; ``parsed`` holds what the domain
+    reader made of it (numpy arrays for air, the samples as JSON for water), so that tracking never parses
+    the file again. A dataset is never changed: a correction is a new upload (later values win)."""
+
+    KINDS = [("air", "空气质量小时数据"), ("water", "地表水水质监测数据")]
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="monitoring_datasets",
+                                     verbose_name="行政区")
+    kind = models.CharField("类型", max_length=10, choices=KINDS)
+    original = models.FileField("原始文件", upload_to="monitoring/", max_length=300)
+    original_name = models.CharField("文件名", max_length=300)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    size = models.BigIntegerField("字节数", default=0)
+    parsed = models.FileField("解析结果", upload_to="monitoring/", max_length=300)
+    layout = models.CharField("表格格式", max_length=10, blank=True)
+    period_start = models.DateField("起始日期")
+    period_end = models.DateField("截止日期")
+    years = models.JSONField("年份", default=list)
+    stations = models.JSONField("站点或断面", default=list)
+    items = models.JSONField("污染物或监测项目", default=list)
+    records = models.PositiveIntegerField("记录数", default=0)
+    note = models.CharField("备注", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="上传人")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监测数据集"
+        ordering = ["jurisdiction_id", "kind", "uploaded_at", "id"]
+        indexes = [models.Index(fields=["jurisdiction", "kind", "uploaded_at"], name="monitoring_jur_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.name} {self.get_kind_display()} {self.period_start}–{self.period_end}"

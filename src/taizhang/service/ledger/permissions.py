@@ -3,7 +3,7 @@
 Roles (``UserProfile.role``; a superuser counts as admin):
 
 - admin — the command office: everything;
-- reviewer — import, review edits, publish;
+- reviewer — import, review edits, publish, upload monitoring data;
 - liaison — sees the ledger; reports progress / claims completion / asks for a deadline change only on
   tasks where its own unit is lead or support;
 - leader — read-only;
@@ -61,6 +61,7 @@ def can_import(user) -> bool:
 
 can_review = can_import
 can_publish = can_import
+can_upload_monitoring = can_import  # monitoring data of a jurisdiction (the target view, the CLI)
 
 
 def can_manage(user) -> bool:

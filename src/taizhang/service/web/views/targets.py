@@ -1,104 +1,87 @@
-"""目标指标: a document's numeric targets and how each stands against monitoring data (HJ 663, GB 3838)."""
+"""目标指标: a document's numeric targets and how each stands against the stored monitoring data of its
+jurisdiction (HJ 663, GB 3838); the office uploads that data here once (:mod:`taizhang.service.ledger.monitoring`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from taizhang.errors import TaizhangError
+from taizhang.service.ledger import monitoring, services
+from taizhang.service.ledger import permissions as perms
+from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed
+from taizhang.service.ledger.models import MonitoringDataset
 
-from ..access import viewer_required
+from ..access import role_required, viewer_required
 from .documents import visible_documents
 
+monitoring_uploader_required = role_required(perms.can_upload_monitoring, "上传监测数据")
 
+
+@require_safe
 @viewer_required
 def document_targets(request, pk: int):
-    """The document's numeric targets; with the standards' tracking, how each stands. Monitoring data (hourly air
-    data, water sections) can be uploaded on this page: it is evaluated by the national rules (HJ 663,
-    GB 3838) for this view only and not stored."""
+    """The document's numeric targets and, for each, the indicator computed from the stored monitoring data of
+    its jurisdiction and year: actual value, met or missed and by how much, or during the year the value so
+    far and what the rest of the year must average. ``?through=YYYY-MM-DD`` evaluates the year only to that
+    day."""
     doc = get_object_or_404(visible_documents(request.user), pk=pk)
-    try:
-        from taizhang.standards.tracking import track_target
-    except ImportError:  # the standards package is optional for this screen
-        track_target = None
-    evaluate = None
-    if request.method == "POST" and track_target is not None:
-        evaluate = _monitoring_evaluator(request)
-    rows = []
-    for g in doc.targets.select_related("task").all():
-        tdict = {"id": g.key, "indicator": g.indicator, "comparator": g.comparator, "value": g.value,
-                 "unit": g.unit, "year": g.year, "baseline_year": g.baseline_year}
-        row = {"target": g, "tracking": None}
-        if track_target is not None:
-            ev, base = evaluate(tdict) if evaluate else (None, None)
-            row["tracking"] = track_target(tdict, ev, baseline=base)
-        rows.append(row)
-    return render(request, "web/document_targets.html", {
-        "doc": doc, "rows": rows, "tracking": track_target is not None, "evaluated": evaluate is not None})
-
-
-def _monitoring_evaluator(request):
-    """From uploaded monitoring files: a function target → (evaluation, baseline evaluation), or None after
-    telling the user what is wrong."""
-    import datetime as dt
-    import tempfile
-    from pathlib import Path
-
-    from taizhang.monitoring import read_air, read_water
-    from taizhang.standards import gb3838, hj663
-    from taizhang.standards.tracking import indicator_rule
-
-    air, base_air, water = (request.FILES.get(n) for n in ("air", "baseline_air", "water"))
-    if not (air or water or base_air):
-        messages.error(request, "请上传空气或水质监测数据文件（.csv 或 .xlsx）。")
-        return None
     through = None
-    if request.POST.get("through"):
+    if request.GET.get("through"):
         try:
-            through = dt.date.fromisoformat(request.POST["through"])
+            through = dt.date.fromisoformat(request.GET["through"])
         except ValueError:
-            messages.error(request, f"日期“{request.POST['through']}”格式不对，应为 YYYY-MM-DD。")
-            return None
-    tmp = Path(tempfile.mkdtemp(prefix="taizhang-monitoring-"))
-    paths = {}
-    for name, f in (("air", air), ("baseline_air", base_air), ("water", water)):
-        if f is not None:
-            path = tmp / f"{name}{Path(f.name).suffix.lower()}"
-            path.write_bytes(b"".join(f.chunks()))
-            paths[name] = (path, f.name)
-    cache: dict = {}
+            messages.error(request, f"日期“{request.GET['through']}”格式不对，应为 YYYY-MM-DD；已按全部数据计算。")
+    targets = list(doc.targets.select_related("task").all())
+    jur_ids = {g.jurisdiction_id or doc.jurisdiction_id for g in targets} | {doc.jurisdiction_id}
+    datasets = monitoring.datasets_of(jur_ids)
+    tracked = monitoring.track_targets(targets, doc.jurisdiction, through=through, datasets=datasets)
+    rows = [{"target": g, "tracking": t} for g, t in zip(targets, tracked, strict=True)]
+    return render(request, "web/document_targets.html", {
+        "doc": doc, "rows": rows, "datasets": list(reversed(datasets)), "through": through,
+        "can_upload": perms.can_upload_monitoring(request.user), "kinds": MonitoringDataset.KINDS})
+
+
+@require_POST
+@monitoring_uploader_required
+def monitoring_upload(request, pk: int):
+    """Store an uploaded monitoring file as a dataset of the document's jurisdiction (office admin, reviewer)."""
+    doc = get_object_or_404(visible_documents(request.user), pk=pk)
+    f = request.FILES.get("file")
+    if f is None or not f.name:
+        messages.error(request, "请选择监测数据文件（.csv 或 .xlsx）。")
+        return redirect("web:document_targets", pk=doc.pk)
     try:
-        air_data = {k: read_air(paths[k][0]) for k in ("air", "baseline_air") if k in paths}
-        water_ev = gb3838.evaluate_sections(read_water(paths["water"][0])) if "water" in paths else None
+        ds = services.add_monitoring_dataset(f, request.user, jurisdiction=doc.jurisdiction,
+                                             kind=request.POST.get("kind") or "air", note=request.POST.get("note", ""))
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DuplicateDocument as exc:
+        messages.error(request, exc.message)
     except TaizhangError as exc:
-        messages.error(request, f"监测数据有误：{exc}")
-        return None
-    finally:
-        for p, _ in paths.values():
-            p.unlink(missing_ok=True)
-        tmp.rmdir()
+        messages.error(request, f"监测数据有误，未保存：{exc}")
+    else:
+        messages.success(request, f"已保存{ds.jurisdiction.name}{ds.get_kind_display()}“{ds.original_name}”："
+                                  f"{ds.period_start} 至 {ds.period_end}，{len(ds.stations)} 个"
+                                  f"{'站点' if ds.kind == 'air' else '断面'}，{ds.records} 条记录。"
+                                  "本地区所有方案的目标均按已保存的数据核对。")
+        for w in ds.warnings:
+            messages.warning(request, f"{ds.original_name}：{w}")
+    return redirect("web:document_targets", pk=doc.pk)
 
-    def air_eval(which: str, year):
-        if which not in air_data or (which, year) in cache:
-            return cache.get((which, year))
-        try:
-            daily = hj663.city_daily(hj663.compute_daily(air_data[which].to_hourly(year)))
-            cache[(which, year)] = hj663.evaluate(daily, year=year, through=through if which == "air" else None)
-        except TaizhangError as exc:
-            messages.warning(request, f"{paths[which][1]}：{exc}")
-            cache[(which, year)] = None
-        return cache[(which, year)]
 
-    def evaluate(t: dict):
-        rule = indicator_rule(t.get("indicator", ""))
-        if rule is None or rule["kind"] == "unsupported":
-            return None, None
-        if rule["kind"] == "water_share":
-            return water_ev, None
-        ev = air_eval("air", t.get("year"))
-        base = air_eval("baseline_air", t.get("baseline_year")) if t.get("comparator") in (
-            "reduce_by", "increase_by") else None
-        return ev, base
-
-    messages.success(request, "已按国家标准计算监测指标（仅用于本次查看，不保存）。")
-    return evaluate
+@require_safe
+@viewer_required
+def monitoring_original(request, pk: int):
+    """The monitoring file as it was uploaded."""
+    ds = get_object_or_404(MonitoringDataset, pk=pk)
+    try:
+        fh = services.open_file(ds.original)
+    except OSError as exc:
+        raise Http404("监测数据原始文件缺失") from exc
+    return FileResponse(fh, as_attachment=True, filename=ds.original_name)
