@@ -341,12 +341,16 @@ def edit_task(task: Task, user, *, version: int, changes: dict, why: str = "") -
 
 
 def _copy_relations(src: Task, dst: Task) -> None:
+    """Give ``dst`` the units (with their roles) and the active deadlines of ``src`` it does not have yet."""
     for a in src.assignments.all():
         Assignment.objects.get_or_create(task=dst, organisation=a.organisation, role=a.role,
                                          defaults={"raw": a.raw, "span_start": a.span_start, "span_end": a.span_end})
+    have = set(dst.deadlines.filter(active=True).values_list("type", "date", "text"))
     for d in src.deadlines.filter(active=True):
-        Deadline.objects.create(task=dst, type=d.type, date=d.date, text=d.text, span_start=d.span_start,
-                                span_end=d.span_end)
+        if (d.type, d.date, d.text) not in have:
+            have.add((d.type, d.date, d.text))
+            Deadline.objects.create(task=dst, type=d.type, date=d.date, text=d.text, span_start=d.span_start,
+                                    span_end=d.span_end)
 
 
 def split_task(task: Task, user, *, version: int, at: int, why: str = "") -> Task:
@@ -376,33 +380,82 @@ def split_task(task: Task, user, *, version: int, at: int, why: str = "") -> Tas
     return new
 
 
+def _merged_parent(keep: Task, absorbed: set[int]) -> int | None:
+    """The parent of the merged task: its own, unless a task merged into it is one of its ancestors — then the
+    merged task takes the place of the topmost such ancestor (that ancestor's parent), which leaves no cycle."""
+    parent, seen = keep.parent_id, set()
+    ancestor = keep.parent_id
+    while ancestor is not None and ancestor not in seen:
+        seen.add(ancestor)
+        above = Task.objects.filter(pk=ancestor).values_list("parent_id", flat=True).first()
+        if ancestor in absorbed:
+            parent = above
+        ancestor = above
+    return parent
+
+
 def merge_tasks(keep: Task, others: list[Task], user, *, versions: dict[int, int], why: str = "") -> Task:
-    """Merge ``others`` into ``keep`` (texts joined, units and deadlines united); the others are deleted."""
+    """Merge ``others`` into ``keep``: any draft tasks of the same document, wherever they stand.
+
+    The merged task takes the texts joined in document order (position), the span from the first start to the
+    last end, the first position, every unit with its role, the active deadlines, the goals and measures, and
+    the targets and children of the others; the others become ``deleted``. Each task's ``version`` (from
+    ``versions``) must still be current, else :class:`Conflict` and nothing changes."""
     perm.require(perm.can_review(user), "合并任务")
     if not others:
         raise ServiceError("请选择要合并的任务")
+    ids = [keep.pk, *(o.pk for o in others)]
+    if len(set(ids)) != len(ids):
+        raise ServiceError("不能把任务与它自身合并，也不能重复选择同一项任务")
     with transaction.atomic():
         tasks = [keep, *others]
         for t in tasks:
             t.refresh_from_db()
-            _require_reviewable(t)
+            if t.document_id != keep.document_id:
+                raise ServiceError(f"只能合并同一文件中的任务：任务 {t.pk} 属于另一份文件")
+            if t.state != "draft":
+                raise InvalidTransition(f"只能合并待审核的任务：任务 {t.number or t.pk} 处于“{t.get_state_display()}”状态")
             if t.pk not in versions:
                 raise ServiceError(f"缺少任务 {t.pk} 的版本号")
-            if t.document_id != keep.document_id:
-                raise ServiceError("只能合并同一文件中的任务")
-        text = "".join([keep.text, *[o.text for o in others]])
+        ordered = sorted(tasks, key=lambda t: (t.position, t.pk))
+        absorbed = {o.pk for o in others}
         starts = [t.span_start for t in tasks if t.span_start is not None]
         ends = [t.span_end for t in tasks if t.span_end is not None]
-        for o in others:
-            _bump(o, versions[o.pk], state="deleted")
+        goals = list(dict.fromkeys(t.goal.strip() for t in ordered if t.goal.strip()))
+        changes = {
+            "text": "".join(t.text for t in ordered),
+            "span_start": min(starts) if starts else None,
+            "span_end": max(ends) if ends else None,
+            "position": ordered[0].position,
+            "title": keep.title or next((t.title for t in ordered if t.title), ""),
+            "number": keep.number or next((t.number for t in ordered if t.number), ""),
+            "goal": "；".join(goals),
+            "measures": [m for t in ordered for m in (t.measures or [])],
+            "immediate": any(t.immediate for t in tasks),
+            "ongoing": any(t.ongoing for t in tasks),
+            "parent_id": _merged_parent(keep, absorbed),
+        }
+        changes = {k: v for k, v in changes.items() if getattr(keep, k) != v}
+        before = {k: getattr(keep, k) for k in changes}
+        # conditional updates in primary-key order: two merges of overlapping tasks lock rows in the same order
+        for t in sorted(tasks, key=lambda t: t.pk):
+            if t.pk == keep.pk:
+                _bump(keep, versions[keep.pk], **changes)
+            else:
+                _bump(t, versions[t.pk], state="deleted")
+        children = list(Task.objects.filter(parent_id__in=absorbed).exclude(pk__in=[*absorbed, keep.pk])
+                        .values_list("pk", flat=True))
+        Task.objects.filter(pk__in=children).update(parent=keep)
+        targets = list(Target.objects.filter(task_id__in=absorbed).values_list("pk", flat=True))
+        Target.objects.filter(pk__in=targets).update(task=keep)
+        for o in sorted(others, key=lambda t: (t.position, t.pk)):
             _copy_relations(o, keep)
-            Task.objects.filter(parent=o).update(parent=keep)
-            audit.record("task.delete", o, actor=user, task=o, data={"merged_into": keep.pk, "why": why})
-        _bump(keep, versions[keep.pk], text=text, span_start=min(starts) if starts else None,
-              span_end=max(ends) if ends else None)
+            audit.record("task.delete", o, actor=user, task=o,
+                         data={"before": "draft", "merged_into": keep.pk, "why": why})
         refresh_schedule(keep)
         audit.record("task.merge", keep, actor=user, task=keep,
-                     data={"merged": [o.pk for o in others], "text": text, "why": why})
+                     data={"kept": keep.pk, "merged": sorted(absorbed), "text": keep.text,
+                           "before": before, "children": children, "targets": targets, "why": why})
     return keep
 
 

@@ -94,15 +94,21 @@ def document_detail(request, pk: int):
         task_qs = task_qs.exclude(state="draft")
     tasks = list(task_qs.order_by("position", "id").prefetch_related("assignments__organisation", "deadlines"))
     editable = perms.can_review(request.user)
+    # Merge candidates: every draft task of the document. The page lists them once (a <template> that
+    # review.js copies into a card's merge <select> when the card's form is opened); each card's own <select>
+    # holds only its neighbours (the default: the next draft task, else the previous one), so the page stays
+    # O(n) and merging works without scripts too.
+    drafts = [t for t in tasks if t.state == "draft"] if editable else []
+    place = {t.pk: i for i, t in enumerate(drafts)}
     cards = []
-    for i, t in enumerate(tasks):
+    for t in tasks:
         units = {r: [a for a in t.assignments.all() if a.role == r] for r in ("lead", "support", "territorial")}
         due = next((d for d in t.deadlines.all() if d.active and d.type == "by"), None)
+        i = place.get(t.pk)
+        neighbours = [] if i is None else drafts[i + 1:i + 2] + drafts[max(0, i - 1):i]
         cards.append({"task": t, "units": units, "due": due,
                       "editable": editable and t.state not in ("closed", "deleted"),
-                      # merge candidates: the neighbours (a select of every task would make the page O(n²))
-                      "neighbours": [o for o in tasks[max(0, i - 3):i + 4]
-                                     if o.pk != t.pk and o.state not in ("closed", "deleted")]})
+                      "neighbours": neighbours})
     orgs = list(Organisation.objects.filter(jurisdiction=doc.jurisdiction).only("id", "name").order_by("name"))
     ctx = {
         "doc": doc,
@@ -110,6 +116,7 @@ def document_detail(request, pk: int):
         "source": mark_safe(highlight(doc.text, _doc_spans(doc, tasks))),
         "editable": editable,
         "orgs": orgs,
+        "merge_choices": drafts if len(drafts) > 1 else [],
         "roles": Assignment.ROLES,
         "kinds": Task.KINDS,
         "n_targets": doc.targets.count(),
@@ -214,15 +221,25 @@ def review_split(request, doc_pk: int, pk: int):
 @require_POST
 @reviewer_required
 def review_merge(request, doc_pk: int, pk: int):
+    """Merge the chosen tasks (``others``: "id" or "id:version", the version as shown when the form was read)
+    into this one; tasks of another document, deleted or published ones are refused by the service."""
     keep = _review_task(request, doc_pk, pk)
-    other_ids = [int(x) for x in request.POST.getlist("others") if x.isdigit()]
-    others = list(Task.objects.filter(pk__in=other_ids, document_id=doc_pk).order_by("position", "id"))
+    chosen: dict[int, int | None] = {}
+    for value in request.POST.getlist("others"):
+        ident, _, version = value.partition(":")
+        if ident.strip().isdigit():
+            chosen[int(ident)] = int(version) if version.strip().isdigit() else None
+    found = Task.objects.in_bulk(list(chosen))
+    others = sorted(found.values(), key=lambda o: (o.position, o.pk))
     try:
         with service_call(request, f"已合并 {len(others)} 项任务。"):
+            missing = sorted(set(chosen) - set(found))
+            if missing:
+                raise services.ServiceError(f"要合并的任务不存在：{'、'.join(map(str, missing))}")
             versions = {keep.pk: _version(request)}
             for o in others:
                 v = request.POST.get(f"version_{o.pk}")
-                versions[o.pk] = int(v) if v and v.isdigit() else o.version
+                versions[o.pk] = chosen[o.pk] or (int(v) if v and v.isdigit() else o.version)
             services.merge_tasks(keep, others, request.user, versions=versions, why=request.POST.get("why", ""))
     except Failed:
         pass

@@ -1,5 +1,28 @@
-// Review screen: clicking a task card scrolls the source text to its span and highlights it (no libraries).
+// Review screen: clicking a task card scrolls the source text to its span and highlights it; a card's merge
+// list offers every other draft task of the document once the card's form is opened (no libraries).
 (function () {
+  // The page lists the draft tasks once (<template id="merge-choices">); a card's <select> is filled from it
+  // when first opened, keeping the option the server selected (the neighbour).
+  function fillMergeChoices(select) {
+    var tpl = document.getElementById("merge-choices");
+    if (!tpl || select.dataset.filled) return;
+    var own = select.getAttribute("data-task"), chosen = select.value;
+    var opts = tpl.content.querySelectorAll("option");
+    select.textContent = "";
+    opts.forEach(function (o) {
+      if (o.getAttribute("data-task") === own) return;
+      var copy = o.cloneNode(true);
+      copy.selected = copy.value === chosen;
+      select.appendChild(copy);
+    });
+    select.dataset.filled = "1";
+  }
+  document.addEventListener("toggle", function (ev) {
+    if (ev.target.tagName === "DETAILS" && ev.target.open) {
+      ev.target.querySelectorAll("select.merge-choice").forEach(fillMergeChoices);
+    }
+  }, true);
+
   function select(id) {
     document.querySelectorAll("mark.hl").forEach(function (m) { m.classList.remove("hl"); });
     document.querySelectorAll(".task-card.selected").forEach(function (c) { c.classList.remove("selected"); });
