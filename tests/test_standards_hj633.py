@@ -151,3 +151,18 @@ def test_daily_aqi_with_rounded_inputs_matches_formula_path():
     assert np.array_equal(fast.primary, slow.primary)
     for k in daily:
         assert np.array_equal(fast.iaqi[k], slow.iaqi[k], equal_nan=True), k
+
+
+def test_stacked_lookup_equals_item_by_item():
+    """iaqi_rounded_stack (one lookup in the tables joined end to end) gives exactly iaqi_rounded item by item,
+    NaN, negative values, −0.0 and values far above the tables included."""
+    from taizhang.standards.hj663 import round_report
+
+    rng = np.random.default_rng(11)
+    items = hj633.DAILY_ITEMS
+    dec = tuple(1 if i.startswith("CO") else 0 for i in items)
+    conc = np.stack([round_report(rng.uniform(-20, TABLE1[i][-1] * 1.2, (3, 400)), d) for i, d in zip(items, dec, strict=True)])
+    conc[:, :, :4] = np.array([np.nan, -0.0, -1.0, 1e9])
+    got = hj633.iaqi_rounded_stack(items, conc, dec)
+    for k, (item, d) in enumerate(zip(items, dec, strict=True)):
+        assert np.array_equal(got[k], hj633.iaqi_rounded(item, conc[k], d), equal_nan=True), item

@@ -205,3 +205,17 @@ def test_percentile_vectorised_equals_per_series_formula(p):
             hi = v[min(s, len(v) - 1)]
             assert got[i, j] == v[s - 1] + (hi - v[s - 1]) * (k - s)
     assert hj663.percentile(x[2, 3], p) == got[2, 3]
+
+
+def test_rounding_rows_of_a_stack_equals_round_report_row_by_row():
+    """The daily values are rounded as one stack (CO to 0.1, the others to integers): the same as round_report
+    applied to each row, halves and signs of zero included."""
+    rng = np.random.default_rng(5)
+    x = np.stack([np.round(rng.uniform(-50, 500, (2, 300)) * 20) / 20 for _ in range(3)])
+    x[:, 0, :3] = np.array([np.nan, -0.0, 112.5])
+    dec = (0, 1, 0)
+    got = x + 0.0
+    hj663._round_rows(got, dec)
+    for k, d in enumerate(dec):
+        ref = hj663.round_report(x[k], d)
+        assert np.array_equal(got[k], ref, equal_nan=True) and np.array_equal(np.signbit(got[k]), np.signbit(ref))

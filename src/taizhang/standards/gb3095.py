@@ -159,11 +159,45 @@ def eight_hour_means(hourly: np.ndarray, min_hours: int | None = None) -> tuple[
     return means.T.reshape(*hm.shape, N_WINDOWS), n.T.astype(np.int16).reshape(*hm.shape, N_WINDOWS)
 
 
-def _max8h_stat(hm: _HourMajor, need: int, min_hours: int, limit: float | None) -> Stat:
-    means, _, short = _window_means(hm, min_hours)
-    count = N_WINDOWS - np.add.reduce(short.view(np.int8), axis=0, dtype=np.int16)  # valid 8-h means
-    raw = np.fmax.reduce(means, axis=0)  # NaN when none is valid
-    st = _stat(raw, count, need, hm.shape)
+# Days per block of the O3 pass: the hour-major copy and its window sums of one block stay in cache
+# (several times 24 × 4096 doubles) instead of streaming a whole chunk of stations through memory at
+# every step; measured about a quarter faster on the benchmark than one pass over 50 station-years.
+_O3_BLOCK_DAYS = 4096
+
+
+@dataclass
+class _O3Days:
+    """Per day of one pollutant's hours: the maximum hourly value and the hours present, the maximum of
+    the valid 8-hour means and their number."""
+
+    shape: tuple[int, ...]  # (..., days)
+    max1h: np.ndarray
+    count: np.ndarray  # int16
+    max8h: np.ndarray
+    windows: np.ndarray  # int16 valid 8-hour means
+
+
+def _o3_days(hourly: np.ndarray, min_hours: int) -> _O3Days:
+    """:func:`_hour_major` and :func:`_window_means` block by block of days (the same operations on every
+    value, so the same results), reduced to the daily figures."""
+    d = _by_day(hourly)
+    rows = d.reshape(-1, HOURS)
+    n_days = rows.shape[0]
+    out = _O3Days(d.shape[:-1], np.empty(n_days), np.empty(n_days, dtype=np.int16), np.empty(n_days),
+                  np.empty(n_days, dtype=np.int16))
+    for a in range(0, n_days, _O3_BLOCK_DAYS):
+        b = min(a + _O3_BLOCK_DAYS, n_days)
+        hm = _hour_major(rows[a:b])
+        means, _, short = _window_means(hm, min_hours)
+        out.max1h[a:b] = hm.max1h
+        out.count[a:b] = hm.count
+        out.windows[a:b] = N_WINDOWS - np.add.reduce(short.view(np.int8), axis=0, dtype=np.int16)
+        np.fmax.reduce(means, axis=0, out=out.max8h[a:b])  # NaN when no 8-hour mean is valid
+    return out
+
+
+def _max8h_stat(o3: _O3Days, need: int, limit: float | None) -> Stat:
+    st = _stat(o3.max8h, o3.windows, need, o3.shape)
     if limit is not None:
         with np.errstate(invalid="ignore"):
             st.valid |= st.raw > limit
@@ -174,8 +208,8 @@ def _max8h_stat(hm: _HourMajor, need: int, min_hours: int, limit: float | None) 
 def daily_max_1h(hourly: np.ndarray, min_hours: int | None = None) -> Stat:
     """Daily maximum hourly value (O3 1-h for the daily report); valid with at least 20 hourly values."""
     need = rules()["daily_min_hours"] if min_hours is None else min_hours
-    hm = _hour_major(hourly)
-    return _stat(hm.max1h, hm.count, need, hm.shape)
+    o3 = _o3_days(hourly, rules()["o3_8h_min_hours"])
+    return _stat(o3.max1h, o3.count, need, o3.shape)
 
 
 def daily_max_8h(hourly: np.ndarray, *, min_windows: int | None = None, limit: float | None = None) -> Stat:
@@ -185,15 +219,15 @@ def daily_max_8h(hourly: np.ndarray, *, min_windows: int | None = None, limit: f
     limit (HJ 663-2013 table 1 note: the exceedance is established whatever the missing values were).
     """
     need = rules()["o3_daily_max8h_min_windows"] if min_windows is None else min_windows
-    return _max8h_stat(_hour_major(hourly), need, rules()["o3_8h_min_hours"], limit)
+    return _max8h_stat(_o3_days(hourly, rules()["o3_8h_min_hours"]), need, limit)
 
 
 def o3_daily(hourly: np.ndarray, *, limit: float | None = None) -> tuple[Stat, Stat]:
     """(daily maximum 8-hour mean, daily maximum 1-hour value) of O3 from one pass over the hours."""
     r = rules()
-    hm = _hour_major(hourly)
-    return (_max8h_stat(hm, r["o3_daily_max8h_min_windows"], r["o3_8h_min_hours"], limit),
-            _stat(hm.max1h, hm.count, r["daily_min_hours"], hm.shape))
+    o3 = _o3_days(hourly, r["o3_8h_min_hours"])
+    return (_max8h_stat(o3, r["o3_daily_max8h_min_windows"], limit),
+            _stat(o3.max1h, o3.count, r["daily_min_hours"], o3.shape))
 
 
 def moving_mean(hourly: np.ndarray, window: int, min_hours: int) -> np.ndarray:
@@ -234,16 +268,13 @@ def annual_validity(valid_days: np.ndarray, dates: np.ndarray) -> tuple[np.ndarr
     month_bad = per_month < need
     ok = (total >= r["annual_min_days"]) & ~month_bad.any(axis=1)
     reasons: list[list[str]] = [[] for _ in range(flat.shape[0])]
-    bad = np.flatnonzero(~ok)
-    if bad.size:  # Python lists once, then only list indexing in the loop
-        a_min = r["annual_min_days"]
+    a_min = r["annual_min_days"]
+    short = np.flatnonzero(total < a_min)
+    for i, t in zip(short.tolist(), total[short].tolist(), strict=True):  # the year first, then the months
+        reasons[i].append(f"全年有效日数{t}天，少于{a_min}天")
+    rows, cols = np.nonzero(month_bad)  # row-major: each series' months in calendar order
+    if rows.size:
         present_l, need_l = present.tolist(), need.tolist()
-        for i, t, pm, mb in zip(bad.tolist(), total[bad].tolist(), per_month[bad].tolist(),
-                                month_bad[bad].tolist(), strict=True):
-            why = reasons[i]
-            if t < a_min:
-                why.append(f"全年有效日数{t}天，少于{a_min}天")
-            for j, is_bad in enumerate(mb):
-                if is_bad:
-                    why.append(f"{present_l[j]}月有效日数{pm[j]}天，少于{need_l[j]}天")
+        for i, j, c in zip(rows.tolist(), cols.tolist(), per_month[rows, cols].tolist(), strict=True):
+            reasons[i].append(f"{present_l[j]}月有效日数{c}天，少于{need_l[j]}天")
     return ok.reshape(v.shape[:-1]), reasons

@@ -117,6 +117,37 @@ def iaqi_rounded(item: str, conc, decimals: int) -> np.ndarray:
     return table.take(f.astype(np.intp))
 
 
+@cache
+def _stacked_lookup(items: tuple[str, ...], decimals: tuple[int, ...], ndim: int):
+    """The :func:`_lookup` tables of ``items`` end to end, and per item (shaped to broadcast over a stack
+    of ``ndim`` dimensions, item first): the scale ``10**decimals``, the last table position (``cap + 1``)
+    and the offset of the item's table in the joined one."""
+    parts = [_lookup(i, d) for i, d in zip(items, decimals, strict=True)]
+    offsets = np.cumsum([0] + [len(t) for t, _ in parts[:-1]])
+    shape = (len(items),) + (1,) * (ndim - 1)
+
+    def col(v):
+        return np.asarray(v, dtype=float).reshape(shape)
+
+    return (np.concatenate([t for t, _ in parts]), col([10.0**d for d in decimals]),
+            col([cap + 1 for _, cap in parts]), col(offsets), [k for k, d in enumerate(decimals) if d])
+
+
+def iaqi_rounded_stack(items: tuple[str, ...], conc: np.ndarray, decimals: tuple[int, ...]) -> np.ndarray:
+    """:func:`iaqi_rounded` of a stack ``conc[k]`` of ``items[k]`` (each rounded to ``decimals[k]``), by one
+    lookup in the items' tables joined end to end: the same operations on every value as item by item
+    (scale, round, shift by one, clamp to the table), then the item's offset, an exact integer addition."""
+    table, scale, top, offset, scaled = _stacked_lookup(tuple(items), tuple(decimals), conc.ndim)
+    f = conc * scale  # × 1.0 (exact) for the items with no decimals
+    for k in scaled:  # as iaqi_rounded: only the scaled items are rounded again
+        np.rint(f[k], out=f[k])
+    f += 1.0
+    np.fmax(f, 0.0, out=f)  # NaN and negative → position 0 (NaN)
+    np.fmin(f, top, out=f)
+    f += offset
+    return table.take(f.astype(np.intp))
+
+
 def beyond_table(item: str, conc) -> np.ndarray:
     """True where a concentration lies above the top breakpoint of table 1 for ``item``."""
     with np.errstate(invalid="ignore"):
@@ -134,10 +165,15 @@ class AQIResult:
 def combine(subindices: dict[str, np.ndarray]) -> AQIResult:
     """AQI = max of the sub-indices; primary pollutant(s) = item(s) with the max IAQI when AQI > 50."""
     items = tuple(subindices)
-    stack = np.stack([np.asarray(subindices[i], dtype=float) for i in items])
+    return combine_stack(items, np.stack([np.asarray(subindices[i], dtype=float) for i in items]))
+
+
+def combine_stack(items: tuple[str, ...], stack: np.ndarray) -> AQIResult:
+    """:func:`combine` of sub-indices already stacked, ``stack[k]`` the IAQI of ``items[k]``."""
     aqi = np.fmax.reduce(stack, axis=0)  # fmax skips NaN: NaN only where every sub-index is NaN
     with np.errstate(invalid="ignore"):
-        primary = (stack == aqi[None, ...]) & (aqi[None, ...] > 50)
+        primary = stack == aqi[None, ...]
+        primary &= aqi[None, ...] > 50
     return AQIResult(items, dict(zip(items, stack, strict=True)), aqi, primary)
 
 
@@ -148,11 +184,13 @@ def daily_aqi(daily: dict[str, np.ndarray], decimals: dict[str, int] | None = No
     Where the O3 8-h value exceeds 800 μg/m³ its sub-index is replaced by the O3 1-h one (note 3).
     ``decimals``: items whose values are already rounded to that many decimals (:func:`iaqi_rounded`).
     """
-    sub = {}
+    items = tuple(i for i in DAILY_ITEMS if i in daily)
     decimals = decimals or {}
-    for item in DAILY_ITEMS:
-        if item not in daily:
-            continue
+    if items and all(i in decimals for i in items):
+        conc = np.stack([np.asarray(daily[i], dtype=float) for i in items])
+        return daily_aqi_stack(items, conc, tuple(decimals[i] for i in items))
+    sub = {}
+    for item in items:
         if item in decimals:
             sub[item] = iaqi_rounded(item, daily[item], decimals[item])
         else:
@@ -161,6 +199,17 @@ def daily_aqi(daily: dict[str, np.ndarray], decimals: dict[str, int] | None = No
         over = beyond_table("O3_8h", daily["O3_8h"])
         sub["O3_8h"] = np.where(over, sub["O3_1h"], sub["O3_8h"])
     return combine(sub)
+
+
+def daily_aqi_stack(items: tuple[str, ...], conc: np.ndarray, decimals: tuple[int, ...]) -> AQIResult:
+    """:func:`daily_aqi` of rounded daily values stacked in the order of ``DAILY_ITEMS`` (``conc[k]`` the
+    values of ``items[k]``, rounded to ``decimals[k]``): every sub-index by one lookup, the AQI by one
+    reduction over the stack."""
+    sub = iaqi_rounded_stack(items, conc, decimals)
+    if "O3_8h" in items and "O3_1h" in items:
+        k8, k1 = items.index("O3_8h"), items.index("O3_1h")
+        np.copyto(sub[k8], sub[k1], where=beyond_table("O3_8h", conc[k8]))
+    return combine_stack(items, sub)
 
 
 def hourly_aqi(hourly: dict[str, np.ndarray]) -> AQIResult:

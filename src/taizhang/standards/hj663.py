@@ -67,6 +67,20 @@ def round_report(x, decimals: int):
     return a
 
 
+def _round_rows(a: np.ndarray, decimals: tuple[int, ...]) -> None:
+    """:func:`round_report` in place on a stack, row ``k`` to ``decimals[k]``: the same multiplications,
+    ``rint`` and divisions on every value (× and ÷ 1.0 for the rows with no decimals are exact)."""
+    shape = (len(decimals),) + (1,) * (a.ndim - 1)
+    f = np.array([10.0 ** (d + 6) for d in decimals]).reshape(shape)
+    g = np.array([10.0**d for d in decimals]).reshape(shape)
+    a *= f
+    np.rint(a, out=a)
+    a /= f
+    a *= g
+    np.rint(a, out=a)
+    a /= g
+
+
 def percentile(values: np.ndarray, p: float, n: np.ndarray | None = None) -> np.ndarray:
     """The p-th percentile by HJ 663-2013: sort ascending X(1..n); k = 1 + (n − 1)·p/100;
     s = integer part of k; m_p = X(s) + (X(s+1) − X(s))·(k − s). Over the last axis, NaN ignored
@@ -118,25 +132,42 @@ class DailyData:
 def compute_daily(hourly: HourlyData, *, round_values: bool = True) -> DailyData:
     """Daily statistics of every station with GB 3095 validity, and the daily AQI (HJ 633)."""
     o3_limit = gb3095.limits(2)["O3"]["max8h"]
-    values, raw, counts, needs = {}, {}, {}, {}
+    stats = {}
     absent = [p for p in POLLUTANTS if p not in hourly.values]
     o3 = gb3095.o3_daily(hourly.values["O3"], limit=o3_limit) if "O3" in hourly.values else None
     for item, (pol, how) in DAILY_ITEMS.items():
         if pol not in hourly.values:
             continue
         if how == "mean":
-            st = gb3095.daily_mean(hourly.values[pol])
+            stats[item] = gb3095.daily_mean(hourly.values[pol])
         else:
-            st = o3[0] if how == "max8h" else o3[1]
-        v = round_report(st.value, precision(pol)) if round_values else st.value
-        values[item], raw[item], counts[item], needs[item] = v, st.raw, st.count, st.need
+            stats[item] = o3[0] if how == "max8h" else o3[1]
     dates = np.datetime64(hourly.start, "D") + np.arange(hourly.days)
-    return _with_aqi(hourly.stations, dates, values, raw, counts, needs, absent, "station", round_values)
+    # the daily values of every item in one stack (in the order of the AQI items), rounded in one pass
+    order = tuple(i for i in hj633.DAILY_ITEMS if i in stats)
+    decimals = tuple(precision(DAILY_ITEMS[i][0]) for i in order)
+    stack = np.empty((len(order), len(hourly.stations), len(dates)))
+    for k, item in enumerate(order):
+        if round_values:
+            np.add(stats[item].value, 0.0, out=stack[k])  # a copy, −0.0 → 0.0 as in round_report
+        else:
+            np.copyto(stack[k], stats[item].value)
+    if round_values:
+        _round_rows(stack, decimals)
+    row = {item: k for k, item in enumerate(order)}
+    values = {item: stack[row[item]] for item in stats}
+    raw = {item: st.raw for item, st in stats.items()}
+    counts = {item: st.count for item, st in stats.items()}
+    needs = {item: st.need for item, st in stats.items()}
+    res = hj633.daily_aqi_stack(order, stack, decimals) if round_values and order else None
+    return _with_aqi(hourly.stations, dates, values, raw, counts, needs, absent, "station", round_values, res)
 
 
-def _with_aqi(stations, dates, values, raw, counts, needs, absent, scope, rounded: bool = True) -> DailyData:
-    decimals = {i: precision(DAILY_ITEMS[i][0]) for i in values} if rounded else None
-    res = hj633.daily_aqi(values, decimals)
+def _with_aqi(stations, dates, values, raw, counts, needs, absent, scope, rounded: bool = True,
+              res: hj633.AQIResult | None = None) -> DailyData:
+    if res is None:
+        decimals = {i: precision(DAILY_ITEMS[i][0]) for i in values} if rounded else None
+        res = hj633.daily_aqi(values, decimals)
     present = [i for i in AQI_REQUIRED if i in values]
     valid = np.ones((len(stations), len(dates)), dtype=bool)
     for i in present:
@@ -330,38 +361,38 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
     scope, stations = daily.scope, daily.stations
     standard = "HJ 663-2013，GB 3095-2012 二级浓度限值，HJ 633-2012"
     short = [f"数据只覆盖{len(d_dates)}天，不足全年"]
-    polrows = [(pol, label, rep, unrounded, n, valid, reasons, limit, unit_of(pol))
-               for pol, (label, rep, unrounded, n, valid, reasons, limit) in per_pol.items()]
-    prim_rows = [(lab, row) for lab, row in zip(labels, prim, strict=True)]
+    # per pollutant, the entry of every series (built column by column), and whether it counts as met
+    entries, met = {}, []
+    for pol, (label, rep, unrounded, n, valid, reasons, limit) in per_pol.items():
+        unit = unit_of(pol)
+        if through is not None:
+            vs, whys = [None] * n_series, [list(not_applicable) for _ in range(n_series)]
+        elif not whole:
+            vs, whys = [False] * n_series, [short + why for why in reasons]
+        else:
+            vs, whys = valid, reasons
+        comp = [None if r is None else r <= limit for r in rep]
+        exceed = [None if c is not False else round((r - limit) / limit, 2) for r, c in zip(rep, comp, strict=True)]
+        entries[pol] = [
+            {"statistic": label, "value": r, "unrounded": u, "unit": unit, "limit": limit, "compliant": c,
+             "exceed_multiple": e, "valid_days": k, "valid": v, "reasons": w}
+            for r, u, c, e, k, v, w in zip(rep, unrounded, comp, exceed, n, vs, whys, strict=True)]
+        met.append([c is True and v is not False for c, v in zip(comp, vs, strict=True)])
+    pol_names = list(entries)
+    by_series = list(zip(*entries.values(), strict=True)) if entries else [()] * n_series
+    all_met = [all(m) for m in zip(*met, strict=True)] if met else [True] * n_series
+    prim_by_series = list(zip(*prim, strict=True)) if prim else [()] * n_series
+    unique_labels = len(set(labels)) == len(labels)
     for i in range(n_series):
-        pollutants = {}
-        all_ok = True
-        for pol, label, rep, unrounded, n, valid, reasons, limit, unit in polrows:
-            r = rep[i]
-            if through is not None:
-                v, why = None, list(not_applicable)
-            elif not whole:
-                v, why = False, short + reasons[i]
-            else:
-                v, why = valid[i], reasons[i]
-            if r is None:
-                compliant = exceed = None
-                all_ok = False
-            elif r <= limit:
-                compliant, exceed = True, None
-                all_ok = all_ok and v is not False
-            else:
-                compliant, exceed = False, round((r - limit) / limit, 2)
-                all_ok = False
-            pollutants[pol] = {
-                "statistic": label, "value": r, "unrounded": unrounded[i],
-                "unit": unit, "limit": limit, "compliant": compliant,
-                "exceed_multiple": exceed, "valid_days": n[i], "valid": v, "reasons": why,
-            }
-        primary_days: dict[str, int] = {}
-        for lab, row in prim_rows:
-            if row[i]:
-                primary_days[lab] = primary_days.get(lab, 0) + row[i]
+        pollutants = dict(zip(pol_names, by_series[i], strict=True))
+        all_ok = all_met[i]
+        if unique_labels:
+            primary_days = {lab: c for lab, c in zip(labels, prim_by_series[i], strict=True) if c}
+        else:  # labels shared by several items add up
+            primary_days = {}
+            for lab, c in zip(labels, prim_by_series[i], strict=True):
+                if c:
+                    primary_days[lab] = primary_days.get(lab, 0) + c
         nv = n_valid[i]
         result = {
             "scope": scope,
