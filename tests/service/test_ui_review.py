@@ -171,3 +171,15 @@ def test_upload_rejects_other_file_types(client, people):
     resp = c.post(reverse("web:document_upload"), {"file": SimpleUploadedFile("a.xls", b"xx")})
     assert "类型不支持" in resp.content.decode()
     assert Document.objects.count() == 0
+
+
+def test_review_bad_deadline_date_is_explained_and_nothing_else_said(client, people, draft):
+    t3 = draft.tasks.get(key="T3")
+    c = as_user(client, people["reviewer"])
+    resp = c.post(reverse("web:review_edit", args=[draft.pk, t3.pk]), {"version": t3.version, "due_date": "2099-13-45"})
+    assert resp.status_code == 302 and resp["Location"].endswith(f"#task-{t3.pk}")
+    html = follow_messages(c, resp)
+    assert "日期格式不对，应为 YYYY-MM-DD。" in html and "已保存修改" not in html
+    due = t3.due_date
+    t3.refresh_from_db()
+    assert t3.due_date == due

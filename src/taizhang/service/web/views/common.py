@@ -10,20 +10,20 @@ from django.core.exceptions import PermissionDenied
 from taizhang.service.ledger.errors import NotAllowed, ServiceError
 
 
-class Failed(Exception):
-    """Raised by :func:`service_call` after the error has been shown to the user."""
-
-
 @contextmanager
 def service_call(request, success: str | None = None):
-    """Run a service call: refusals become 403, other service errors a Chinese error message."""
+    """Run a service call in a screen that answers with a redirect and a message.
+
+    A refusal (:class:`NotAllowed`) becomes 403. Any other service error ends the block: it is shown as a Chinese
+    error message and goes no further, and the view carries on after the block (typically redirecting back).
+    When the block completes, ``success`` (if given) is shown. Other exceptions pass through."""
     try:
         yield
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except ServiceError as exc:
         messages.error(request, exc.message)
-        raise Failed from exc
+        return
     if success:
         messages.success(request, success)
 

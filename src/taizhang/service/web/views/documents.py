@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -18,7 +20,7 @@ from taizhang.service.ledger.models import Assignment, Document, Organisation, T
 
 from ..access import reviewer_required, viewer_required
 from ..highlight import Span, highlight
-from .common import Failed, service_call
+from .common import service_call
 
 ALLOWED_SUFFIXES = (".docx", ".pdf", ".txt")
 
@@ -156,24 +158,21 @@ def review_edit(request, doc_pk: int, pk: int):
         if f"has_{f}" in request.POST:
             changes[f] = request.POST.get(f) == "on"
     changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
-    try:
-        with service_call(request, "已保存修改。"):
-            if changes:
-                services.edit_task(task, request.user, version=_version(request), changes=changes,
-                                   why=request.POST.get("why", ""))
-            due_raw = request.POST.get("due_date")
-            if due_raw is not None and task.state == "draft":
-                from datetime import date
-
-                current = task.deadlines.filter(active=True, type="by").order_by("date").first()
+    with service_call(request, "已保存修改。"):
+        if changes:
+            services.edit_task(task, request.user, version=_version(request), changes=changes,
+                               why=request.POST.get("why", ""))
+        due_raw = request.POST.get("due_date")
+        if due_raw is not None and task.state == "draft":
+            current = task.deadlines.filter(active=True, type="by").order_by("date").first()
+            try:
                 due = date.fromisoformat(due_raw) if due_raw else None
-                if (current.date if current else None) != due:
-                    task.refresh_from_db()
-                    services.set_task_deadline(task, request.user, version=task.version if changes else
-                                               _version(request), due=due, why=request.POST.get("why", ""))
-    except (Failed, ValueError) as exc:
-        if isinstance(exc, ValueError):
-            messages.error(request, "日期格式不对，应为 YYYY-MM-DD。")
+            except ValueError:
+                raise services.ServiceError("日期格式不对，应为 YYYY-MM-DD。") from None
+            if (current.date if current else None) != due:
+                task.refresh_from_db()
+                services.set_task_deadline(task, request.user, version=task.version if changes else
+                                           _version(request), due=due, why=request.POST.get("why", ""))
     return _to_review(doc_pk, pk)
 
 
@@ -192,12 +191,9 @@ def review_units(request, doc_pk: int, pk: int):
         raw = raws[i].strip() if i < len(raws) else ""
         if name:  # an organisation of the list (by name or alias), or a new one
             units.append({"name": name, "raw": raw})
-    try:
-        with service_call(request, "已更新责任单位。"):
-            services.set_task_units(task, request.user, version=_version(request), role=role, units=units,
-                                    why=request.POST.get("why", ""))
-    except Failed:
-        pass
+    with service_call(request, "已更新责任单位。"):
+        services.set_task_units(task, request.user, version=_version(request), role=role, units=units,
+                                why=request.POST.get("why", ""))
     return _to_review(doc_pk, pk)
 
 
@@ -206,15 +202,12 @@ def review_units(request, doc_pk: int, pk: int):
 def review_split(request, doc_pk: int, pk: int):
     task = _review_task(request, doc_pk, pk)
     at_text = request.POST.get("at_text", "").strip()
-    try:
-        with service_call(request, "已拆分为两项任务。"):
-            at = task.text.find(at_text) if at_text else -1
-            if at <= 0:
-                raise services.ServiceError(f"在任务文本中找不到“{at_text}”，或它位于开头，无法从此处拆分")
-            services.split_task(task, request.user, version=_version(request), at=at,
-                                why=request.POST.get("why", ""))
-    except Failed:
-        pass
+    with service_call(request, "已拆分为两项任务。"):
+        at = task.text.find(at_text) if at_text else -1
+        if at <= 0:
+            raise services.ServiceError(f"在任务文本中找不到“{at_text}”，或它位于开头，无法从此处拆分")
+        services.split_task(task, request.user, version=_version(request), at=at,
+                            why=request.POST.get("why", ""))
     return _to_review(doc_pk, pk)
 
 
@@ -231,18 +224,15 @@ def review_merge(request, doc_pk: int, pk: int):
             chosen[int(ident)] = int(version) if version.strip().isdigit() else None
     found = Task.objects.in_bulk(list(chosen))
     others = sorted(found.values(), key=lambda o: (o.position, o.pk))
-    try:
-        with service_call(request, f"已合并 {len(others)} 项任务。"):
-            missing = sorted(set(chosen) - set(found))
-            if missing:
-                raise services.ServiceError(f"要合并的任务不存在：{'、'.join(map(str, missing))}")
-            versions = {keep.pk: _version(request)}
-            for o in others:
-                v = request.POST.get(f"version_{o.pk}")
-                versions[o.pk] = chosen[o.pk] or (int(v) if v and v.isdigit() else o.version)
-            services.merge_tasks(keep, others, request.user, versions=versions, why=request.POST.get("why", ""))
-    except Failed:
-        pass
+    with service_call(request, f"已合并 {len(others)} 项任务。"):
+        missing = sorted(set(chosen) - set(found))
+        if missing:
+            raise services.ServiceError(f"要合并的任务不存在：{'、'.join(map(str, missing))}")
+        versions = {keep.pk: _version(request)}
+        for o in others:
+            v = request.POST.get(f"version_{o.pk}")
+            versions[o.pk] = chosen[o.pk] or (int(v) if v and v.isdigit() else o.version)
+        services.merge_tasks(keep, others, request.user, versions=versions, why=request.POST.get("why", ""))
     return _to_review(doc_pk, pk)
 
 
@@ -250,11 +240,8 @@ def review_merge(request, doc_pk: int, pk: int):
 @reviewer_required
 def review_delete(request, doc_pk: int, pk: int):
     task = _review_task(request, doc_pk, pk)
-    try:
-        with service_call(request, "已删除该任务（保留在办理记录中）。"):
-            services.delete_task(task, request.user, version=_version(request), why=request.POST.get("why", ""))
-    except Failed:
-        pass
+    with service_call(request, "已删除该任务（保留在办理记录中）。"):
+        services.delete_task(task, request.user, version=_version(request), why=request.POST.get("why", ""))
     return _to_review(doc_pk)
 
 
@@ -263,12 +250,9 @@ def review_delete(request, doc_pk: int, pk: int):
 def organisation_create(request, doc_pk: int):
     doc = get_object_or_404(Document, pk=doc_pk)
     aliases = [a.strip() for a in request.POST.get("aliases", "").replace("，", ",").split(",") if a.strip()]
-    try:
-        with service_call(request, f"已新建单位“{request.POST.get('name', '').strip()}”。"):
-            services.create_organisation(request.user, doc.jurisdiction, request.POST.get("name", ""),
-                                         kind=request.POST.get("kind") or "department", aliases=aliases)
-    except Failed:
-        pass
+    with service_call(request, f"已新建单位“{request.POST.get('name', '').strip()}”。"):
+        services.create_organisation(request.user, doc.jurisdiction, request.POST.get("name", ""),
+                                     kind=request.POST.get("kind") or "department", aliases=aliases)
     return _to_review(doc_pk)
 
 
@@ -276,11 +260,8 @@ def organisation_create(request, doc_pk: int):
 @reviewer_required
 def document_publish(request, pk: int):
     doc = get_object_or_404(Document, pk=pk)
-    try:
-        with service_call(request, "台账已发布，任务已交办各责任单位。"):
-            services.publish_document(doc, request.user, why=request.POST.get("why", ""))
-    except Failed:
-        pass
+    with service_call(request, "台账已发布，任务已交办各责任单位。"):
+        services.publish_document(doc, request.user, why=request.POST.get("why", ""))
     return redirect("web:document_detail", pk=pk)
 
 

@@ -17,7 +17,7 @@ from taizhang.service.ledger.models import DeadlineChangeRequest, EvidenceFile, 
 from ..access import viewer_required
 from ..highlight import Span, context_window, highlight
 from ..queries import visible_tasks
-from .common import Failed, files_of, service_call
+from .common import files_of, service_call
 
 ACTION_LABELS = {
     "document.import": "导入文件", "document.publish": "发布台账", "task.publish": "交办（发布）",
@@ -107,13 +107,10 @@ def _back(pk: int, request=None):
 @viewer_required
 def task_report(request, pk: int):
     task = _task_for(request, pk)
-    try:
-        with service_call(request, "进展已报送。"):
-            services.submit_progress(task, request.user, period=request.POST.get("period", ""),
-                                     text=request.POST.get("text", ""), percent=request.POST.get("percent"),
-                                     files=files_of(request))
-    except Failed:
-        pass
+    with service_call(request, "进展已报送。"):
+        services.submit_progress(task, request.user, period=request.POST.get("period", ""),
+                                 text=request.POST.get("text", ""), percent=request.POST.get("percent"),
+                                 files=files_of(request))
     return _back(pk, request)
 
 
@@ -121,12 +118,9 @@ def task_report(request, pk: int):
 @viewer_required
 def task_claim(request, pk: int):
     task = _task_for(request, pk)
-    try:
-        with service_call(request, "已申请销号，等待核查。"):
-            services.claim_completion(task, request.user, text=request.POST.get("text", ""),
-                                      files=files_of(request), period=request.POST.get("period") or None)
-    except Failed:
-        pass
+    with service_call(request, "已申请销号，等待核查。"):
+        services.claim_completion(task, request.user, text=request.POST.get("text", ""),
+                                  files=files_of(request), period=request.POST.get("period") or None)
     return _back(pk)
 
 
@@ -136,19 +130,16 @@ def task_verify(request, pk: int):
     task = _task_for(request, pk)
     decision = request.POST.get("decision")
     note = request.POST.get("note", "")
-    try:
-        if decision == "close":
-            with service_call(request, "已核查销号。"):
-                services.close_task(task, request.user, note=note)
-        elif decision == "reject":
-            with service_call(request, "已退回销号申请。"):
-                services.reject_claim(task, request.user, note=note)
-        else:
-            with service_call(request):
-                perms.require(perms.can_verify(request.user), "核查销号")
-                raise services.ServiceError("请选择“销号”或“退回”")
-    except Failed:
-        pass
+    if decision == "close":
+        with service_call(request, "已核查销号。"):
+            services.close_task(task, request.user, note=note)
+    elif decision == "reject":
+        with service_call(request, "已退回销号申请。"):
+            services.reject_claim(task, request.user, note=note)
+    else:
+        with service_call(request):
+            perms.require(perms.can_verify(request.user), "核查销号")
+            raise services.ServiceError("请选择“销号”或“退回”")
     return _back(pk, request)
 
 
@@ -156,11 +147,8 @@ def task_verify(request, pk: int):
 @viewer_required
 def task_reopen(request, pk: int):
     task = _task_for(request, pk)
-    try:
-        with service_call(request, "任务已重新打开。"):
-            services.reopen_task(task, request.user, reason=request.POST.get("reason", ""))
-    except Failed:
-        pass
+    with service_call(request, "任务已重新打开。"):
+        services.reopen_task(task, request.user, reason=request.POST.get("reason", ""))
     return _back(pk)
 
 
@@ -168,18 +156,15 @@ def task_reopen(request, pk: int):
 @viewer_required
 def deadline_request(request, pk: int):
     task = _task_for(request, pk)
-    try:
-        with service_call(request, "时限调整申请已提交，等待管理员审批。"):
-            perms.require(perms.can_request_deadline_change(request.user, task), "申请调整该任务的时限")
-            raw = request.POST.get("new_date", "")
-            try:
-                new_date = date.fromisoformat(raw)
-            except ValueError:
-                raise services.ServiceError(f"日期“{raw}”格式不对，应为 YYYY-MM-DD") from None
-            services.request_deadline_change(task, request.user, new_date=new_date,
-                                             reason=request.POST.get("reason", ""))
-    except Failed:
-        pass
+    with service_call(request, "时限调整申请已提交，等待管理员审批。"):
+        perms.require(perms.can_request_deadline_change(request.user, task), "申请调整该任务的时限")
+        raw = request.POST.get("new_date", "")
+        try:
+            new_date = date.fromisoformat(raw)
+        except ValueError:
+            raise services.ServiceError(f"日期“{raw}”格式不对，应为 YYYY-MM-DD") from None
+        services.request_deadline_change(task, request.user, new_date=new_date,
+                                         reason=request.POST.get("reason", ""))
     return _back(pk)
 
 
@@ -188,11 +173,8 @@ def deadline_request(request, pk: int):
 def deadline_decide(request, pk: int):
     req = get_object_or_404(DeadlineChangeRequest, pk=pk)
     approve = request.POST.get("decision") == "approve"
-    try:
-        with service_call(request, "已批准时限调整。" if approve else "已驳回时限调整申请。"):
-            services.decide_deadline_change(req, request.user, approve=approve, note=request.POST.get("note", ""))
-    except Failed:
-        pass
+    with service_call(request, "已批准时限调整。" if approve else "已驳回时限调整申请。"):
+        services.decide_deadline_change(req, request.user, approve=approve, note=request.POST.get("note", ""))
     return _back(req.task_id)
 
 
