@@ -79,7 +79,7 @@ UNNAMED = {
     "admin/(?P<url>.*)$": {"GET": ADMIN, "url": "/admin/ledger/no-such-page/"},  # the admin's catch-all
 }
 
-READONLY_ADMIN_MODELS = {"document", "task", "progressreport", "auditevent"}
+READONLY_ADMIN_MODELS = {"document", "task", "progressreport", "auditevent", "monitoringdataset"}
 
 
 def admin_expectation(name: str) -> dict | None:

@@ -85,3 +85,11 @@ class ProgressReportAdmin(ReadOnlyAdmin):
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("seq", "at", "actor_name", "action", "object_type", "object_id")
     list_filter = ("action",)
+
+
+@admin.register(models.MonitoringDataset)
+class MonitoringDatasetAdmin(ReadOnlyAdmin):
+    list_display = ("jurisdiction", "kind", "original_name", "period_start", "period_end", "records", "uploaded_by",
+                    "uploaded_at")
+    list_filter = ("kind", "jurisdiction")
+    search_fields = ("original_name", "note")
