@@ -103,10 +103,12 @@ def light_q(which: str, today: date | None = None, window: int | None = None) ->
     window = warning_days() if window is None else window
     supervised = Q(state__in=SUPERVISED)
     red = supervised & Q(due_date__lt=today)
+    not_red = Q(due_date__gte=today) | Q(due_date__isnull=True)  # ranges an index can answer, not NOT(..)
     soon = Q(due_date__lte=today + timedelta(days=window))
     behind = Q(behind_after__lt=today)
     missed = Q(ongoing=True, start_date__lt=today.replace(day=1), last_period__lt=last_complete_period(today))
-    yellow = supervised & ~Q(due_date__lt=today) & (soon | behind | missed)
+    yellow = supervised & (Q(due_date__gte=today, due_date__lte=today + timedelta(days=window))
+                           | (not_red & (behind | missed)))
     if which == "done":
         return Q(state="closed")
     if which == "red":
@@ -114,7 +116,7 @@ def light_q(which: str, today: date | None = None, window: int | None = None) ->
     if which == "yellow":
         return yellow
     if which == "green":
-        return supervised & ~Q(due_date__lt=today) & ~(soon | behind | missed)
+        return supervised & not_red & ~(soon | behind | missed)
     raise ValueError(f"未知的灯色：{which}")
 
 

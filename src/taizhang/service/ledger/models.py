@@ -211,13 +211,28 @@ class Assignment(models.Model):
     raw = models.CharField("原文写法", max_length=200, blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
+    # Copies of the task's schedule, written only by database triggers (see denorm.py): the dashboard counts a
+    # unit's red and yellow tasks from the assignment rows alone. Python never sets them; values held by an
+    # instance may be stale, the database's are not.
+    task_state = models.CharField(max_length=20, blank=True, default="", editable=False)
+    task_due_date = models.DateField(null=True, blank=True, editable=False)
+    task_behind_after = models.DateField(null=True, blank=True, editable=False)
+    task_ongoing = models.BooleanField(default=False, editable=False)
+    task_start_date = models.DateField(null=True, blank=True, editable=False)
+    task_last_period = models.CharField(max_length=7, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "责任分工"
         constraints = [models.UniqueConstraint(fields=["task", "organisation", "role"], name="assignment_unique")]
-        # A unit's tasks (the ledger's unit filter, the dashboard's units) read from this index alone; lookups by
-        # task use the unique constraint's index (task, organisation, role).
-        indexes = [models.Index(fields=["organisation", "role", "task"], name="assignment_org_role_task")]
+        # A unit's tasks (the ledger's unit filter) read from the first index alone; lookups by task use the
+        # unique constraint's index (task, organisation, role). The dashboard: red tasks per lead unit from the
+        # second (a range on role, state, deadline), a unit's totals and yellow from the third.
+        indexes = [
+            models.Index(fields=["organisation", "role", "task"], name="assignment_org_role_task"),
+            models.Index(fields=["role", "task_state", "task_due_date", "organisation"], name="assignment_role_light"),
+            models.Index(fields=["organisation", "role", "task_state", "task_due_date", "task_behind_after",
+                                 "task_ongoing", "task_start_date", "task_last_period"], name="assignment_org_light"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}：{self.organisation.name}"

@@ -55,6 +55,22 @@ def can_view_ledger(user) -> bool:
     return role_of(user) is not None
 
 
+def visible_documents(user):
+    """Documents the user may see: drafts (not yet published) only for reviewers and admins."""
+    from .models import Document
+
+    qs = Document.objects.all()
+    return qs if can_review(user) else qs.filter(state="published")
+
+
+def visible_tasks(user):
+    """Tasks the user may see: never deleted ones; drafts only for reviewers and admins."""
+    from .models import Task
+
+    qs = Task.objects.exclude(state="deleted")
+    return qs if can_review(user) else qs.exclude(state="draft")
+
+
 def can_import(user) -> bool:
     return has_role(user, ADMIN, REVIEWER)
 

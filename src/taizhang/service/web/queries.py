@@ -5,7 +5,6 @@ rows of a page fetched in one query (no N+1), lights from :func:`lights.annotate
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -17,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from taizhang.service.ledger import lights
+from taizhang.service.ledger import denorm, lights, search
 from taizhang.service.ledger import permissions as perms
 from taizhang.service.ledger.models import Assignment, Document, Organisation, ReportMonthCount, Task
 
@@ -29,12 +28,11 @@ SORTS = {
     "number": ("document_id", "position", "id"),
     "due": ("due_date", "id"),
     "state": ("state", "id"),
-    "light": ("light_rank", "due_date", "id"),
+    "light": ("due_date", "id"),  # within each light: see TieredTasks
     "percent": ("last_percent", "id"),
     "document": ("document__title", "position", "id"),
     "reported": ("last_reported_at", "id"),
 }
-LIGHT_RANK = {"red": 0, "yellow": 1, "green": 2, "done": 3, "": 4}
 
 
 class LedgerFilterForm(forms.Form):
@@ -60,12 +58,7 @@ class LedgerFilterForm(forms.Form):
         self.fields["unit"].queryset = Organisation.objects.only("id", "name").order_by("name")
 
 
-def visible_tasks(user):
-    """Tasks the user may see in the ledger: never deleted ones; drafts only for reviewers and admins."""
-    qs = Task.objects.exclude(state="deleted")
-    if not perms.can_review(user):
-        qs = qs.exclude(state="draft")
-    return qs
+visible_tasks = perms.visible_tasks  # one rule for the screens and the API
 
 
 def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
@@ -94,40 +87,111 @@ def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
     if cd.get("due_to"):
         qs = qs.filter(due_date__lte=cd["due_to"])
     if cd.get("q"):
-        q = cd["q"].strip()
-        # Chinese has no letter case: a plain LIKE, which PostgreSQL runs much faster than UPPER(..) LIKE;
-        # case-insensitive only when the query has Latin letters (e.g. "pm2.5")
-        op = "icontains" if re.search(r"[A-Za-z]", q) else "contains"
-        qs = qs.filter(Q(**{f"text__{op}": q}) | Q(**{f"title__{op}": q}) | Q(number=q))
+        qs = qs.filter(search.keyword_q(cd["q"]))
     qs = lights.annotate_lights(qs, today, window)
     key = (cd.get("sort") or "number").lstrip("-")
     desc = (cd.get("sort") or "").startswith("-")
     order = SORTS.get(key, SORTS["number"])
     if key == "light":
-        qs = qs.annotate(light_rank=Case(*[When(light=k, then=Value(v)) for k, v in LIGHT_RANK.items()],
-                                         output_field=IntegerField()))
-    qs = qs.order_by(*[("-" + f if desc else f) for f in order])
-    return qs
+        return TieredTasks.by_light(qs, today, window, desc)
+    return qs.order_by(*[("-" + f if desc else f) for f in order])
 
 
-def with_assignments(tasks):
-    """Fetch the assignments (with their organisations) of a page of tasks in one more query."""
-    return tasks.prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("organisation").order_by("id")))
+class TieredTasks:
+    """A task list sorted by light (红 → 黄 → 绿 → 已销号 → 未纳入监管), then by deadline, served as consecutive
+    querysets, one per light, each ordered by (due_date, id) from an index. ORDER BY a light computed in a CASE
+    would compute and sort every row of the filter for each page; here a page reads only the tiers it spans,
+    with bounded counts. Supports what the ledger needs of a queryset: slicing, bounded counting,
+    ``prefetch_related``, ``len`` of a slice."""
+
+    ordered = True
+
+    def __init__(self, tiers: list):
+        self.tiers = tiers
+
+    @classmethod
+    def by_light(cls, qs, today: date, window: int, desc: bool = False) -> TieredTasks:
+        order = ("-due_date", "-id") if desc else ("due_date", "id")
+        conds = [lights.light_q(k, today, window) for k in ("red", "yellow", "green", "done")]
+        conds.append(~Q(state__in=(*lights.SUPERVISED, "closed")))  # no light: drafts
+        tiers = [qs.filter(c).order_by(*order) for c in conds]
+        return cls(tiers[::-1] if desc else tiers)
+
+    def prefetch_related(self, *lookups) -> TieredTasks:
+        return TieredTasks([t.prefetch_related(*lookups) for t in self.tiers])
+
+    def capped_count(self, cap: int) -> int:
+        n = 0
+        for t in self.tiers:
+            if n > cap:
+                break
+            n += t.order_by()[:cap + 1 - n].count()
+        return n
+
+    def count(self) -> int:
+        return sum(t.count() for t in self.tiers)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if isinstance(item, int):
+            return self[item:item + 1][0]
+        start, stop = item.start or 0, item.stop
+        if item.step not in (None, 1) or start < 0 or (stop is not None and stop < 0):
+            raise ValueError("TieredTasks supports forward slices only")
+        out: list = []
+        skip = start
+        for t in self.tiers:
+            want = None if stop is None else stop - start - len(out)
+            if want is not None and want <= 0:
+                break
+            if skip:
+                # rows of this tier before the slice: counted only as far as needed
+                n = t.order_by()[:skip + 1].count()
+                if n <= skip:
+                    skip -= n
+                    continue
+            end = None if want is None else skip + want
+            out.extend(t[skip:end])
+            skip = 0
+        return out
+
+
+def with_documents(tasks):
+    """Fetch the documents of the tasks (the fields a ledger row shows) in one more query. Prefetched rather
+    than joined, so the task query keeps its own plan (a join can make the planner scan documents first and
+    sort everything)."""
+    return tasks.prefetch_related(Prefetch("document", queryset=Document.objects.only(
+        "id", "title", "original_name", "doc_number", "issuer", "issue_date", "region", "sha256")))
 
 
 def with_page_relations(tasks):
-    """Fetch the documents (title only) and assignments of a page of tasks in two more queries. The document is
-    prefetched rather than joined, so the task query keeps its own plan (a join can make the planner scan
-    documents first and sort everything)."""
-    return tasks.prefetch_related(
-        Prefetch("document", queryset=Document.objects.only(
-            "id", "title", "original_name", "doc_number", "issuer", "issue_date", "region", "sha256")),
-        Prefetch("assignments", queryset=Assignment.objects.select_related("organisation").order_by("id")),
-    )
+    """Fetch the documents and the assignments (with their organisations) of a page of tasks in two more
+    queries."""
+    return with_documents(tasks).prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("organisation").order_by("id")))
+
+
+def attach_units(tasks, chunk: int = 1000) -> list:
+    """The units of a list of tasks by role, fetched as (task, role, name) tuples in one query per ``chunk``
+    tasks (no model instances: the ledger page's rows are built from names only), set as ``task.unit_names``
+    for :func:`units_by_role`."""
+    tasks = list(tasks)
+    by_id = {t.pk: t for t in tasks}
+    for t in tasks:
+        t.unit_names = {"lead": [], "support": [], "territorial": []}
+    ids = list(by_id)
+    for i in range(0, len(ids), chunk):
+        for tid, role, name in (Assignment.objects.filter(task_id__in=ids[i:i + chunk]).order_by("id")
+                                .values_list("task_id", "role", "organisation__name")):
+            by_id[tid].unit_names.setdefault(role, []).append(name)
+    return tasks
 
 
 def units_by_role(task) -> dict[str, list[str]]:
+    if hasattr(task, "unit_names"):
+        return task.unit_names
     out: dict[str, list[str]] = {"lead": [], "support": [], "territorial": []}
     for a in task.assignments.all():
         out.setdefault(a.role, []).append(a.organisation.name)
@@ -173,9 +237,10 @@ def month_labels(today: date, n: int = 12) -> list[str]:
 
 
 def dashboard_stats(today: date | None = None, months: int = 12, top_units: int = 15) -> DashboardStats:
-    """The dashboard's figures in four queries, each answered from an index (see the ledger's migration 0003):
+    """The dashboard's figures in five queries, each answered from an index (see the ledger's migration 0003):
     counts by state and light in one pass over the covering index ``task_light_cover``; overdue by lead unit
-    in one pass over the lead assignments joined to the supervised tasks; reports per month from the stored
+    from the task schedules copied onto the assignments (``assignment_role_light``, ``assignment_org_light``);
+    reports per month from the stored
     :class:`ReportMonthCount`; closures per month from ``task_state_closed``. Lights stay computed at read
     time from the date columns (``lights.light_q``), never stored."""
     today = today or lights.today_local()
@@ -193,20 +258,19 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
     supervised = states["active"] + states["claimed"] + states["closed"]
     rate = (states["closed"] / supervised) if supervised else None
 
-    # Red tasks first (index on state, due_date), then their lead units; totals and yellow only for the units
-    # shown, so the dashboard never groups every assignment of the ledger.
-    red_ids = Task.objects.filter(red_q).values("pk")
+    # Red tasks per lead unit, then totals and yellow for the units shown: both from the schedule copied onto
+    # each assignment (denorm.py), ranges over the assignment indexes, never a join of every task.
+    lead = Assignment.objects.filter(role="lead")
     top = list(
-        Assignment.objects.filter(role="lead", task_id__in=red_ids)
-        .values("organisation_id", "organisation__name").annotate(red=Count("task_id"))
-        .order_by("-red", "organisation__name")[:top_units]
+        lead.filter(prefix_q(red_q, denorm.PREFIX)).values("organisation_id", "organisation__name")
+        .annotate(red=Count("id")).order_by("-red", "organisation__name")[:top_units]
     )
     extra = {
         r["organisation_id"]: r
-        for r in Assignment.objects.filter(role="lead", organisation_id__in=[t["organisation_id"] for t in top],
-                                           task__state__in=lights.SUPERVISED)
+        for r in lead.filter(organisation_id__in=[t["organisation_id"] for t in top],
+                             task_state__in=lights.SUPERVISED)
         .values("organisation_id")
-        .annotate(total=Count("task_id"), yellow=Count("task_id", filter=prefix_q(yellow_q, "task__")))
+        .annotate(total=Count("id"), yellow=Count("id", filter=prefix_q(yellow_q, denorm.PREFIX)))
         .order_by()
     }
     per_unit = [{**t, "total": extra.get(t["organisation_id"], {}).get("total", t["red"]),
@@ -300,6 +364,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list.order_by()[:COUNT_CAP + 1].count()
+        if isinstance(self.object_list, TieredTasks):
+            n = self.object_list.capped_count(COUNT_CAP)
+        else:
+            n = self.object_list.order_by()[:COUNT_CAP + 1].count()
         self.capped = n > COUNT_CAP
         return min(n, COUNT_CAP)
