@@ -113,3 +113,26 @@ def test_swagger_ui_served_with_local_assets_only():
         resp = c.get(a)
         assert resp.status_code == 200, a
         b"".join(resp.streaming_content) if resp.streaming else resp.content
+
+
+def test_drafts_are_visible_through_the_api_exactly_as_on_the_screens(people, draft):
+    """A plan not yet published: reviewers and admins see it and its tasks and targets; a leader, a unit or an
+    inspector sees nothing of it, through the API as on the screens (lists leave it out, details are 404)."""
+    task = draft.tasks.exclude(state="deleted").first()
+    target = draft.targets.first()
+    for who in ("reviewer", "admin"):
+        c = _client(people[who])
+        assert draft.pk in {d["id"] for d in c.get("/api/documents/").json()["results"]}
+        assert c.get(f"/api/tasks/{task.pk}/").status_code == 200
+        assert c.get(f"/api/targets/{target.pk}/").status_code == 200
+        assert c.get(f"/documents/{draft.pk}/").status_code == 200
+    for who in ("leader", "liaison_a", "inspector"):
+        c = _client(people[who])
+        assert draft.pk not in {d["id"] for d in c.get("/api/documents/").json()["results"]}
+        assert c.get(f"/api/documents/{draft.pk}/").status_code == 404
+        assert c.get(f"/api/tasks/{task.pk}/").status_code == 404
+        assert not c.get(f"/api/tasks/?document={draft.pk}").json()["results"]
+        assert c.get(f"/api/targets/{target.pk}/").status_code == 404
+        assert not c.get(f"/api/targets/?document={draft.pk}").json()["results"]
+        assert c.get(f"/documents/{draft.pk}/").status_code == 404
+        assert c.get(f"/tasks/{task.pk}/").status_code == 404

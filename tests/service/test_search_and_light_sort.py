@@ -140,3 +140,14 @@ def test_sort_by_light_with_filters_and_through_the_screen(client, people, many_
     ranks = [rank[lights.task_light(by_pk[pk], today, window)] for pk in order]
     assert len(order) == min(50, len(active)) and ranks == sorted(ranks)
 
+
+def test_the_api_searches_like_the_screen(client, people, many_tasks):
+    client.force_login(people["leader"])
+    visible = [t for t in many_tasks if t.state != "draft"]
+    for q in ("燃煤锅炉", "扬尘", "pm2.5", "附3"):
+        found, url = set(), f"/api/tasks/?q={q}"
+        while url:
+            page = client.get(url).json()
+            found |= {r["id"] for r in page["results"]}
+            url = page.get("next")
+        assert found == _reference(visible, q), q

@@ -9,13 +9,14 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from taizhang.service.ledger import lights, services
+from taizhang.service.ledger import lights, search, services
 from taizhang.service.ledger import models as m
 from taizhang.service.ledger import permissions as perm
 from taizhang.service.ledger.errors import ServiceError
@@ -56,8 +57,9 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     parser_classes = PARSERS
 
     def get_queryset(self):
-        return m.Document.objects.annotate(task_count=Count("tasks", filter=~Q(tasks__state="deleted"))).order_by(
-            "-imported_at", "-id")
+        # exactly what the screens show: drafts to reviewers and admins only
+        return perm.visible_documents(self.request.user).annotate(
+            task_count=Count("tasks", filter=~Q(tasks__state="deleted"))).order_by("-imported_at", "-id")
 
     def get_serializer_class(self):
         return s.DocumentDetailSerializer if self.action == "retrieve" else s.DocumentSerializer
@@ -75,6 +77,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
+        perm.require(perm.can_publish(request.user), "发布台账")  # refused (403) before a draft is looked up
         doc = self.get_object()
         services.publish_document(doc, request.user, why=request.data.get("why", ""))
         return Response(s.DocumentSerializer(doc).data)
@@ -95,13 +98,25 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     ORDERING = {"due_date", "-due_date", "number", "position", "state", "updated_at", "-updated_at", "id",
                 "last_percent", "-last_percent"}
 
+    @extend_schema(parameters=[
+        OpenApiParameter("document", int, description="文件 id"),
+        OpenApiParameter("unit", int, description="单位（组织机构）id"),
+        OpenApiParameter("role", str, enum=["lead", "support", "territorial"], description="单位的角色：牵头、配合、落实"),
+        OpenApiParameter("light", str, enum=["red", "yellow", "green", "done"], description="灯色"),
+        OpenApiParameter("state", str, enum=[k for k, _ in m.Task.STATES], description="状态"),
+        OpenApiParameter("due_from", OpenApiTypes.DATE, description="完成时限不早于（YYYY-MM-DD）"),
+        OpenApiParameter("due_to", OpenApiTypes.DATE, description="完成时限不晚于（YYYY-MM-DD）"),
+        OpenApiParameter("q", str, description="关键词：任务名称或内容包含该词（拉丁字母不分大小写），或序号等于该词"),
+        OpenApiParameter("ordering", str, enum=sorted(ORDERING), description="排序"),
+    ])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     def get_queryset(self):
         p = self.request.query_params
-        qs = m.Task.objects.all()
+        qs = perm.visible_tasks(self.request.user)  # as on the screens: no deleted tasks, drafts for reviewers
         if p.get("state"):
             qs = qs.filter(state=p["state"])
-        elif self.action == "list":
-            qs = qs.exclude(state="deleted")
         if p.get("document"):
             qs = qs.filter(document_id=_int(p["document"], "document"))
         if p.get("unit"):
@@ -118,7 +133,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         if p.get("due_to"):
             qs = qs.filter(due_date__lte=_date(p["due_to"], "due_to"))
         if p.get("q"):
-            qs = qs.filter(Q(text__icontains=p["q"]) | Q(title__icontains=p["q"]) | Q(number__icontains=p["q"]))
+            qs = qs.filter(search.keyword_q(p["q"]))  # the same keyword search as the ledger screen
         order = p.get("ordering")
         qs = qs.order_by(order, "id") if order in self.ORDERING else qs.order_by("document_id", "position", "id")
         qs = lights.annotate_lights(qs)
@@ -236,7 +251,8 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     parser_classes = PARSERS
 
     def get_queryset(self):
-        qs = m.ProgressReport.objects.select_related("organisation", "submitted_by").prefetch_related("files")
+        qs = (m.ProgressReport.objects.filter(task__in=perm.visible_tasks(self.request.user))
+              .select_related("organisation", "submitted_by").prefetch_related("files"))
         if self.request.query_params.get("task"):
             qs = qs.filter(task_id=_int(self.request.query_params["task"], "task"))
         return qs.order_by("-submitted_at", "-id")
@@ -255,6 +271,9 @@ class EvidenceViewSet(viewsets.GenericViewSet):
     queryset = m.EvidenceFile.objects.all()
     serializer_class = s.EvidenceSerializer
 
+    def get_queryset(self):
+        return m.EvidenceFile.objects.filter(report__task__in=perm.visible_tasks(self.request.user))
+
     def retrieve(self, request, pk=None):
         ev = self.get_object()
         return _download(ev.file, ev.original_name, ev.content_type)
@@ -264,7 +283,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.TargetSerializer
 
     def get_queryset(self):
-        qs = m.Target.objects.all()
+        qs = m.Target.objects.filter(document__in=perm.visible_documents(self.request.user))
         if self.request.query_params.get("document"):
             qs = qs.filter(document_id=_int(self.request.query_params["document"], "document"))
         return qs
