@@ -58,14 +58,13 @@ class LedgerFilterForm(forms.Form):
         self.fields["unit"].queryset = Organisation.objects.only("id", "name").order_by("name")
 
 
-visible_tasks = perms.visible_tasks  # one rule for the screens and the API
 
 
 def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
     """The ledger queryset for a bound, validated filter form (lights annotated, sorted)."""
     today = today or lights.today_local()
     window = lights.warning_days()
-    qs = visible_tasks(user)
+    qs = perms.visible_tasks(user)
     cd = form.cleaned_data if form.is_valid() else {}
     if cd.get("document"):
         qs = qs.filter(document=cd["document"])

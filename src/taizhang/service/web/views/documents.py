@@ -25,16 +25,9 @@ from .common import service_call
 ALLOWED_SUFFIXES = (".docx", ".pdf", ".txt")
 
 
-def visible_documents(user):
-    qs = Document.objects.all()
-    if not perms.can_review(user):
-        qs = qs.filter(state="published")
-    return qs
-
-
 @viewer_required
 def documents(request):
-    docs = (visible_documents(request.user)
+    docs = (perms.visible_documents(request.user)
             .annotate(n_tasks=Count("tasks", filter=~Q(tasks__state="deleted")),
                       n_closed=Count("tasks", filter=Q(tasks__state="closed")))
             .select_related("imported_by", "parent").order_by("-imported_at", "-id"))
@@ -90,7 +83,7 @@ def _doc_spans(doc: Document, tasks: list[Task]) -> list[Span]:
 @viewer_required
 def document_detail(request, pk: int):
     """The ledger beside its source text; for reviewers the review forms (correct, split, merge, delete)."""
-    doc = get_object_or_404(visible_documents(request.user), pk=pk)
+    doc = get_object_or_404(perms.visible_documents(request.user), pk=pk)
     task_qs = doc.tasks.exclude(state="deleted")
     if not perms.can_review(request.user):
         task_qs = task_qs.exclude(state="draft")
@@ -267,7 +260,7 @@ def document_publish(request, pk: int):
 
 @viewer_required
 def document_original(request, pk: int):
-    doc = get_object_or_404(visible_documents(request.user), pk=pk)
+    doc = get_object_or_404(perms.visible_documents(request.user), pk=pk)
     try:
         fh = services.open_file(doc.original)
     except OSError as exc:

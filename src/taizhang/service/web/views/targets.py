@@ -18,7 +18,6 @@ from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed
 from taizhang.service.ledger.models import MonitoringDataset
 
 from ..access import role_required, viewer_required
-from .documents import visible_documents
 
 monitoring_uploader_required = role_required(perms.can_upload_monitoring, "上传监测数据")
 
@@ -30,7 +29,7 @@ def document_targets(request, pk: int):
     its jurisdiction and year: actual value, met or missed and by how much, or during the year the value so
     far and what the rest of the year must average. ``?through=YYYY-MM-DD`` evaluates the year only to that
     day."""
-    doc = get_object_or_404(visible_documents(request.user), pk=pk)
+    doc = get_object_or_404(perms.visible_documents(request.user), pk=pk)
     through = None
     if request.GET.get("through"):
         try:
@@ -51,7 +50,7 @@ def document_targets(request, pk: int):
 @monitoring_uploader_required
 def monitoring_upload(request, pk: int):
     """Store an uploaded monitoring file as a dataset of the document's jurisdiction (office admin, reviewer)."""
-    doc = get_object_or_404(visible_documents(request.user), pk=pk)
+    doc = get_object_or_404(perms.visible_documents(request.user), pk=pk)
     f = request.FILES.get("file")
     if f is None or not f.name:
         messages.error(request, "请选择监测数据文件（.csv 或 .xlsx）。")

@@ -16,7 +16,6 @@ from taizhang.service.ledger.models import DeadlineChangeRequest, EvidenceFile, 
 
 from ..access import viewer_required
 from ..highlight import Span, context_window, highlight
-from ..queries import visible_tasks
 from .common import files_of, service_call
 
 ACTION_LABELS = {
@@ -31,7 +30,7 @@ ACTION_LABELS = {
 
 
 def _task_for(request, pk: int) -> Task:
-    return get_object_or_404(visible_tasks(request.user).select_related("document"), pk=pk)
+    return get_object_or_404(perms.visible_tasks(request.user).select_related("document"), pk=pk)
 
 
 def current_period() -> str:
@@ -181,7 +180,7 @@ def deadline_decide(request, pk: int):
 @viewer_required
 def evidence_download(request, pk: int):
     ev = get_object_or_404(EvidenceFile.objects.select_related("report__task"), pk=pk)
-    if not visible_tasks(request.user).filter(pk=ev.report.task_id).exists():
+    if not perms.visible_tasks(request.user).filter(pk=ev.report.task_id).exists():
         raise Http404("没有该佐证材料")
     try:
         fh = services.open_file(ev.file)
