@@ -271,6 +271,8 @@ def measure(runs: int) -> dict:
             ("文件", {"document": rnd.choice(docs)}),
             ("时限区间（3个月）", {"due_from": d0.isoformat(), "due_to": (d0 + timedelta(days=90)).isoformat()}),
             ("关键词", {"q": rnd.choice(OBJECTS)[:4]}),
+            # a two-character word, the commonest search: shorter than a trigram, so tested row by row
+            ("关键词（两字）", {"q": rnd.choice(["扬尘", "锅炉", "秸秆", "油烟", "排污", "水体"])}),
             ("第40页，时限倒序", {"sort": "-due", "page": 40}),
             ("推进中+按灯色排序", {"state": "active", "sort": "light"}),
             ("单位+配合+关键词", {"unit": unit, "role": "support", "q": "扬尘"}),

@@ -114,20 +114,30 @@ def keyword_q(q: str, connection=None) -> Q:
         phrase = '"' + q.replace('"', '""') + '"'
         return Q(pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [phrase])) | by_number
     if connection.vendor == "postgresql":
-        # ILIKE itself: Django's icontains is UPPER(..) LIKE UPPER(..), which no trigram index answers
+        # LIKE / ILIKE themselves: Django's icontains is UPPER(..) LIKE UPPER(..), which no trigram index
+        # answers; ILIKE only when the keyword has letters with a case (case folding every row costs a scan)
         pat = _like_pattern(q)
-        return Q(ILike(F("title"), pat)) | Q(ILike(F("text"), pat)) | by_number
+        op = ILike if q.lower() != q.upper() else Like
+        return Q(op(F("title"), pat)) | Q(op(F("text"), pat)) | by_number
     # shorter keywords (or no index): tested row by row, after the other filters have narrowed the rows
     return Q(title__icontains=q) | Q(text__icontains=q) | by_number
 
 
-class ILike(Lookup):
-    """``lhs ILIKE rhs`` (PostgreSQL): the pattern is passed as it is, already escaped."""
+class Like(Lookup):
+    """``lhs LIKE rhs``: the pattern is passed as it is, already escaped."""
 
-    lookup_name = "ilike"
+    lookup_name = "plain_like"
     prepare_rhs = False
+    operator = "LIKE"
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+        return f"{lhs} {self.operator} {rhs}", [*lhs_params, *rhs_params]
+
+
+class ILike(Like):
+    """``lhs ILIKE rhs`` (PostgreSQL)."""
+
+    lookup_name = "ilike"
+    operator = "ILIKE"
