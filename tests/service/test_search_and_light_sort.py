@@ -151,3 +151,22 @@ def test_the_api_searches_like_the_screen(client, people, many_tasks):
             found |= {r["id"] for r in page["results"]}
             url = page.get("next")
         assert found == _reference(visible, q), q
+
+
+@pytest.mark.parametrize("light", ["yellow", "green"])
+@pytest.mark.parametrize("desc", [False, True])
+def test_yellow_or_green_by_deadline_equal_one_sorted_query(people, many_tasks, light, desc):
+    from taizhang.service.ledger import permissions as perms
+
+    user = people["leader"]
+    form = LedgerFilterForm(QueryDict(f"light={light}&sort={'-due' if desc else 'due'}"), user=user)
+    tiered = filtered_tasks(form, user)
+    assert isinstance(tiered, TieredTasks)
+    order = ("-due_date", "-id") if desc else ("due_date", "id")
+    expected = list(perms.visible_tasks(user).filter(lights.light_q(light)).order_by(*order)
+                    .values_list("pk", flat=True))
+    assert expected and any(t.due_date is None for t in many_tasks if t.state in lights.SUPERVISED)
+    assert [t.pk for t in tiered[0:len(expected) + 3]] == expected
+    for start, stop in [(0, 4), (2, 9), (len(expected) - 2, len(expected) + 4)]:
+        assert [t.pk for t in tiered[start:stop]] == expected[start:stop]
+    assert {t.light for t in tiered[0:len(expected)]} == {light}

@@ -128,6 +128,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Connections are kept between requests (per server thread, checked before reuse): a new PostgreSQL connection
 # costs a backend process and cold catalogue caches (slower planning of every query), a new SQLite connection
 # an empty page cache. TAIZHANG_DB_CONN_MAX_AGE=0 closes them after every request.
+# PostgreSQL: no parallel workers for a web request (TAIZHANG_PG_PARALLEL_WORKERS to allow them). Starting them
+# costs more than they save on the ledger's queries, and under concurrent requests they compete for the same
+# cores (benchmarks/ledger.py: "unit + lead" p50 94 ms with two workers, 58 ms without, on 2 cores).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _workers = int(os.environ.get("TAIZHANG_PG_PARALLEL_WORKERS", "0"))
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={_workers}"
+
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("TAIZHANG_DB_CONN_MAX_AGE", "600"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 

@@ -93,6 +93,8 @@ def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
     order = SORTS.get(key, SORTS["number"])
     if key == "light":
         return TieredTasks.by_light(qs, today, window, desc)
+    if key == "due" and cd.get("light") in ("yellow", "green"):
+        return TieredTasks.dated_then_undated(qs, today, desc)
     return qs.order_by(*[("-" + f if desc else f) for f in order])
 
 
@@ -115,6 +117,19 @@ class TieredTasks:
         conds.append(~Q(state__in=(*lights.SUPERVISED, "closed")))  # no light: drafts
         tiers = [qs.filter(c).order_by(*order) for c in conds]
         return cls(tiers[::-1] if desc else tiers)
+
+    @classmethod
+    def dated_then_undated(cls, qs, today: date, desc: bool = False) -> TieredTasks:
+        """Yellow or green tasks by deadline. Their condition includes "not red" (due today or later, or no
+        deadline): an OR that no index range can bound, so a planner may walk the deadline index from its start
+        past every red task. As two tiers, deadlines from today on (a range of the index) and no deadline, in
+        the place the database itself gives NULLs (last in ascending order on PostgreSQL, first on SQLite)."""
+        from django.db import connection
+
+        dated = qs.filter(due_date__gte=today).order_by(*(("-due_date", "-id") if desc else ("due_date", "id")))
+        undated = qs.filter(due_date__isnull=True).order_by("-id" if desc else "id")
+        nulls_last = connection.features.nulls_order_largest != desc
+        return cls([dated, undated] if nulls_last else [undated, dated])
 
     def prefetch_related(self, *lookups) -> TieredTasks:
         return TieredTasks([t.prefetch_related(*lookups) for t in self.tiers])
