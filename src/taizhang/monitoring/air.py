@@ -4,6 +4,9 @@ long: 站点, 时间, 污染物, 浓度, 单位 — one value per row.
 wide: 站点, 时间, then one column per pollutant, the unit in the header (``PM2.5(μg/m3)``, ``CO(mg/m3)``)
 or, without it, the default unit (CO mg/m³, the others μg/m³).
 Units are checked: μg↔mg converted where the unit says so, unknown units refused.
+
+Columns are read whole (:func:`~taizhang.monitoring.table.parse_hours`, ``parse_numbers``) and the arrays built
+from them directly; row by row work is left to the rows with a problem, which are reported with their lines.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ from taizhang.errors import DataError
 from taizhang.monitoring.table import (
     Problems,
     aliases,
+    column,
+    gc_paused,
     lookup,
+    memo_map,
     norm,
     parse_hour,
-    parse_number,
+    parse_hours,
+    parse_numbers,
     read_rows,
     split_header,
 )
@@ -92,6 +99,7 @@ class AirData:
         return HourlyData(list(names), dt.date(year, 1, 1), arrays)
 
 
+@gc_paused()
 def read_air(path: str | Path) -> AirData:
     rows = read_rows(path)
     header_line, header = rows[0]
@@ -127,67 +135,169 @@ def read_air(path: str | Path) -> AirData:
     if not wide_cols:
         raise DataError("表头既不是长表（站点、时间、污染物、浓度、单位），也没有污染物列（宽表）",
                         path=str(path), line=header_line)
-    records = []
-    for line, r in rows[1:]:
-        try:
-            station, t = _station_time(r, role)
-        except ValueError as exc:
-            problems.add(line, str(exc))
-            continue
-        for j, (pol, factor) in wide_cols.items():
-            try:
-                v = parse_number(r[j] if j < len(r) else None)
-            except ValueError as exc:
-                problems.add(line, f"{pol}：{exc}")
-                continue
-            records.append((line, station, t, pol, np.nan if v is None else v * factor))
-    return _build(path, "wide", records, warnings, problems)
+    return _read_wide(path, rows[1:], role, wide_cols, warnings)
 
 
-def _station_time(r, role) -> tuple[str, dt.datetime]:
-    s = r[role["station"]] if role["station"] < len(r) else None
-    station = str(s).strip() if s is not None else ""
-    if not station:
-        raise ValueError("站点为空")
-    return station, parse_hour(r[role["time"]] if role["time"] < len(r) else None)
+def _station_name(cell) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+class _Rows:
+    """The data rows' stations and hours, and the first problem of each row whose station or time is bad."""
+
+    def __init__(self, path, rows, role):
+        self.path = str(path)
+        self.lines = [line for line, _ in rows]
+        self.cells = [r for _, r in rows]
+        if not self.cells:
+            raise DataError("文件中没有数据行", path=self.path)
+        self.time_cells = column(self.cells, role["time"])
+        times = parse_hours(self.time_cells)
+        self.hours, self.exact = times.hours, times.exact
+        self.errors = times.errors  # row → message; an empty station is said instead of a bad time
+        self.stations = memo_map(_station_name, column(self.cells, role["station"]))
+        self.errors.update((i, "站点为空") for i, s in enumerate(self.stations) if not s)
+        self.station_names = list(dict.fromkeys(self.stations))  # in order of appearance
+        index = {s: k for k, s in enumerate(self.station_names)}
+        self.station_idx = np.fromiter(map(index.__getitem__, self.stations), dtype=np.int64,
+                                       count=len(self.stations))
+
+    def ok(self) -> np.ndarray:
+        ok = np.ones(len(self.cells), dtype=bool)
+        ok[list(self.errors)] = False
+        return ok
+
+    def suspects(self, ok: np.ndarray, also: tuple[np.ndarray, int] | None = None) -> list[int]:
+        """The good rows whose station and hour (and ``also``: codes and their number) occur in another good
+        row too: the only rows that can be duplicates (:func:`_duplicates` decides, with the exact times)."""
+        key = self.hours * len(self.station_names) + self.station_idx
+        if also is not None:
+            key = key * also[1] + also[0]
+        rows = np.flatnonzero(ok)
+        _, inverse, counts = np.unique(key[rows], return_inverse=True, return_counts=True)
+        return rows[counts[inverse] > 1].tolist()
+
+    def time(self, i: int) -> dt.datetime:
+        return parse_hour(self.time_cells[i])
+
+    def raise_problems(self, row_problems: list[tuple[int, str]], records) -> None:
+        """Row problems (row, message) in row order and duplicates among ``records`` — (row, station, time,
+        pollutant) in row order — raised together, ordered by line."""
+        problems = Problems(self.path)
+        for i, msg in row_problems:
+            problems.add(self.lines[i], msg)
+        problems.items.extend(_duplicates((self.lines[i], s, t, p) for i, s, t, p in records))
+        problems.items.sort(key=lambda x: x[0])
+        problems.raise_if_any()
+
+
+def _read_wide(path, rows, role, wide_cols, warnings) -> AirData:
+    data = _Rows(path, rows, role)
+    ok = data.ok()
+    values: dict[str, np.ndarray] = {}
+    cell_errors: dict[int, list[str]] = {}  # row → messages, in column order
+    bad_cells = []  # per column: rows whose cell is bad
+    for j, (pol, factor) in wide_cols.items():
+        v, errors = parse_numbers(column(data.cells, j))
+        for i, msg in errors.items():
+            if ok[i]:  # a row with a bad station or time is not read further
+                cell_errors.setdefault(i, []).append(f"{pol}：{msg}")
+        bad_cells.append(errors)
+        values[pol] = v * factor
+    row_problems = []
+    for i in sorted(data.errors.keys() | cell_errors.keys()):
+        row_problems.extend([(i, data.errors[i])] if i in data.errors else [(i, m) for m in cell_errors[i]])
+    if len(values) < len(wide_cols):  # two columns of one pollutant: every good row may hold duplicates
+        suspects = np.flatnonzero(ok).tolist()
+    else:
+        suspects = data.suspects(ok)
+    records = [(i, data.stations[i], data.time(i), pol) for i in suspects
+               for (pol, _), errors in zip(wide_cols.values(), bad_cells, strict=True) if i not in errors]
+    data.raise_problems(row_problems, records)
+    return AirData(str(path), "wide", data.station_names, data.hours.astype("datetime64[h]"), data.station_idx,
+                   values, warnings)
 
 
 def _read_long(path, rows, role, pols) -> AirData:
-    problems = Problems(path)
-    records = []
-    for line, r in rows:
-        try:
-            station, t = _station_time(r, role)
-            cell = r[role["pollutant"]] if role["pollutant"] < len(r) else None
-            pol = pols.get(norm(cell))
-            if pol is None:
-                raise ValueError(f"无法识别的污染物“{cell}”")
-            unit = r[role["unit"]] if "unit" in role and role["unit"] < len(r) else None
-            factor = unit_factor(pol, None if unit is None else str(unit))
-            v = parse_number(r[role["value"]] if role["value"] < len(r) else None)
-        except ValueError as exc:
-            problems.add(line, str(exc))
-            continue
-        records.append((line, station, t, pol, np.nan if v is None else v * factor))
-    return _build(path, "long", records, [], problems)
+    data = _Rows(path, rows, role)
+    ok = data.ok()
+    pol_cells = column(data.cells, role["pollutant"])
+    pol_names = memo_map(lambda c: pols.get(norm(c)), pol_cells)
+    pol_errors = {i: f"无法识别的污染物“{pol_cells[i]}”" for i, p in enumerate(pol_names) if p is None}
+    units = [None if u is None else str(u) for u in column(data.cells, role["unit"])] if "unit" in role \
+        else [None] * len(data.cells)
+    pairs = list(zip(pol_names, units, strict=True))
+    factor_of = {pair: _factor_or_message(*pair) for pair in dict.fromkeys(pairs) if pair[0] is not None}
+    outcomes = list(map(factor_of.get, pairs))  # factor, message, or None (unknown pollutant)
+    unit_errors = {i: f for i, f in enumerate(outcomes) if type(f) is str}
+    factors = np.array([f if type(f) is float else 1.0 for f in outcomes])
+    values, value_errors = parse_numbers(column(data.cells, role["value"]))
+    values *= factors
+    row_problems = []  # the first problem of each row, in the order the checks were made before
+    for i in sorted(data.errors.keys() | pol_errors.keys() | unit_errors.keys() | value_errors.keys()):
+        for errors in (data.errors, pol_errors, unit_errors, value_errors):
+            if i in errors:
+                row_problems.append((i, errors[i]))
+                break
+    good = ok.copy()
+    good[[i for i, _ in row_problems]] = False
+    pol_order = list(dict.fromkeys(p for p in pol_names if p is not None))  # pollutants in order of appearance
+    code = {p: k for k, p in enumerate(pol_order)} | {None: 0}
+    pol_idx = np.fromiter(map(code.__getitem__, pol_names), dtype=np.int64, count=len(pol_names))
+    suspects = data.suspects(good, (pol_idx, len(code)))
+    data.raise_problems(row_problems, [(i, data.stations[i], data.time(i), pol_names[i]) for i in suspects])
+    if not data.exact:  # a time with microseconds: keep each exact time apart, as the record path does
+        return _build(path, "long", [(data.lines[i], data.stations[i], data.time(i), pol_names[i], values[i])
+                                     for i in range(len(data.cells))], [], Problems(path))
+    # one record per station and hour, in order of appearance; each pollutant's values put in its column
+    key = data.hours * len(data.station_names) + data.station_idx
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    pos = rank[inverse]
+    columns = {}
+    for k, pol in enumerate(pol_order):
+        rows_k = pol_idx == k
+        a = np.full(len(order), np.nan)
+        a[pos[rows_k]] = values[rows_k]
+        columns[pol] = a
+    first_rows = first[order]
+    return AirData(str(path), "long", data.station_names, data.hours[first_rows].astype("datetime64[h]"),
+                   data.station_idx[first_rows], columns, [])
+
+
+def _factor_or_message(pol: str, unit: str | None) -> float | str:
+    try:
+        return unit_factor(pol, unit)
+    except ValueError as exc:
+        return str(exc)
+
+
+def _duplicates(records) -> list[tuple[int, str]]:
+    """(line, message) of each record — (line, station, time, pollutant) — repeating an earlier one."""
+    seen: dict[tuple, int] = {}
+    out = []
+    for line, station, t, pol in records:
+        k = (station, t, pol)
+        if k in seen:
+            out.append((line, f"与第{seen[k]}行重复（{station} {t:%Y-%m-%d %H:%M} {pol}）"))
+        else:
+            seen[k] = line
+    return out
 
 
 def _build(path, layout, records, warnings, problems: Problems) -> AirData:
-    """Assemble the records; duplicates join the row problems, then all are raised together."""
-    if not records and not problems.items:
-        raise DataError("文件中没有数据行", path=str(path))
-    seen: dict[tuple, int] = {}
+    """Assemble records (line, station, time, pollutant, value) one by one, each exact time apart."""
+    problems.items.extend(_duplicates(r[:4] for r in records))
+    problems.items.sort(key=lambda x: x[0])
+    problems.raise_if_any()
     stations: list[str] = []
     sidx: dict[str, int] = {}
     keys: dict[tuple, int] = {}  # (station, time) → record position
     times, st_idx = [], []
     values: dict[str, list] = {}
-    for line, station, t, pol, v in records:
-        k = (station, t, pol)
-        if k in seen:
-            problems.add(line, f"与第{seen[k]}行重复（{station} {t:%Y-%m-%d %H:%M} {pol}）")
-            continue
-        seen[k] = line
+    for _line, station, t, pol, v in records:
         if station not in sidx:
             sidx[station] = len(stations)
             stations.append(station)
@@ -201,8 +311,6 @@ def _build(path, layout, records, warnings, problems: Problems) -> AirData:
         if pol not in values:
             values[pol] = [np.nan] * len(times)
         values[pol][pos] = v
-    problems.items.sort(key=lambda x: x[0])
-    problems.raise_if_any()
     return AirData(str(path), layout, stations, np.array(times, dtype="datetime64[h]"),
                    np.array(st_idx, dtype=int), {p: np.array(v, dtype=float) for p, v in values.items()},
                    warnings)
