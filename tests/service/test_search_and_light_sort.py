@@ -55,11 +55,13 @@ def test_the_search_index_is_in_place_after_all_migrations(db):
         if connection.vendor == "sqlite":
             cur.execute("SELECT name FROM sqlite_master WHERE name LIKE %s", [search.TABLE + "%"])
             names = {r[0] for r in cur.fetchall()}
-            assert {search.TABLE, f"{search.TABLE}_ai", f"{search.TABLE}_ad", f"{search.TABLE}_au"} <= names
+            assert {search.TABLE, search.VOCAB, f"{search.TABLE}_ai", f"{search.TABLE}_ad",
+                    f"{search.TABLE}_au"} <= names
         else:
             cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'ledger_task'")
             names = {r[0] for r in cur.fetchall()}
-            assert {"ledger_task_title_trgm", "ledger_task_text_trgm", search.NUMBER_INDEX} <= names
+            assert {"ledger_task_title_trgm", "ledger_task_text_trgm", "ledger_task_grams",
+                    search.NUMBER_INDEX} <= names
 
 
 def test_keyword_search_equals_a_substring_test_of_every_task(many_tasks):
@@ -68,11 +70,22 @@ def test_keyword_search_equals_a_substring_test_of_every_task(many_tasks):
         for n in (1, 2, 3, 4, 6):
             keywords.add(t.text[: n])
             keywords.add(t.text[2: 2 + n])
+            keywords.add(t.text[-n:])  # at the very end of the text or the title: found too
+            keywords.add(t.title[-n:])
     keywords |= {"pm2.5", "PM2.5", "vocs", "100%", "%", "_", "a_b", '"', '引号"测', "附7", "附", "不存在的词语",
                  "  扬尘  ", "燃煤锅炉淘汰，扬尘"}
     for q in sorted(keywords):
         assert _found(q) == _reference(many_tasks, q), q
     assert _found("pm2.5") and _found("燃煤锅炉") and _found("附7")
+
+
+@pytest.mark.parametrize("q", ["扬尘", "尘", "燃煤锅炉"])
+def test_keywords_of_every_length_are_answered_from_an_index(many_tasks, q):
+    sql = str(Task.objects.filter(search.keyword_q(q)).query)
+    assert ("MATCH" in sql) if connection.vendor == "sqlite" else (
+        "ledger_task_grams" in sql if len(q) < 3 else "LIKE" in sql)
+    if connection.vendor == "sqlite" or len(q) < 3:
+        assert "%" + q not in sql  # no LIKE scan of the task rows (PostgreSQL's trigram index answers LIKE)
 
 
 def test_the_index_follows_edits_of_title_and_text(many_tasks, people):
