@@ -133,7 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # cores (benchmarks/ledger.py: "unit + lead" p50 94 ms with two workers, 58 ms without, on 2 cores).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _workers = int(os.environ.get("TAIZHANG_PG_PARALLEL_WORKERS", "0"))
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c max_parallel_workers_per_gather={_workers}"
+    # and no JIT compilation: it starts on the estimated cost alone and takes longer than the queries it compiles
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={_workers} -c jit=off")
 
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("TAIZHANG_DB_CONN_MAX_AGE", "600"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

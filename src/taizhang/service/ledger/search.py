@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from django.db import connection as default_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Lookup, Q
 from django.db.models.expressions import RawSQL
 
 TABLE = "ledger_task_search"
@@ -148,17 +148,18 @@ def keyword_q(q: str, connection=None) -> Q:
             match = " OR ".join(_phrase(t) for t in terms)
             return Q(pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [match])) | by_number
     if connection.vendor == "postgresql":
-        # One sub-query holding the number match too (a bitmap OR of the indexes), so that the planner can join
-        # its rows to the other filters; an OR beside it would make it test every task in the ledger's order.
+        # One or two characters: the grams index, number match included (a bitmap OR), as a sub-query kept
+        # apart by OFFSET 0 (flattened into a self-join, the planner would compute the costly grams function
+        # task after task in the ledger's order; the index never calls it). The planner then joins its ids by
+        # hashing them against a scan of the tasks: ~50 ms at 100k tasks (benchmarks/ledger.py).
         if len(q) < MIN_INDEXED:
             return Q(pk__in=RawSQL("SELECT id FROM ledger_task WHERE ledger_task_grams(title, text) "
-                                   "@> ARRAY[%s]::text[] OR number = %s", [q.lower(), q]))
+                                   "@> ARRAY[%s]::text[] OR number = %s OFFSET 0", [q.lower(), q]))
         # LIKE / ILIKE themselves: Django's icontains is UPPER(..) LIKE UPPER(..), which no trigram index
         # answers; ILIKE only when the keyword has letters with a case (case folding every row costs a scan)
+        op = ILike if q.lower() != q.upper() else Like
         pat = _like_pattern(q)
-        op = "ILIKE" if q.lower() != q.upper() else "LIKE"
-        return Q(pk__in=RawSQL(f"SELECT id FROM ledger_task WHERE title {op} %s OR text {op} %s OR number = %s",
-                               [pat, pat, q]))
+        return Q(op(F("title"), pat)) | Q(op(F("text"), pat)) | by_number
     # no index for this keyword here: tested row by row, after the other filters have narrowed the rows
     return Q(title__icontains=q) | Q(text__icontains=q) | by_number
 
@@ -175,3 +176,23 @@ def _trigrams_starting_with(connection, prefix: str) -> list[str] | None:
                     [prefix, prefix + "\U0010ffff", MAX_TERMS + 1])
         terms = [r[0] for r in cur.fetchall()]
     return None if len(terms) > MAX_TERMS else terms
+
+
+class Like(Lookup):
+    """``lhs LIKE rhs``: the pattern is passed as it is, already escaped."""
+
+    lookup_name = "tz_like"
+    prepare_rhs = False
+    operator = "LIKE"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} {self.operator} {rhs}", [*lhs_params, *rhs_params]
+
+
+class ILike(Like):
+    """``lhs ILIKE rhs`` (PostgreSQL)."""
+
+    lookup_name = "tz_ilike"
+    operator = "ILIKE"
