@@ -10,8 +10,9 @@ equals its number. Chinese has no spaces between words, so the indexes are built
   of the text): those trigrams are read from the index's vocabulary (``ledger_task_search_vocab``, a range),
   and the rows holding any of them are exactly the rows holding the keyword.
 - PostgreSQL: trigram GIN indexes (``pg_trgm``) on the title and the text, which LIKE / ILIKE use for keywords
-  of three characters or more; for one or two characters, a GIN index on the set of the characters and
-  character pairs of each task (``ledger_task_grams``: title and text joined by a line feed, lower-cased).
+  of three characters or more; for one or two characters, a GIN index on the characters of each task
+  (``ledger_task_chars``: title and text joined by a line feed, lower-cased, split into characters): the
+  tasks holding every character of the keyword, then LIKE on those.
 - An index on the number makes the "or equals its number" part an index lookup on both.
 
 Where the database lacks the feature (SQLite built without FTS5, pg_trgm not installable by the database
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from django.db import connection as default_connection
 from django.db import transaction
-from django.db.models import F, Lookup, Q
+from django.db.models import BooleanField, F, Lookup, Q
 from django.db.models.expressions import RawSQL
 
 TABLE = "ledger_task_search"
@@ -57,14 +58,10 @@ _SQLITE_REMOVE = [
     f"DROP TABLE IF EXISTS {TABLE}",
     f"DROP INDEX IF EXISTS {NUMBER_INDEX}",
 ]
-_PG_GRAMS = [
-    # every character and every pair of neighbouring characters of the title and the text, lower-cased
-    "CREATE OR REPLACE FUNCTION ledger_task_grams(title text, body text) RETURNS text[] "
-    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ "
-    "SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (SELECT lower(title || E'\\n' || body) AS s) x, "
-    "generate_series(1, length(s)) AS i, LATERAL (VALUES (substr(s, i, 1)), (substr(s, i, 2))) AS v(g) "
-    "WHERE g <> '' $$",
-    "CREATE INDEX IF NOT EXISTS ledger_task_grams ON ledger_task USING gin (ledger_task_grams(title, text))",
+_CHARS_EXPR = "string_to_array(lower({t}title::text || E'\\n' || {t}text), NULL)"
+_PG_CHARS = [
+    # the characters of each task: a built-in, cheap to compute wherever a row has to be tested
+    f"CREATE INDEX IF NOT EXISTS ledger_task_chars ON ledger_task USING gin (({_CHARS_EXPR.format(t='')}))",
 ]
 _PG_TRGM = [
     "CREATE INDEX IF NOT EXISTS ledger_task_title_trgm ON ledger_task USING gin (title gin_trgm_ops)",
@@ -73,8 +70,7 @@ _PG_TRGM = [
 _PG_REMOVE = [
     "DROP INDEX IF EXISTS ledger_task_title_trgm",
     "DROP INDEX IF EXISTS ledger_task_text_trgm",
-    "DROP INDEX IF EXISTS ledger_task_grams",
-    "DROP FUNCTION IF EXISTS ledger_task_grams(text, text)",
+    "DROP INDEX IF EXISTS ledger_task_chars",
     f"DROP INDEX IF EXISTS {NUMBER_INDEX}",
 ]
 
@@ -94,7 +90,7 @@ def install(connection) -> list[str]:
                 cur.execute(f"CREATE INDEX IF NOT EXISTS {NUMBER_INDEX} ON ledger_task (number)")
         elif connection.vendor == "postgresql":
             cur.execute(f"CREATE INDEX IF NOT EXISTS {NUMBER_INDEX} ON ledger_task (number)")
-            for sql in _PG_GRAMS:
+            for sql in _PG_CHARS:
                 cur.execute(sql)
             try:
                 with transaction.atomic(using=connection.alias):
@@ -148,17 +144,18 @@ def keyword_q(q: str, connection=None) -> Q:
             match = " OR ".join(_phrase(t) for t in terms)
             return Q(pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [match])) | by_number
     if connection.vendor == "postgresql":
-        # One or two characters: the grams index, number match included (a bitmap OR), as a sub-query kept
-        # apart by OFFSET 0 (flattened into a self-join, the planner would compute the costly grams function
-        # task after task in the ledger's order; the index never calls it). The planner then joins its ids by
-        # hashing them against a scan of the tasks: ~50 ms at 100k tasks (benchmarks/ledger.py).
-        if len(q) < MIN_INDEXED:
-            return Q(pk__in=RawSQL("SELECT id FROM ledger_task WHERE ledger_task_grams(title, text) "
-                                   "@> ARRAY[%s]::text[] OR number = %s OFFSET 0", [q.lower(), q]))
-        # LIKE / ILIKE themselves: Django's icontains is UPPER(..) LIKE UPPER(..), which no trigram index
-        # answers; ILIKE only when the keyword has letters with a case (case folding every row costs a scan)
+        # One or two characters: the tasks holding each of its characters (the characters index), and of
+        # those the ones where the keyword occurs (LIKE); both cheap to test on a row when another index leads.
         op = ILike if q.lower() != q.upper() else Like
         pat = _like_pattern(q)
+        if len(q) < MIN_INDEXED:
+            chars = RawSQL(_CHARS_EXPR.format(t='"ledger_task".') + " @> %s::text[]", [sorted(set(q.lower()))],
+                           output_field=BooleanField())
+            # (chars or number) and (like or number): the first half is what the index answers exactly, the second
+            # a cheap test of the rows it gives; the same as (chars and like) or number
+            return (Q(chars) | by_number) & (Q(op(F("title"), pat)) | Q(op(F("text"), pat)) | by_number)
+        # LIKE / ILIKE themselves: Django's icontains is UPPER(..) LIKE UPPER(..), which no trigram index
+        # answers; ILIKE only when the keyword has letters with a case (case folding every row costs a scan)
         return Q(op(F("title"), pat)) | Q(op(F("text"), pat)) | by_number
     # no index for this keyword here: tested row by row, after the other filters have narrowed the rows
     return Q(title__icontains=q) | Q(text__icontains=q) | by_number

@@ -1,6 +1,6 @@
 """Keyword search for one- and two-character keywords from an index too (see taizhang.service.ledger.search):
 on SQLite the FTS5 copy gains trailing line feeds and a vocabulary table, on PostgreSQL a GIN index on each
-task's characters and character pairs. ``search.install`` rebuilds the SQLite copy from the tasks."""
+task's characters. ``search.install`` rebuilds the SQLite copy from the tasks."""
 
 import sys
 
@@ -21,8 +21,7 @@ def remove(apps, schema_editor):
     with schema_editor.connection.cursor() as cur:
         cur.execute(f"DROP TABLE IF EXISTS {search.VOCAB}")
         if schema_editor.connection.vendor == "postgresql":
-            cur.execute("DROP INDEX IF EXISTS ledger_task_grams")
-            cur.execute("DROP FUNCTION IF EXISTS ledger_task_grams(text, text)")
+            cur.execute("DROP INDEX IF EXISTS ledger_task_chars")
 
 
 class Migration(migrations.Migration):
