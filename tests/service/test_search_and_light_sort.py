@@ -201,3 +201,20 @@ def test_the_database_plans_the_keyword_on_its_index(many_tasks, q):
             cur.execute("EXPLAIN " + sql, params)
             plan = "\n".join(r[0] for r in cur.fetchall())
             assert ("ledger_task_chars" if len(q) < 3 else "_trgm") in plan, plan
+
+
+@pytest.mark.parametrize("shift,window", [(0, 15), (-40, 15), (35, 0), (10, 60)])
+def test_yellow_parts_are_the_yellow_tasks_cut_in_disjoint_ranges(many_tasks, shift, window):
+    from taizhang.service.web.queries import dashboard_stats
+
+    today = lights.today_local() + timedelta(days=shift)
+    yellow = set(Task.objects.filter(lights.light_q("yellow", today, window)).values_list("pk", flat=True))
+    parts = [set(Task.objects.filter(p).values_list("pk", flat=True)) for p in lights.yellow_parts(today, window)]
+    assert set().union(*parts) == yellow and sum(map(len, parts)) == len(yellow)
+    python = [lights.task_light(t, today, window) for t in Task.objects.exclude(state="deleted")]
+    assert len(yellow) == python.count("yellow") and yellow
+    from taizhang.service.ledger.models import Setting
+
+    Setting.objects.update_or_create(key="warning_days", defaults={"value": str(window)})
+    stats = dashboard_stats(today)
+    assert stats.lights == {k: python.count(k) for k in ("red", "yellow", "green")}

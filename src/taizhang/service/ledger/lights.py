@@ -120,6 +120,21 @@ def light_q(which: str, today: date | None = None, window: int | None = None) ->
     raise ValueError(f"未知的灯色：{which}")
 
 
+def yellow_parts(today: date | None = None, window: int | None = None) -> list[Q]:
+    """The yellow condition of :func:`light_q` cut by deadline into disjoint parts, each a range an index can
+    bound (for counting): due within the window (all yellow); due later, or no deadline, and behind schedule or
+    an ongoing task that missed a month."""
+    today = today or today_local()
+    window = warning_days() if window is None else window
+    supervised = Q(state__in=SUPERVISED)
+    end = today + timedelta(days=window)
+    late = Q(behind_after__lt=today) | Q(ongoing=True, start_date__lt=today.replace(day=1),
+                                         last_period__lt=last_complete_period(today))
+    return [supervised & Q(due_date__gte=today, due_date__lte=end),
+            supervised & Q(due_date__gt=end) & late,
+            supervised & Q(due_date__isnull=True) & late]
+
+
 def annotate_lights(qs, today: date | None = None, window: int | None = None, name: str = "light"):
     """Annotate a Task queryset with its light ('red' / 'yellow' / 'green' / 'done' / '')."""
     today = today or today_local()
