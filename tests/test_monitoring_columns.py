@@ -221,7 +221,7 @@ def record_path(path):
 @pytest.mark.parametrize("micro", [0, 1000])
 def test_long_worksheet_as_record_by_record(tmp_path, micro):
     """Stations and pollutants interleaved, times as date-time cells; with ``micro``, every other time a
-    millisecond past the hour (parse_hour keeps it, so such rows are separate records, as they always were)."""
+    millisecond past the hour (a workbook's rounding: the same hour, so the same record)."""
     rng = random.Random(micro)
     rows = []
     for h in range(200):
@@ -237,7 +237,7 @@ def test_long_worksheet_as_record_by_record(tmp_path, micro):
     wb.save(tmp_path / "long.xlsx")
     d = read_air(tmp_path / "long.xlsx")
     assert_same_data(d, record_path(tmp_path / "long.xlsx"))
-    assert len(d.times) == (900 if micro else 600)
+    assert len(d.times) == 600 and np.nanmax(d.values["PM2.5"]) == 199
 
 
 def big_wide(tmp_path, name, n_rows=20_000):
@@ -294,3 +294,17 @@ def test_two_columns_of_one_pollutant_are_duplicates(tmp_path):
         read_air(p)
     assert "第2行：与第2行重复（甲 2024-01-01 00:00 PM2.5）" in str(ei.value)
     assert "第3行：PM2.5：“x”不是数值" in str(ei.value) and "共2处问题" in str(ei.value)
+
+
+@pytest.mark.parametrize("cell,hour", [
+    (dt.datetime(2024, 1, 1, 7, 59, 59, 999_600), dt.datetime(2024, 1, 1, 8)),
+    (dt.datetime(2024, 1, 1, 8, 0, 0, 400), dt.datetime(2024, 1, 1, 8)),
+    (dt.datetime(2024, 12, 31, 23, 59, 59, 999_999), dt.datetime(2025, 1, 1, 0)),
+])
+def test_a_workbook_time_off_by_microseconds_is_its_hour(cell, hour):
+    assert parse_hour(cell) == hour
+
+
+def test_a_workbook_time_off_by_a_minute_is_still_refused():
+    with pytest.raises(ValueError, match="不是整点"):
+        parse_hour(dt.datetime(2024, 1, 1, 8, 1))

@@ -137,7 +137,9 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d"
 def parse_hour(cell: Any) -> dt.datetime:
     """An hour's start time; raises ValueError with a Chinese message."""
     if isinstance(cell, dt.datetime):
-        t = cell
+        # a workbook keeps a time as a fraction of a day; read back, it can sit a few microseconds off the
+        # second (07:59:59.999600 for 08:00): to the nearest second, so that it is its hour and not a new record
+        t = cell.replace(microsecond=0) + dt.timedelta(seconds=cell.microsecond >= 500_000)
     else:
         s = str(cell or "").strip()
         if not s:
@@ -317,7 +319,7 @@ def _hour_or_message(cell: Any) -> int | str:
 class HourColumn(NamedTuple):
     hours: np.ndarray  # int64 hours since 1970-01-01 00:00 (0 at a bad cell)
     errors: dict[int, str]  # position → parse_hour's message
-    exact: bool  # False when a date-time cell carries microseconds (parse_hour keeps them)
+    exact: bool  # False when a date-time cell carries microseconds (then read record by record)
 
 
 def parse_hours(cells: Sequence[Any]) -> HourColumn:
