@@ -219,3 +219,12 @@ def test_rounding_rows_of_a_stack_equals_round_report_row_by_row():
     for k, d in enumerate(dec):
         ref = hj663.round_report(x[k], d)
         assert np.array_equal(got[k], ref, equal_nan=True) and np.array_equal(np.signbit(got[k]), np.signbit(ref))
+
+
+def test_series_as_python_numbers_none_int_or_float():
+    from taizhang.standards.hj663 import _list
+
+    a = np.array([np.nan, 3.0, -0.0, 2.5, np.inf, -np.inf, 1e20, 7.000000001, -4.0])
+    out = _list(a)
+    assert out == [None, 3, 0, 2.5, float("inf"), float("-inf"), 100000000000000000000, 7.000000001, -4]
+    assert [type(x) for x in out] == [type(None), int, int, float, float, float, int, float, int]

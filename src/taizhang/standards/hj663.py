@@ -439,7 +439,12 @@ def _slice(daily: DailyData, sel: slice) -> DailyData:
 
 
 def _list(a: np.ndarray) -> list:
-    return [None if np.isnan(x) else (int(x) if float(x).is_integer() else float(x)) for x in a.tolist()]
+    """A series as JSON-able Python numbers: None for NaN, int for whole values, float otherwise (the tests
+    are done on the whole array at once; per value, numpy scalar calls cost more than the rest)."""
+    a = np.asarray(a, dtype=float)
+    nan = np.isnan(a).tolist()
+    whole = (np.isfinite(a) & (a == np.trunc(a))).tolist()
+    return [None if n else (int(v) if w else v) for v, n, w in zip(a.tolist(), nan, whole, strict=True)]
 
 
 def daily_table(daily: DailyData) -> list[dict]:
