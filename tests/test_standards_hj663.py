@@ -18,6 +18,7 @@ from taizhang.standards import hj663
     ([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, np.nan], 95, 7.65),  # missing days are not values
     ([7.0], 95, 7.0),
     ([2, 4], 50, 3.0),                              # k = 1.5
+    ([3, 4, 8, 2, 5, 4], 90, 6.5),                  # ties: sorted 2 3 4 4 5 8; k = 5.5 → 5 + 0.5·(8 − 5)
 ])
 def test_percentile_worked_examples(values, p, expected):
     assert hj663.percentile(np.array(values, dtype=float), p) == pytest.approx(expected)
