@@ -136,3 +136,12 @@ def test_drafts_are_visible_through_the_api_exactly_as_on_the_screens(people, dr
         assert not c.get(f"/api/targets/?document={draft.pk}").json()["results"]
         assert c.get(f"/documents/{draft.pk}/").status_code == 404
         assert c.get(f"/tasks/{task.pk}/").status_code == 404
+
+
+def test_openapi_schema_is_valid_without_warnings(tmp_path, db):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert "TaskStateEnum" in text and "DocumentStateEnum" in text and "name: q" in text

@@ -185,6 +185,12 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the sidecar package: served by the app itself, no CDN (intranet deployments)
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # three models have a "state" with their own choices: each its own enum name in the schema
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStateEnum": "taizhang.service.ledger.models.Document.STATES",
+        "TaskStateEnum": "taizhang.service.ledger.models.Task.STATES",
+        "DeadlineChangeStateEnum": "taizhang.service.ledger.models.DeadlineChangeRequest.STATES",
+    },
 }
 
 # Supervision: the yellow-light window (days before a deadline); the database setting overrides it.
