@@ -154,6 +154,14 @@ def test_backup_restore_round_trip(transactional_db, task1, people, evidence, tm
     assert ev_path.read_bytes() == evidence.content
     assert EvidenceFile.objects.get().sha256 == evidence.sha256
     assert Task.objects.get(pk=task1.pk).last_percent == 50
+    # the search index and the schedule copied onto assignments (kept by database triggers) follow the restore
+    from django.db import connection
+
+    from taizhang.service.ledger import denorm, search
+
+    assert task1.pk in Task.objects.filter(search.keyword_q("燃煤锅炉")).values_list("pk", flat=True)
+    assert task1.pk in Task.objects.filter(search.keyword_q("锅炉")).values_list("pk", flat=True)
+    assert task1.assignments.exists() and denorm.stale_assignments(connection) == []
     # the audit table is guarded again after the restore
     with pytest.raises(Exception, match="append-only"):
         from django.db import connection
