@@ -97,26 +97,29 @@ def task_light(task, today: date | None = None, window: int | None = None) -> st
     )
 
 
+def _late_q(today: date) -> Q:
+    """Behind 序时进度, or an ongoing task without a report for the last complete month (yellow either way,
+    unless red or within the warning window)."""
+    return Q(behind_after__lt=today) | Q(ongoing=True, start_date__lt=today.replace(day=1),
+                                         last_period__lt=last_complete_period(today))
+
+
 def light_q(which: str, today: date | None = None, window: int | None = None) -> Q:
     """A filter for tasks whose light is ``which`` (same rules as :func:`light`)."""
     today = today or today_local()
     window = warning_days() if window is None else window
     supervised = Q(state__in=SUPERVISED)
-    red = supervised & Q(due_date__lt=today)
+    end = today + timedelta(days=window)
     not_red = Q(due_date__gte=today) | Q(due_date__isnull=True)  # ranges an index can answer, not NOT(..)
-    soon = Q(due_date__lte=today + timedelta(days=window))
-    behind = Q(behind_after__lt=today)
-    missed = Q(ongoing=True, start_date__lt=today.replace(day=1), last_period__lt=last_complete_period(today))
-    yellow = supervised & (Q(due_date__gte=today, due_date__lte=today + timedelta(days=window))
-                           | (not_red & (behind | missed)))
+    late = _late_q(today)
     if which == "done":
         return Q(state="closed")
     if which == "red":
-        return red
+        return supervised & Q(due_date__lt=today)
     if which == "yellow":
-        return yellow
+        return supervised & (Q(due_date__gte=today, due_date__lte=end) | (not_red & late))
     if which == "green":
-        return supervised & not_red & ~(soon | behind | missed)
+        return supervised & not_red & ~(Q(due_date__lte=end) | late)
     raise ValueError(f"未知的灯色：{which}")
 
 
@@ -128,8 +131,7 @@ def yellow_parts(today: date | None = None, window: int | None = None) -> list[Q
     window = warning_days() if window is None else window
     supervised = Q(state__in=SUPERVISED)
     end = today + timedelta(days=window)
-    late = Q(behind_after__lt=today) | Q(ongoing=True, start_date__lt=today.replace(day=1),
-                                         last_period__lt=last_complete_period(today))
+    late = _late_q(today)
     return [supervised & Q(due_date__gte=today, due_date__lte=end),
             supervised & Q(due_date__gt=end) & late,
             supervised & Q(due_date__isnull=True) & late]
@@ -144,9 +146,7 @@ def annotate_lights(qs, today: date | None = None, window: int | None = None, na
         When(~Q(state__in=SUPERVISED), then=Value("")),
         When(due_date__lt=today, then=Value("red")),
         When(due_date__lte=today + timedelta(days=window), then=Value("yellow")),
-        When(behind_after__lt=today, then=Value("yellow")),
-        When(Q(ongoing=True, start_date__lt=today.replace(day=1), last_period__lt=last_complete_period(today)),
-             then=Value("yellow")),
+        When(_late_q(today), then=Value("yellow")),
         default=Value("green"),
         output_field=CharField(),
     )})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import pairwise
 
 from django import forms
 from django.core.paginator import Paginator
@@ -52,13 +53,9 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, data=None, *, user=None):
         super().__init__(data)
-        docs = Document.objects.order_by("-imported_at").only("id", "title", "original_name")
-        if not perms.can_review(user):
-            docs = docs.filter(state="published")
-        self.fields["document"].queryset = docs
+        self.fields["document"].queryset = (perms.visible_documents(user).order_by("-imported_at")
+                                            .only("id", "title", "original_name"))
         self.fields["unit"].queryset = Organisation.objects.only("id", "name").order_by("name")
-
-
 
 
 def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
@@ -111,9 +108,13 @@ class TieredTasks:
     def __init__(self, tiers: list):
         self.tiers = tiers
 
+    @staticmethod
+    def _by_deadline(desc: bool) -> tuple[str, str]:
+        return ("-due_date", "-id") if desc else ("due_date", "id")
+
     @classmethod
     def by_light(cls, qs, today: date, window: int, desc: bool = False) -> TieredTasks:
-        order = ("-due_date", "-id") if desc else ("due_date", "id")
+        order = cls._by_deadline(desc)
         conds = [lights.light_q(k, today, window) for k in ("red", "yellow", "green", "done")]
         conds.append(~Q(state__in=(*lights.SUPERVISED, "closed")))  # no light: drafts
         tiers = [qs.filter(c).order_by(*order) for c in conds]
@@ -127,7 +128,7 @@ class TieredTasks:
         the place the database itself gives NULLs (last in ascending order on PostgreSQL, first on SQLite)."""
         from django.db import connection
 
-        dated = qs.filter(due_date__gte=today).order_by(*(("-due_date", "-id") if desc else ("due_date", "id")))
+        dated = qs.filter(due_date__gte=today).order_by(*cls._by_deadline(desc))
         undated = qs.filter(due_date__isnull=True).order_by("-id" if desc else "id")
         nulls_last = connection.features.nulls_order_largest != desc
         return cls([dated, undated] if nulls_last else [undated, dated])
@@ -310,9 +311,6 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
     bounds.append(timezone.make_aware(datetime.combine(_next_month(date.fromisoformat(labels[-1] + "-01")),
                                                        time.min)))
     closed = Task.objects.filter(state="closed")
-    closed = {i: closed.filter(closed_at__gte=bounds[i], closed_at__lt=bounds[i + 1]).count()
-              for i in range(len(labels))}
-    closures = {m: closed.get(i, 0) for i, m in enumerate(labels)}
     return DashboardStats(
         states=states,
         lights={k: light_counts[k] for k in ("red", "yellow", "green")},
@@ -325,7 +323,8 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
         ],
         months=labels,
         reports_per_month=[reports.get(m, 0) for m in labels],
-        closures_per_month=[closures.get(m, 0) for m in labels],
+        closures_per_month=[closed.filter(closed_at__gte=lo, closed_at__lt=hi).count()
+                            for lo, hi in pairwise(bounds)],
     )
 
 
