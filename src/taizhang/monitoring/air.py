@@ -153,7 +153,7 @@ class _Rows:
             raise DataError("文件中没有数据行", path=self.path)
         self.time_cells = column(self.cells, role["time"])
         times = parse_hours(self.time_cells)
-        self.hours, self.exact = times.hours, times.exact
+        self.hours = times.hours
         self.errors = times.errors  # row → message; an empty station is said instead of a bad time
         self.stations = memo_map(_station_name, column(self.cells, role["station"]))
         self.errors.update((i, "站点为空") for i, s in enumerate(self.stations) if not s)
@@ -167,10 +167,14 @@ class _Rows:
         ok[list(self.errors)] = False
         return ok
 
+    def station_hour(self) -> np.ndarray:
+        """One code per row for its station and hour."""
+        return self.hours * len(self.station_names) + self.station_idx
+
     def suspects(self, ok: np.ndarray, also: tuple[np.ndarray, int] | None = None) -> list[int]:
         """The good rows whose station and hour (and ``also``: codes and their number) occur in another good
-        row too: the only rows that can be duplicates (:func:`_duplicates` decides, with the exact times)."""
-        key = self.hours * len(self.station_names) + self.station_idx
+        row too: the duplicates, whose first lines and messages :func:`_duplicates` gives."""
+        key = self.station_hour()
         if also is not None:
             key = key * also[1] + also[0]
         rows = np.flatnonzero(ok)
@@ -246,12 +250,8 @@ def _read_long(path, rows, role, pols) -> AirData:
     pol_idx = np.fromiter(map(code.__getitem__, pol_names), dtype=np.int64, count=len(pol_names))
     suspects = data.suspects(good, (pol_idx, len(code)))
     data.raise_problems(row_problems, [(i, data.stations[i], data.time(i), pol_names[i]) for i in suspects])
-    if not data.exact:  # a time with microseconds: keep each exact time apart, as the record path does
-        return _build(path, "long", [(data.lines[i], data.stations[i], data.time(i), pol_names[i], values[i])
-                                     for i in range(len(data.cells))], [], Problems(path))
     # one record per station and hour, in order of appearance; each pollutant's values put in its column
-    key = data.hours * len(data.station_names) + data.station_idx
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(data.station_hour(), return_index=True, return_inverse=True)
     order = np.argsort(first)
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
@@ -288,7 +288,8 @@ def _duplicates(records) -> list[tuple[int, str]]:
 
 
 def _build(path, layout, records, warnings, problems: Problems) -> AirData:
-    """Assemble records (line, station, time, pollutant, value) one by one, each exact time apart."""
+    """Assemble records (line, station, time, pollutant, value) one by one: the readers' result built the
+    plain way, which the tests compare the column-wise readers with (the readers themselves do not use it)."""
     problems.items.extend(_duplicates(r[:4] for r in records))
     problems.items.sort(key=lambda x: x[0])
     problems.raise_if_any()

@@ -319,7 +319,9 @@ def _hour_or_message(cell: Any) -> int | str:
 class HourColumn(NamedTuple):
     hours: np.ndarray  # int64 hours since 1970-01-01 00:00 (0 at a bad cell)
     errors: dict[int, str]  # position → parse_hour's message
-    exact: bool  # False when a date-time cell carries microseconds (then read record by record)
+    # False when a date-time cell carries microseconds; parse_hour rounds them to the second, so the hours
+    # above hold whatever the cells say and a reader needs nothing more (kept as information)
+    exact: bool
 
 
 def parse_hours(cells: Sequence[Any]) -> HourColumn:
