@@ -135,28 +135,28 @@ def keyword_q(q: str, connection=None) -> Q:
         return Q()
     by_number = Q(number=q)
     if connection.vendor == "sqlite" and _has_fts(connection):
-        if len(q) >= MIN_INDEXED:
-            return Q(pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [_phrase(q)])) | by_number
-        terms = _trigrams_starting_with(connection, q.lower())
+        # three characters or more: the keyword as a phrase of trigrams; fewer: any trigram that starts with it
+        terms = [q] if len(q) >= MIN_INDEXED else _trigrams_starting_with(connection, q.lower())
         if terms is not None:
             if not terms:
                 return by_number
             match = " OR ".join(_phrase(t) for t in terms)
             return Q(pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [match])) | by_number
     if connection.vendor == "postgresql":
-        # One or two characters: the tasks holding each of its characters (the characters index), and of
-        # those the ones where the keyword occurs (LIKE); both cheap to test on a row when another index leads.
-        op = ILike if q.lower() != q.upper() else Like
-        pat = _like_pattern(q)
-        if len(q) < MIN_INDEXED:
-            chars = RawSQL(_CHARS_EXPR.format(t='"ledger_task".') + " @> %s::text[]", [sorted(set(q.lower()))],
-                           output_field=BooleanField())
-            # (chars or number) and (like or number): the first half is what the index answers exactly, the second
-            # a cheap test of the rows it gives; the same as (chars and like) or number
-            return (Q(chars) | by_number) & (Q(op(F("title"), pat)) | Q(op(F("text"), pat)) | by_number)
         # LIKE / ILIKE themselves: Django's icontains is UPPER(..) LIKE UPPER(..), which no trigram index
         # answers; ILIKE only when the keyword has letters with a case (case folding every row costs a scan)
-        return Q(op(F("title"), pat)) | Q(op(F("text"), pat)) | by_number
+        op = ILike if q.lower() != q.upper() else Like
+        pat = _like_pattern(q)
+        like = Q(op(F("title"), pat)) | Q(op(F("text"), pat))
+        if len(q) >= MIN_INDEXED:
+            return like | by_number
+        # One or two characters: the tasks holding each of its characters (the characters index), and of those
+        # the ones where the keyword occurs (LIKE); both cheap to test on a row when another index leads.
+        # (chars or number) and (like or number): the first half is what the index answers exactly, the second a
+        # cheap test of the rows it gives; the same as (chars and like) or number.
+        chars = RawSQL(_CHARS_EXPR.format(t='"ledger_task".') + " @> %s::text[]", [sorted(set(q.lower()))],
+                       output_field=BooleanField())
+        return (Q(chars) | by_number) & (like | by_number)
     # no index for this keyword here: tested row by row, after the other filters have narrowed the rows
     return Q(title__icontains=q) | Q(text__icontains=q) | by_number
 
