@@ -205,13 +205,6 @@ def _max8h_stat(o3: _O3Days, need: int, limit: float | None) -> Stat:
     return st
 
 
-def daily_max_1h(hourly: np.ndarray, min_hours: int | None = None) -> Stat:
-    """Daily maximum hourly value (O3 1-h for the daily report); valid with at least 20 hourly values."""
-    need = rules()["daily_min_hours"] if min_hours is None else min_hours
-    o3 = _o3_days(hourly, rules()["o3_8h_min_hours"])
-    return _stat(o3.max1h, o3.count, need, o3.shape)
-
-
 def daily_max_8h(hourly: np.ndarray, *, min_windows: int | None = None, limit: float | None = None) -> Stat:
     """Daily maximum 8-hour mean (O3): valid with at least 14 valid 8-hour means of the day.
 

@@ -103,18 +103,10 @@ def iaqi_rounded(item: str, conc, decimals: int) -> np.ndarray:
     """:func:`iaqi` of concentrations already rounded to ``decimals`` (as the daily report values are), by
     a lookup in a precomputed table indexed by the rounded value: identical results, a few branch-free
     passes instead of one per breakpoint. Every value above the top is one step above it at least, and
-    gets the table's last entry (500 or NaN); NaN and negative values (≤ −1 step; −0.0 is 0) give NaN."""
+    gets the table's last entry (500 or NaN); NaN and negative values (≤ −1 step; −0.0 is 0) give NaN.
+    The stack of one item (:func:`iaqi_rounded_stack`: its scale, offset 0 and table are the item's)."""
     c = np.asarray(conc, dtype=float)
-    table, cap = _lookup(item, decimals)
-    if decimals:
-        f = c * float(10**decimals)
-        np.rint(f, out=f)
-        f += 1.0
-    else:
-        f = c + 1.0  # table position
-    np.fmax(f, 0.0, out=f)  # fmax returns the non-NaN operand: NaN → 0, and negative → 0
-    np.fmin(f, float(cap + 1), out=f)
-    return table.take(f.astype(np.intp))
+    return iaqi_rounded_stack((item,), c[None, ...], (decimals,))[0]
 
 
 @cache
@@ -139,7 +131,7 @@ def iaqi_rounded_stack(items: tuple[str, ...], conc: np.ndarray, decimals: tuple
     (scale, round, shift by one, clamp to the table), then the item's offset, an exact integer addition."""
     table, scale, top, offset, scaled = _stacked_lookup(tuple(items), tuple(decimals), conc.ndim)
     f = conc * scale  # × 1.0 (exact) for the items with no decimals
-    for k in scaled:  # as iaqi_rounded: only the scaled items are rounded again
+    for k in scaled:  # only the items with decimals are rounded again
         np.rint(f[k], out=f[k])
     f += 1.0
     np.fmax(f, 0.0, out=f)  # NaN and negative → position 0 (NaN)

@@ -52,18 +52,7 @@ def round_report(x, decimals: int):
     a = np.asarray(x, dtype=float) + 0.0
     if not isinstance(a, np.ndarray) or decimals < 0:
         return np.round(np.round(a, decimals + 6), decimals)
-    # the same operations as np.round (multiply, rint, divide), in place on the one copy
-    f = 10.0 ** (decimals + 6)
-    a *= f
-    np.rint(a, out=a)
-    a /= f
-    if decimals:
-        g = 10.0**decimals
-        a *= g
-        np.rint(a, out=a)
-        a /= g
-    else:
-        np.rint(a, out=a)
+    _round_rows(a[None], (decimals,))  # the same operations as np.round, in place on the one copy
     return a
 
 
@@ -159,15 +148,15 @@ def compute_daily(hourly: HourlyData, *, round_values: bool = True) -> DailyData
     raw = {item: st.raw for item, st in stats.items()}
     counts = {item: st.count for item, st in stats.items()}
     needs = {item: st.need for item, st in stats.items()}
-    res = hj633.daily_aqi_stack(order, stack, decimals) if round_values and order else None
-    return _with_aqi(hourly.stations, dates, values, raw, counts, needs, absent, "station", round_values, res)
+    res = hj633.daily_aqi_stack(order, stack, decimals) if round_values and order else hj633.daily_aqi(values)
+    return _with_aqi(hourly.stations, dates, values, raw, counts, needs, absent, "station", res)
 
 
-def _with_aqi(stations, dates, values, raw, counts, needs, absent, scope, rounded: bool = True,
+def _with_aqi(stations, dates, values, raw, counts, needs, absent, scope,
               res: hj633.AQIResult | None = None) -> DailyData:
+    """``res``: the daily AQI of ``values`` when the caller has it; else computed from the rounded values."""
     if res is None:
-        decimals = {i: precision(DAILY_ITEMS[i][0]) for i in values} if rounded else None
-        res = hj633.daily_aqi(values, decimals)
+        res = hj633.daily_aqi(values, {i: precision(DAILY_ITEMS[i][0]) for i in values})
     present = [i for i in AQI_REQUIRED if i in values]
     valid = np.ones((len(stations), len(dates)), dtype=bool)
     for i in present:
@@ -382,17 +371,13 @@ def evaluate_all(daily: DailyData, *, year: int | None = None, through: dt.date 
     by_series = list(zip(*entries.values(), strict=True)) if entries else [()] * n_series
     all_met = [all(m) for m in zip(*met, strict=True)] if met else [True] * n_series
     prim_by_series = list(zip(*prim, strict=True)) if prim else [()] * n_series
-    unique_labels = len(set(labels)) == len(labels)
     for i in range(n_series):
         pollutants = dict(zip(pol_names, by_series[i], strict=True))
         all_ok = all_met[i]
-        if unique_labels:
-            primary_days = {lab: c for lab, c in zip(labels, prim_by_series[i], strict=True) if c}
-        else:  # labels shared by several items add up
-            primary_days = {}
-            for lab, c in zip(labels, prim_by_series[i], strict=True):
-                if c:
-                    primary_days[lab] = primary_days.get(lab, 0) + c
+        primary_days: dict[str, int] = {}
+        for lab, c in zip(labels, prim_by_series[i], strict=True):
+            if c:  # labels shared by several items add up
+                primary_days[lab] = primary_days.get(lab, 0) + c
         nv = n_valid[i]
         result = {
             "scope": scope,
