@@ -180,6 +180,17 @@ def _year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
 
+def _covering(kind: str, jurisdiction, datasets: list, year: int) -> tuple[Evaluation, list]:
+    """A new evaluation of ``kind`` and the datasets of that kind holding ``year``; none: the problem says so."""
+    out = Evaluation(kind, year)
+    used = [d for d in datasets if d.kind == kind and year in (d.years or [])]
+    if used:
+        out.datasets = [d.pk for d in used]
+    else:
+        out.problem = f"尚未上传{jurisdiction.name}{year}年的{KIND_LABEL[kind]}"
+    return out, used
+
+
 def evaluate_air(jurisdiction, datasets: list, year: int, *, through: dt.date | None = None,
                  whole_year: bool = False) -> Evaluation:
     """HJ 663 city evaluation (daily values as the mean over the stations) of ``year`` from the air
@@ -187,12 +198,9 @@ def evaluate_air(jurisdiction, datasets: list, year: int, *, through: dt.date | 
     date; ``whole_year`` (a baseline) evaluates whatever the year holds as the year."""
     from taizhang.standards import hj663
 
-    out = Evaluation("air", year)
-    used = [d for d in datasets if d.kind == "air" and year in (d.years or [])]
+    out, used = _covering("air", jurisdiction, datasets, year)
     if not used:
-        out.problem = f"尚未上传{jurisdiction.name}{year}年的空气质量小时数据"
         return out
-    out.datasets = [d.pk for d in used]
     out.start = max(min(d.period_start for d in used), dt.date(year, 1, 1))
     out.end = min(max(d.period_end for d in used), _year_end(year))
     cut = None
@@ -226,12 +234,9 @@ def evaluate_water(jurisdiction, datasets: list, year: int, *, today: dt.date | 
     is not over, the result is the year to date."""
     from taizhang.standards import gb3838
 
-    out = Evaluation("water", year)
-    used = [d for d in datasets if d.kind == "water" and year in (d.years or [])]
+    out, used = _covering("water", jurisdiction, datasets, year)
     if not used:
-        out.problem = f"尚未上传{jurisdiction.name}{year}年的地表水水质监测数据"
         return out
-    out.datasets = [d.pk for d in used]
     today = today or dt.date.today()
     out.year_to_date = today <= _year_end(year)
     key = _key("water", jurisdiction.name, year, "ytd" if out.year_to_date else None, used)
