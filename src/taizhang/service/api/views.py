@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -298,9 +298,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         as in the UI."""
         from taizhang.service.ledger import monitoring
 
-        target = get_object_or_404(m.Target.objects.select_related("document__jurisdiction"), pk=pk)
-        if target.document.state != "published" and not perm.can_review(request.user):
-            raise Http404
+        target = get_object_or_404(self.get_queryset().select_related("document__jurisdiction"), pk=pk)
         through = _date(request.query_params["through"], "through") if request.query_params.get("through") else None
         return Response(monitoring.track_targets([target], target.document.jurisdiction, through=through)[0])
 
