@@ -36,7 +36,7 @@ def document_targets(request, pk: int):
             through = dt.date.fromisoformat(request.GET["through"])
         except ValueError:
             messages.error(request, f"日期“{request.GET['through']}”格式不对，应为 YYYY-MM-DD；已按全部数据计算。")
-    targets = list(doc.targets.select_related("task").all())
+    targets = list(doc.targets.all())
     jur_ids = {g.jurisdiction_id or doc.jurisdiction_id for g in targets} | {doc.jurisdiction_id}
     datasets = monitoring.datasets_of(jur_ids)
     tracked = monitoring.track_targets(targets, doc.jurisdiction, through=through, datasets=datasets)
