@@ -29,10 +29,11 @@ from django.core.files.storage import default_storage
 from taizhang.errors import TaizhangError
 
 from .errors import ServiceError
+from .models import Jurisdiction, MonitoringDataset
 
 CACHE_SECONDS = 24 * 3600
 SUFFIXES = (".csv", ".xlsx")
-KIND_LABEL = {"air": "空气质量小时数据", "water": "地表水水质监测数据"}
+KIND_LABEL = dict(MonitoringDataset.KINDS)
 
 
 @dataclass
@@ -270,8 +271,6 @@ def target_dict(g) -> dict:
 
 
 def datasets_of(jurisdiction_ids) -> list:
-    from .models import MonitoringDataset
-
     return list(MonitoringDataset.objects.filter(jurisdiction_id__in=list(jurisdiction_ids))
                 .select_related("uploaded_by", "jurisdiction").order_by("uploaded_at", "id"))
 
@@ -282,8 +281,6 @@ def track_targets(targets: list, jurisdiction, *, through: dt.date | None = None
     ``jurisdiction``): the dict of :func:`taizhang.standards.tracking.track_target` plus ``data`` (which
     data it was computed from) and ``baseline_data``. ``through``: evaluate the target year only to that day."""
     from taizhang.standards.tracking import indicator_rule, track_target
-
-    from .models import Jurisdiction
 
     jur_ids = {g.jurisdiction_id or jurisdiction.pk for g in targets}
     if datasets is None:
