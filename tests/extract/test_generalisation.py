@@ -20,7 +20,7 @@ import pytest
 from scoring import assert_floors, run_scorer
 from taizhang.pipeline import extract_file
 
-HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
+HELDOUT = Path(__file__).resolve().parents[1] / "data" / "heldout"
 
 
 @pytest.mark.shared
