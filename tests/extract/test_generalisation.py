@@ -29,7 +29,7 @@ import pytest
 from scoring import assert_floors, run_scorer
 from taizhang.pipeline import extract_file
 
-HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
+HELDOUT = Path(__file__).resolve().parents[1] / "data" / "heldout"
 
 
 ORIGINAL = ("a_yunxi_rectification", "b_shiqiao_action", "c_bailu_progress", "d_fenglin_tables")
