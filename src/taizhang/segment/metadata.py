@@ -21,23 +21,18 @@ from __future__ import annotations
 import datetime
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from taizhang.document import SourceDocument
 from taizhang.ledger import DocumentMeta
+from taizhang.text.basics import DAY, FW_DIGITS, MONTH, YEAR, cn_int, load_yaml
 
-_FW = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9}
+_FW = FW_DIGITS
 
 
 @lru_cache(maxsize=1)
 def _lex() -> dict[str, Any]:
-    with resources.files("taizhang.segment").joinpath("data", "metadata.yaml").open("r", encoding="utf-8") as fh:
-        lex = yaml.safe_load(fh) or {}
+    lex = dict(load_yaml("taizhang.segment", "data/metadata.yaml"))
     alt = "|".join(re.escape(w) for w in sorted(lex["plan_words"], key=len, reverse=True))
     lex["_plan_re"] = re.compile(rf"(?:{alt})")
     suf = "|".join(re.escape(w) for w in sorted(lex["region_suffixes"], key=len, reverse=True))
@@ -51,27 +46,12 @@ def _lex() -> dict[str, Any]:
 _DOCNO = re.compile(
     r"(?P<no>[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)[0-9０-９]{2}\s*[〕\]］】)）]\s*[0-9０-９]{1,5}\s*号)"
 )
-_DATE_LINE = re.compile(
-    r"^\s*(?P<y>(?:19|20)[0-9０-９]{2}|[〇零○一二][〇零○Ｏ一二三四五六七八九]{3})\s*年\s*"
-    r"(?P<m>[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*"
-    r"(?P<d>[0-9０-９]{1,2}|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])\s*日\s*$"
-)
+_DATE_LINE = re.compile(rf"^\s*(?P<y>{YEAR})\s*年\s*(?P<m>{MONTH})\s*月\s*(?P<d>{DAY})\s*日\s*$")
 _NOTICE = re.compile(r"关于(?:印发|转发|下发|公布)")
 _NOTICE_END = re.compile(r"的通知\s*$")
 _QUOTED = re.compile(r"《(?P<t>[^《》\n]{4,80})》")
 
 
-def _cn_num(s: str) -> int:
-    s = s.translate(_FW)
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (_CN_DIGIT.get(a, 1) if a else 1) * 10 + (_CN_DIGIT.get(b, 0) if b else 0)
-    v = 0
-    for ch in s:
-        v = v * 10 + _CN_DIGIT[ch]
-    return v
 
 
 def parse_date_line(line: str) -> datetime.date | None:
@@ -80,8 +60,8 @@ def parse_date_line(line: str) -> datetime.date | None:
     if not m:
         return None
     try:
-        return datetime.date(_cn_num(m.group("y")), _cn_num(m.group("m")), _cn_num(m.group("d")))
-    except ValueError:
+        return datetime.date(cn_int(m.group("y")), cn_int(m.group("m")), cn_int(m.group("d")))
+    except (TypeError, ValueError):
         return None
 
 
