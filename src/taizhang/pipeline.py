@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager
 
 from taizhang.document import SourceDocument
+from taizhang.extract import assign as A
 from taizhang.extract import notes as N
 from taizhang.extract.problems import find_problems
 from taizhang.extract.tasks import Draft, add_subtasks, find_measures
@@ -114,7 +115,7 @@ def _date(iso: str | None) -> datetime.date | None:
         return None
 
 
-def _inheritance_sentences(outline) -> list[tuple[int, list[N.UnitRef]]]:
+def _inheritance_sentences(outline) -> list[tuple[int, list[A.UnitRef]]]:
     """Standalone "以下均需…落实，不再列出" sentences (outside any note): (position, implementing units)."""
     from taizhang.document import Table
 
@@ -128,9 +129,9 @@ def _inheritance_sentences(outline) -> list[tuple[int, list[N.UnitRef]]]:
     return out
 
 
-def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[N.UnitRef]]] | None = None) -> None:
+def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[A.UnitRef]]] | None = None) -> None:
     """Units of an inheritance note (in a task's note, or a sentence of its own) go to every later task."""
-    inherited: list[N.UnitRef] = []
+    inherited: list[A.UnitRef] = []
     pending = sorted(sentences or [], key=lambda x: x[0])
     k = 0
     for d in drafts:
@@ -148,14 +149,14 @@ def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[N.Un
 
 
 def _warn_stray_fields(outline, covered: set[int], warnings: list[Warning]) -> None:
-    rx = N.field_regex()
+    rx = A.field_regex()
     for ln in outline.lines:
         if id(ln) in covered or (ln.node is not None and id(ln.node) in covered):
             continue
         if hasattr(ln.block, "rows"):
             continue
         m = rx.match(outline.text, ln.start, ln.end)
-        if m and N.field_kind(m.group("name")) in ("deadline", "goal", "measures", "progress", "unit"):
+        if m and A.field_kind(m.group("name")) in ("deadline", "goal", "measures", "progress", "unit"):
             warnings.append(Warning(f"字段“{m.group('name')}”不在任何问题之下", [ln.start, ln.end]))
 
 

@@ -17,8 +17,9 @@ from importlib import resources
 import yaml
 
 from taizhang.document import Table
+from taizhang.extract import assign as A
 from taizhang.extract import notes as N
-from taizhang.extract.notes import strip_span as _strip
+from taizhang.extract.assign import strip_span as _strip
 from taizhang.ledger import Warning
 from taizhang.segment.outline import Line, Node, Outline, inline_parts
 
@@ -32,7 +33,7 @@ class Draft:
     end: int
     number: str | None = None
     title: str = ""
-    units: list[N.UnitRef] = field(default_factory=list)
+    units: list[A.UnitRef] = field(default_factory=list)
     deadline_regions: list[tuple[int, int]] = field(default_factory=list)
     extra_deadlines: list[tuple[str, int, int, str]] = field(default_factory=list)  # (label, s, e, type)
     status: str | None = None
