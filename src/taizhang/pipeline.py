@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import time
 from contextlib import contextmanager
 
@@ -138,7 +139,7 @@ def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[A.Un
         while k < len(pending) and pending[k][0] < d.start:
             inherited = pending[k][1]
             k += 1
-        own = getattr(d, "_inherit", None)
+        own = d.inherit
         if inherited:
             have = {u.raw for u in d.units}
             d.units += [u for u in inherited if u.raw not in have]
@@ -170,16 +171,30 @@ def _targets(outline, problems: list[Draft], doc_date) -> list[Target]:
     return list(extract_targets(text, spans, doc_year=year))
 
 
+_YEAR_RX = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _year_in(s: str | None) -> int | None:
+    """The one year a heading or a title names (2023年空气质量改善行动方案 → 2023); None for none or several."""
+    years = {int(m.group(1)) for m in _YEAR_RX.finditer(s or "")}
+    return years.pop() if len(years) == 1 else None
+
+
 def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date) -> list[Task]:
     from taizhang.extract.deadlines import find_deadlines, find_flags, period_end
     from taizhang.resolve import resolve_units
 
     year = doc_date.year if doc_date else None
+    title_year = _year_in(meta.title)
+    last_year: int | None = None  # the year of the last explicit deadline so far
     ids: dict[int, str] = {}
     tasks: list[Task] = []
     for i, d in enumerate(drafts, 1):
         ids[id(d)] = f"T{i}"
     for d in drafts:
+        # a deadline without its year (年底前, 6月底前) in a document without a date: the year its section or
+        # title names, else the year of the deadline written before it
+        default_year = _year_in(d.section) or title_year or last_year
         units_by_field: dict[str, list[Unit]] = {"lead": [], "support": [], "implementing": []}
         refs = d.units
         seen: set[tuple[str, str]] = set()
@@ -199,10 +214,13 @@ def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date) -> lis
             deadlines.append(Deadline(text=text[s:e], date=dt.isoformat() if dt else None, type=typ, span=[s, e]))
         immediate = ongoing = False
         for s, e in d.deadline_regions:
-            deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s)
+            deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s, default_year=default_year)
             im, on = find_flags(text[s:e])
             immediate |= im
             ongoing |= on
+        for dl in deadlines:
+            if dl.date and _YEAR_RX.search(dl.text):
+                last_year = int(dl.date[:4])
         goal = text[d.goal[0]:d.goal[1]] if d.goal else None
         tasks.append(Task(
             id=ids[id(d)], parent_id=ids.get(id(d.parent)) if d.parent else None, number=d.number,

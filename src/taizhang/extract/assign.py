@@ -33,6 +33,16 @@ def lexicon() -> dict:
     data = dict(load_yaml("taizhang.extract", "data/roles.yaml"))
     data["roles"] = sorted(data["roles"], key=lambda r: -len(r["word"]))
     data["_inherit"] = [re.compile(p) for p in data["inherit_patterns"]]
+    data["_order"] = [(re.compile(c["pattern"]), c["rule"]) for c in data["order_conventions"]]
+    data["_carry"] = re.compile("|".join(map(re.escape, sorted(data["carry_words"], key=len, reverse=True))))
+    col = data["collective"]
+
+    def alt(words: list[str]) -> str:
+        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+    data["_collective"] = re.compile(
+        rf"^(?:[{''.join(col['levels'])}])?(?:{alt(col['after_level'])})?(?:{alt(col['qualifiers'])})*"
+        rf"(?:{alt(col['nouns'])})$")
     return data
 
 
@@ -53,8 +63,13 @@ def _marked_lead(raw: str) -> int | None:
     return m.start() if m is not None and m.end() == len(raw) and m.start() > 0 else None
 
 
+_TRAILING_ALTERNATIVES = re.compile(r"(?:[（(][^（）()]*[）)])+$")
+
+
 def _is_territorial(raw: str) -> bool:
-    return is_generic_territorial(raw) or raw.rstrip("等").endswith(TERRITORIAL_SUFFIXES)
+    """A territorial body (a town, a park, a government), its alternatives in brackets aside: 区人民政府（管委会）."""
+    core = _TRAILING_ALTERNATIVES.sub("", raw.rstrip("等")) or raw
+    return is_generic_territorial(raw) or core.endswith(TERRITORIAL_SUFFIXES)
 
 
 def _units_in(text: str, start: int, end: int, field: str) -> list[UnitRef]:
@@ -78,17 +93,60 @@ def _units_in(text: str, start: int, end: int, field: str) -> list[UnitRef]:
                 s = seg.find(t, s)
                 e = s + len(t)
                 raw = t
-        f = LEAD if field == "lead_strict" else field
+        f = LEAD if field in ("lead_strict", "lead_list") else field
         if f == "lead_or_implementing":
             f = IMPL if _is_territorial(raw) else LEAD
         elif f == "support_or_implementing":
             f = IMPL if _is_territorial(raw) else SUPPORT
         if is_generic_territorial(raw):
             f = IMPL
-        elif field == LEAD and raw.rstrip("等") in lexicon()["generic_support"]:
-            f = SUPPORT
+        elif field in (LEAD, "lead_list", "lead_or_implementing") and is_collective(raw):
+            f = SUPPORT  # 各有关部门 by a duty word or in a list: support unless written as 牵头
         out.append(UnitRef(raw, start + s, start + e, f))
     return out
+
+
+def is_collective(raw: str) -> bool:
+    """A collective of departments (各有关部门, 有关单位, 政府直属责任部门, 市直各部门), not a body of its own."""
+    return bool(lexicon()["_collective"].match(re.sub(r"\s+", "", raw).rstrip("等")))
+
+
+@dataclass
+class OrderState:
+    """The order convention carried by 下同 from the note that states it to every later note of a document."""
+
+    rule: str | None = None
+
+
+def order_convention(text: str, start: int, end: int) -> tuple[str | None, bool, list[tuple[int, int]]]:
+    """(rule, carried, spans of its words) of the order convention a note states (排在第一位的为牵头单位，下同)."""
+    lex = lexicon()
+    for rx, rule in lex["_order"]:
+        m = rx.search(text, start, end)
+        if m:
+            spans = [(m.start(), m.end())]
+            c = lex["_carry"].search(text, m.end(), end)
+            if c:
+                spans.append((c.start(), c.end()))
+            return rule, c is not None, spans
+    return None, False, []
+
+
+def apply_order(units: list[UnitRef], rule: str, text: str, start: int, end: int) -> None:
+    """Roles by order: the first lead unit leads (rule first) or those before the first comma (before_break); the
+    other lead units support. Territorial bodies keep carrying it out."""
+    leads = [u for u in units if u.field == LEAD]
+    if len(leads) < 2:
+        return
+    if rule == "first":
+        keep = {id(leads[0])}
+    else:
+        brk = next((m.start() for m in CLAUSE_SEP.finditer(text, start, end) if _depth(text, start, m.start()) == 0),
+                   end)
+        keep = {id(u) for u in leads if u.start < brk} or {id(leads[0])}
+    for u in leads:
+        if id(u) not in keep:
+            u.field = SUPPORT
 
 
 def _role_at_end(clause: str) -> tuple[str, str] | None:
@@ -100,7 +158,24 @@ def _role_at_end(clause: str) -> tuple[str, str] | None:
 
 
 def parse_assignment(text: str, start: int, end: int, *, require_role: bool = False,
-                     label_field: str | None = None) -> list[UnitRef] | None:
+                     label_field: str | None = None, order: OrderState | None = None) -> list[UnitRef] | None:
+    """Units of a note's content by role, with the order convention it states or inherits (see _parse)."""
+    rule, carried, spans = order_convention(text, start, end)
+    units = _parse(text, start, end, require_role=require_role, label_field=label_field, skip=spans)
+    if units is None:
+        return None
+    if rule is None and order is not None and order.rule and "牵头" not in text[start:end] \
+            and not any(u.field == SUPPORT for u in units):
+        rule = order.rule  # 下同: a note written after the one stating the convention
+    if rule is not None:
+        apply_order(units, rule, text, start, end)
+        if carried and order is not None:
+            order.rule = rule
+    return units
+
+
+def _parse(text: str, start: int, end: int, *, require_role: bool, label_field: str | None,
+           skip: list[tuple[int, int]]) -> list[UnitRef] | None:
     """Units of a note's content text[start:end], by role; None when it is not a responsibility note.
 
     Clauses without a role word take the role of the label before them (责任单位：X，Y), else of the next clause
@@ -109,7 +184,7 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
     label when the caller has already consumed it (牵头单位：X；配合单位：Y).
     """
     lex = lexicon()
-    inherit_spans = [(m.start(), m.end()) for rx in lex["_inherit"] for m in rx.finditer(text, start, end)]
+    inherit_spans = [(m.start(), m.end()) for rx in lex["_inherit"] for m in rx.finditer(text, start, end)] + skip
     clauses = []
     pos = start
     for m in CLAUSE_SEP.finditer(text, start, end):
@@ -150,7 +225,7 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
         if cs >= ce:
             continue
         clause = text[cs:ce]
-        if any(a <= cs < b for a, b in inherit_spans):
+        if any(a <= cs < b or cs <= a < ce for a, b in inherit_spans):
             continue
         role = _role_at_end(clause)
         if role is None and field_of_label:  # 责任单位：X、Y，Z — the label covers the clauses after it
@@ -194,7 +269,7 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
             return None
         # a list with no role word at all: all lead, if every part is a unit (住建局、汇龙镇; 发改、环保、安监)
         for cs, ce in pending:
-            units += _units_in(text, cs, ce, "lead_strict")
+            units += _units_in(text, cs, ce, "lead_list")
     return units or None
 
 
@@ -211,9 +286,9 @@ def _pending_field(word: str, field: str, have_lead: bool) -> str:
 def _depth(text: str, a: int, b: int) -> int:
     d = 0
     for ch in text[a:b]:
-        if ch in "（(":
+        if ch in "（(〔":
             d += 1
-        elif ch in "）)":
+        elif ch in "）)〕":
             d = max(0, d - 1)
     return d
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from taizhang.extract.assign import (
     IMPL,
     UNIT_FIELD_KINDS,
+    OrderState,
     UnitRef,
     _depth,
     _units_in,
@@ -83,9 +84,56 @@ def find_note(text: str, start: int, end: int, *, require_role: bool = False) ->
 
 
 SENTENCE_SEP = re.compile(r"[。；;\n]")
+_OPEN, _CLOSE = "（(〔", "）)〕"
+_TRAIL = " \t\u3000。.；;，,"
+_SENTENCE_END = tuple("。；;！？")
 
 
-def find_label_note(text: str, start: int, end: int) -> Note | None:
+def _groups(text: str, start: int, end: int):
+    """Top-level bracketed groups [i, j) of text[start:end] (j after the closing bracket)."""
+    depth, open_at = 0, -1
+    for k in range(start, end):
+        ch = text[k]
+        if ch in _OPEN:
+            if depth == 0:
+                open_at = k
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                yield open_at, k + 1
+
+
+def find_notes(text: str, start: int, end: int, *, order: OrderState | None = None) -> list[Note]:
+    """Every responsibility note of the paragraph text[start:end], in order; each closes the text before it.
+
+    The note closing the paragraph may be a bare list of units (all lead); a note inside the paragraph must have
+    role words or field labels and stand between sentences (after 。/； or before one). Field labels closing the
+    paragraph outside brackets are a note too. ``order`` carries an order convention (下同) from note to note."""
+    tail = end
+    while tail > start and text[tail - 1] in _TRAIL:
+        tail -= 1
+    out: list[Note] = []
+    for i, j in _groups(text, start, tail):
+        if j - i > 400:
+            continue
+        closing = j == tail
+        if not closing:
+            before = text[start:i].rstrip(" \t\u3000")
+            after = text[j:tail].lstrip(" \t\u3000")
+            if not (before.endswith(_SENTENCE_END) or after[:1] in ("。", "；", ";")):
+                continue
+        units = parse_assignment(text, i + 1, j - 1, require_role=not closing, order=order)
+        inh = inherit_units(text, i + 1, j - 1)
+        if units or inh:
+            out.append(Note(i, j, units or [], inh))
+    label = find_label_note(text, out[-1].end if out else start, end, order=order)
+    if label is not None:
+        out.append(label)
+    return out
+
+
+def find_label_note(text: str, start: int, end: int, *, order: OrderState | None = None) -> Note | None:
     """Field labels closing the paragraph text[start:end] outside any bracket — …淘汰。牵头单位：县环保局；配合单位：
     县市监局、各乡镇人民政府。 — read as its responsibility note. The labels start a sentence (or the paragraph), the
     first one names units, and every later sentence of the paragraph starts with a field label too."""
@@ -107,7 +155,7 @@ def find_label_note(text: str, start: int, end: int) -> Note | None:
         seps = [k.end() for k in SENTENCE_SEP.finditer(text, p, e) if _depth(text, start, k.start()) == 0]
         if not all(rx.match(text, k, e) or text[k] in "。；;\n" for k in seps):
             continue  # prose after the labels: not a closing note
-        units = parse_assignment(text, p, e)
+        units = parse_assignment(text, p, e, order=order)
         if units:
             return Note(p, e, units, [], labelled=True)
     return None
