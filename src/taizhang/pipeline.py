@@ -13,7 +13,8 @@ from contextlib import contextmanager
 
 from taizhang.document import SourceDocument
 from taizhang.extract import notes as N
-from taizhang.extract.tasks import Draft, add_subtasks, find_measures, find_problems
+from taizhang.extract.problems import find_problems
+from taizhang.extract.tasks import Draft, add_subtasks, find_measures
 from taizhang.ledger import Deadline, DocumentMeta, Ledger, Target, Task, Unit, Warning
 from taizhang.segment.outline import build_outline
 from taizhang.text import OffsetMap, normalise_document
@@ -149,7 +150,7 @@ def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[N.Un
 def _warn_stray_fields(outline, covered: set[int], warnings: list[Warning]) -> None:
     rx = N.field_regex()
     for ln in outline.lines:
-        if ln.node is not None and id(ln.node) in covered:
+        if id(ln) in covered or (ln.node is not None and id(ln.node) in covered):
             continue
         if hasattr(ln.block, "rows"):
             continue
