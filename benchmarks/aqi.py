@@ -22,7 +22,7 @@ What is measured (all printed):
 numpy's BLAS is kept to one thread per process (the parallelism is over processes; several BLAS threads
 per worker on 2 cores only compete with each other).
 python-aqi's IAQIs differ from HJ 633 by design (integer truncation, EPA-style segments, half-even
-rounding; see tests/test_standards_python_aqi.py); the agreement rate is printed.
+rounding; see tests/standards/test_python_aqi.py); the agreement rate is printed.
 """
 
 from __future__ import annotations
@@ -295,7 +295,7 @@ def main(argv=None) -> int:
     same = sum(r["baseline_same"] for r in results)
     both = sum(r["baseline_both"] for r in results)
     print(f"  daily AQI identical on {100 * same / both:.1f} % of the {both} days both compute (python-aqi truncates "
-          f"to integers, uses EPA-style segments and rounds half-even — explained in tests/test_standards_python_aqi.py)")
+          f"to integers, uses EPA-style segments and rounds half-even — explained in tests/standards/test_python_aqi.py)")
     pv = np.array([r["pyaqi_per_value"] for r in results])
     nv = np.array([r["numpy_per_value"] for r in results])
     print(f"  IAQI step alone: python-aqi {1e6 * np.median(pv):.2f} μs per value, numpy {1e9 * np.median(nv):.0f} ns "

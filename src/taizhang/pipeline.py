@@ -13,9 +13,11 @@ from contextlib import contextmanager
 
 from taizhang.document import SourceDocument
 from taizhang.extract import notes as N
-from taizhang.extract.tasks import Draft, add_subtasks, find_measures, find_problems
+from taizhang.extract.problems import find_problems
+from taizhang.extract.tasks import Draft, add_subtasks, find_measures
 from taizhang.ledger import Deadline, DocumentMeta, Ledger, Target, Task, Unit, Warning
 from taizhang.segment.outline import build_outline
+from taizhang.text import OffsetMap, normalise_document
 
 
 @contextmanager
@@ -45,6 +47,34 @@ def _metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
 
 
 def extract_document(doc: SourceDocument, *, timings: dict | None = None) -> Ledger:
+    """The ledger of a document. Extraction reads the document in normal form (:mod:`taizhang.text`); the
+    ledger's strings are the normal form's, its spans point into ``doc.text`` as the reader produced it."""
+    with _timed(timings, "normalise"):
+        ndoc, omap = normalise_document(doc)
+    ledger = _extract(ndoc, timings)
+    ledger.document.source["chars"] = len(doc.text)
+    if not omap.identity:
+        _map_spans(ledger, omap)
+    return ledger
+
+
+def _map_spans(ledger: Ledger, omap: OffsetMap) -> None:
+    def back(span: list[int] | None) -> list[int] | None:
+        return list(omap.span_to_source(span[0], span[1])) if span else span
+
+    for t in ledger.tasks:
+        t.span = back(t.span)
+        for u in (*t.lead_units, *t.support_units, *t.implementing_units):
+            u.span = back(u.span)
+        for d in t.deadlines:
+            d.span = back(d.span)
+    for g in ledger.targets:
+        g.span = back(g.span)
+    for w in ledger.warnings:
+        w.span = back(w.span)
+
+
+def _extract(doc: SourceDocument, timings: dict | None) -> Ledger:
     warnings: list[Warning] = []
     with _timed(timings, "segment"):
         meta, body_start = _metadata(doc)
@@ -120,7 +150,7 @@ def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[N.Un
 def _warn_stray_fields(outline, covered: set[int], warnings: list[Warning]) -> None:
     rx = N.field_regex()
     for ln in outline.lines:
-        if ln.node is not None and id(ln.node) in covered:
+        if id(ln) in covered or (ln.node is not None and id(ln.node) in covered):
             continue
         if hasattr(ln.block, "rows"):
             continue

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from taizhang.cli.main import main
 from taizhang.service.ledger import audit, services
@@ -115,7 +116,7 @@ def test_import_command(people, tmp_path, plan_text, capsys):
 
 
 def _due(task, days):
-    Task.objects.filter(pk=task.pk).update(due_date=services.timezone.localdate() + timedelta(days=days))
+    Task.objects.filter(pk=task.pk).update(due_date=timezone.localdate() + timedelta(days=days))
 
 
 def test_remind_sends_due_soon_and_overdue_notices(published, people, capsys):

@@ -16,16 +16,14 @@ import datetime
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from taizhang.ledger import Deadline
+from taizhang.text import basics as text_basics
+from taizhang.text.basics import cn_int
 
-_FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_DIGIT = "0-9０-９"
-_CN = "〇零○Ｏ一二两三四五六七八九十"
+_FW_DIGITS = text_basics.FW_DIGITS
+_DIGIT = text_basics.DIGIT
 
 
 def _alt(words) -> str:
@@ -33,9 +31,8 @@ def _alt(words) -> str:
 
 
 def load_yaml(name: str) -> dict[str, Any]:
-    """Load one YAML file of this package's data directory."""
-    with resources.files("taizhang.extract").joinpath("data", name).open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+    """One YAML file of this package's data directory."""
+    return text_basics.load_yaml("taizhang.extract", f"data/{name}")
 
 
 @dataclass
@@ -59,9 +56,9 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     lex = load_yaml("deadlines.yaml")
-    ynum = rf"(?<![{_DIGIT}.．])(?:(?:[1１][9９]|[2２][0０])[{_DIGIT}]{{2}}|[一二][〇零○Ｏ一二三四五六七八九]{{3}})"
-    mnum = r"(?:1[0-2]|0?[1-9]|１[０-２]|０?[１-９]|十[一二]?|[一二三四五六七八九])"
-    dnum = rf"(?:[{_DIGIT}]{{1,2}}|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+    ynum = rf"(?<![{_DIGIT}.．]){text_basics.YEAR}"
+    mnum = text_basics.MONTH
+    dnum = text_basics.DAY
     joiners = _alt(lex["range_joiners"])
     rel = _alt(lex["relative_years"])
     yparts = _alt(lex["year_periods"])
@@ -103,23 +100,7 @@ def _rules() -> _Rules:
     )
 
 
-def _num(s: str | None) -> int | None:
-    """A number written with Arabic (half- or full-width) or Chinese digits."""
-    if not s:
-        return None
-    s = s.translate(_FW_DIGITS)
-    if s.isdigit():
-        return int(s)
-    cn = _rules().lex["cn_digits"]
-    if "十" in s:  # 十, 十二, 二十, 二十五, 三十一
-        head, _, tail = s.partition("十")
-        return (cn.get(head, 1) if head else 1) * 10 + (cn.get(tail, 0) if tail else 0)
-    if all(ch in cn for ch in s):
-        v = 0
-        for ch in s:
-            v = v * 10 + cn[ch]
-        return v
-    return None
+_num = cn_int
 
 
 def _last_day(y: int, m: int) -> int:

@@ -341,7 +341,9 @@ def field_regex() -> re.Pattern[str]:
     global FIELD_RX
     if FIELD_RX is None:
         names = sorted({n for v in lexicon()["fields"].values() for n in v}, key=len, reverse=True)
-        FIELD_RX = re.compile(r"[ \t\u3000]*(?P<name>" + "|".join(map(re.escape, names)) + r")\s*[:：]\s*")
+        # a field label, possibly numbered (问题编号5：), then its colon
+        FIELD_RX = re.compile(r"[ \t\u3000]*(?P<name>" + "|".join(map(re.escape, names))
+                              + r")(?:\s*[0-9０-９]{1,4})?\s*[:：]\s*")
     return FIELD_RX
 
 

@@ -36,6 +36,8 @@ class _G:
     year: re.Pattern
     baseline: re.Pattern
     past: re.Pattern
+    past_opener: re.Pattern
+    negation: re.Pattern
     lead: re.Pattern
     known: re.Pattern
     head: re.Pattern
@@ -65,6 +67,8 @@ def _grammar() -> _G:
         year=re.compile(rf"(?P<pre>到|至|在)?\s*(?P<y>(?:19|20)[{_DIG}]{{2}})\s*年(?:底|末)?(?:前)?"),
         baseline=re.compile(rf"(?:{_alt(g['baseline_prefixes'])})\s*(?P<y>(?:19|20)[{_DIG}]{{2}})\s*年"),
         past=re.compile(_alt(g["past_words"])),
+        past_opener=re.compile(rf"^\s*(?:(?:19|20)[{_DIG}]{{2}}\s*年)?\s*(?:{_alt(g['past_sentence_openers'])})"),
+        negation=re.compile(rf"(?:{_alt(g['negations'])})$"),
         lead=re.compile(rf"^(?:{_alt(g['leading_fillers'])})+"),
         known=re.compile(_alt(names)),
         head=re.compile(rf"(?:{_alt(g['head_nouns'])})$"),
@@ -217,12 +221,17 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
         cur_year = doc_year if re.search(r"年度|全年|本年", heading) else None
         last: Target | None = None
         pos = 0
+        past_sentence = False  # the sentence reports the past (截至目前，…): its numbers are no goals
+        sentence_start = True
         for cm in list(G.clause_split.finditer(seg)) + [None]:
             cend = cm.start() if cm else len(seg)
             clause = seg[pos:cend]
             cstart = pos
             pos = cm.end() if cm else len(seg)
-            if not clause.strip():
+            if sentence_start:
+                past_sentence = bool(G.past_opener.match(clause))
+            sentence_start = cm is None or cm.group(0) in "。；;！？\n"
+            if not clause.strip() or past_sentence:
                 continue
             # year phrases in this clause (not baselines, not in titles) move the current year
             base_spans = [(b.start(), b.end(), int(b.group("y").translate(_FW))) for b in G.baseline.finditer(clause)]
@@ -256,6 +265,8 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                 continue  # a number in quotes names something ("60天"攻坚行动), it is not a goal value
             if vm_ is not None and len(first_chunk) - vm_.end() > g["max_verb_gap"]:
                 vm_ = None
+            if vm_ is not None and G.negation.search(first_chunk[:vm_.start()]):
+                continue  # 未超过: a statement of fact, not a goal
             if vm_ is None:
                 if not tail:
                     continue

@@ -68,74 +68,6 @@ def is_goal_section(node: Node) -> bool:
     return any(is_goal_heading(n.title) for n in [node, *node.ancestors()])
 
 
-# ---------------------------------------------------------------------------------------------- problems
-@dataclass
-class FieldLine:
-    kind: str
-    name: str
-    line: Line
-    value_start: int
-
-
-def _fields(ol: Outline, node: Node) -> list[FieldLine]:
-    rx = N.field_regex()
-    out = []
-    for ln in node.lines:
-        if ln.node is not node or ln.heads is node or isinstance(ln.block, Table):
-            continue
-        m = rx.match(ol.text, ln.start, ln.end)
-        if m:
-            out.append(FieldLine(N.field_kind(m.group("name")), m.group("name"), ln, m.end()))
-    return out
-
-
-def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
-    """Problems: numbered nodes followed by a field block. Returns drafts and the node ids they cover."""
-    text = ol.text
-    drafts: list[Draft] = []
-    covered: set[int] = set()
-    problem_kinds = {"deadline", "goal", "measures", "progress", "unit"}
-    for node in ol.nodes:
-        if id(node) in covered:
-            continue
-        fl = _fields(ol, node)
-        if not fl or not ({f.kind for f in fl} & problem_kinds) or len({f.kind for f in fl}) < 2:
-            continue
-        first_field = min(f.line.start for f in fl)
-        body_lines = [ln for ln in node.lines if ln.start < first_field and ln.node is node]
-        s = node.content_start
-        e = max((ln.end for ln in body_lines), default=node.line_end)
-        s, e = _strip(text, s, e)
-        d = Draft("problem", s, e, number=node.path, title=node.title, section=_section(node))
-        measures_line = None
-        for f in fl:
-            vs, ve = _strip(text, f.value_start, f.line.end)
-            if f.kind in N.UNIT_FIELD_KINDS:
-                d.units += N.parse_field_units(text, vs, ve, f.kind)
-            elif f.kind == "deadline":
-                d.deadline_regions.append((vs, ve))
-            elif f.kind == "goal":
-                d.goal = (vs, ve)
-            elif f.kind == "measures":
-                measures_line = f.line
-            elif f.kind == "progress":
-                from taizhang.extract.status import find_status
-                d.status = find_status(text[vs:ve])
-        kids = [c for c in node.children]
-        if kids:
-            d.measures = [_strip(text, c.content_start, c.end) for c in kids]
-        else:
-            after = measures_line.end if measures_line else max(f.line.end for f in fl)
-            d.measures = [_strip(text, ln.content_start, ln.end) for ln in node.lines
-                          if ln.start >= after and ln.node is node and not N.field_regex().match(text, ln.start, ln.end)]
-        d.measures_count = len(d.measures)
-        drafts.append(d)
-        covered.add(id(node))
-        for c in _descendants(node):
-            covered.add(id(c))
-    return drafts, covered
-
-
 def _descendants(node: Node):
     for c in node.children:
         yield c
@@ -160,7 +92,7 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
     noted_nodes: set[int] = set()
 
     def in_problem(ln: Line) -> bool:
-        return ln.node is not None and id(ln.node) in covered
+        return id(ln) in covered or (ln.node is not None and id(ln.node) in covered)
 
     for ln in ol.lines:
         if isinstance(ln.block, Table):

@@ -21,23 +21,18 @@ from __future__ import annotations
 import datetime
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from taizhang.document import SourceDocument
 from taizhang.ledger import DocumentMeta
+from taizhang.text.basics import DAY, FW_DIGITS, MONTH, YEAR, cn_int, load_yaml
 
-_FW = str.maketrans("０１２３４５６７８９", "0123456789")
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-             "七": 7, "八": 8, "九": 9}
+_FW = FW_DIGITS
 
 
 @lru_cache(maxsize=1)
 def _lex() -> dict[str, Any]:
-    with resources.files("taizhang.segment").joinpath("data", "metadata.yaml").open("r", encoding="utf-8") as fh:
-        lex = yaml.safe_load(fh) or {}
+    lex = dict(load_yaml("taizhang.segment", "data/metadata.yaml"))
     alt = "|".join(re.escape(w) for w in sorted(lex["plan_words"], key=len, reverse=True))
     lex["_plan_re"] = re.compile(rf"(?:{alt})")
     suf = "|".join(re.escape(w) for w in sorted(lex["region_suffixes"], key=len, reverse=True))
@@ -51,27 +46,13 @@ def _lex() -> dict[str, Any]:
 _DOCNO = re.compile(
     r"(?P<no>[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)[0-9０-９]{2}\s*[〕\]］】)）]\s*[0-9０-９]{1,5}\s*号)"
 )
-_DATE_LINE = re.compile(
-    r"^\s*(?P<y>(?:19|20)[0-9０-９]{2}|[〇零○一二][〇零○Ｏ一二三四五六七八九]{3})\s*年\s*"
-    r"(?P<m>[0-9０-９]{1,2}|十[一二]?|[一二三四五六七八九])\s*月\s*"
-    r"(?P<d>[0-9０-９]{1,2}|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])\s*日\s*$"
-)
+_DATE_LINE = re.compile(rf"^\s*(?P<y>{YEAR})\s*年\s*(?P<m>{MONTH})\s*月\s*(?P<d>{DAY})\s*日\s*$")
 _NOTICE = re.compile(r"关于(?:印发|转发|下发|公布)")
 _NOTICE_END = re.compile(r"的通知\s*$")
+_LETTER = re.compile(r"(?:现将|现予|予以)?印发给你们|现将《[^》]{4,80}》(?:予以)?印发")
 _QUOTED = re.compile(r"《(?P<t>[^《》\n]{4,80})》")
 
 
-def _cn_num(s: str) -> int:
-    s = s.translate(_FW)
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (_CN_DIGIT.get(a, 1) if a else 1) * 10 + (_CN_DIGIT.get(b, 0) if b else 0)
-    v = 0
-    for ch in s:
-        v = v * 10 + _CN_DIGIT[ch]
-    return v
 
 
 def parse_date_line(line: str) -> datetime.date | None:
@@ -80,8 +61,8 @@ def parse_date_line(line: str) -> datetime.date | None:
     if not m:
         return None
     try:
-        return datetime.date(_cn_num(m.group("y")), _cn_num(m.group("m")), _cn_num(m.group("d")))
-    except ValueError:
+        return datetime.date(cn_int(m.group("y")), cn_int(m.group("m")), cn_int(m.group("d")))
+    except (TypeError, ValueError):
         return None
 
 
@@ -101,6 +82,36 @@ def _is_title_line(s: str) -> bool:
     s = s.strip()
     return bool(s) and len(s) <= 40 and not re.search(r"[。，；：:,;！？]", s) and not re.match(
         r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])", s)
+
+
+def _first_title_line(lines: list[tuple[int, int, str]]) -> str | None:
+    """A page with no cover and no plan title: its first line when it reads as a title (…关于…, …公示)."""
+    lex = _lex()
+    seen = 0
+    for _a, _b, ln in lines:
+        s = _squash(ln)
+        if not s:
+            continue
+        seen += 1
+        if seen > 3:
+            break
+        if len(s) <= 90 and not re.search(r"[。，；！？,;]", s) and (
+                "关于" in s or re.search(rf"(?:{'|'.join(map(re.escape, lex['plan_words']))})$", s)):
+            return s
+    return None
+
+
+def _closing_signature(lines: list[tuple[int, int, str]], lex: dict) -> tuple[str | None, datetime.date] | None:
+    """The signature closing a page (an issuer line, then a date line) among its last lines."""
+    tail = [(k, ln.strip()) for k, (_a, _b, ln) in enumerate(lines[-15:]) if ln.strip()]
+    for i in range(len(tail) - 1, -1, -1):
+        d = parse_date_line(tail[i][1])
+        if d is None:
+            continue
+        prev = _squash(tail[i - 1][1]) if i else ""
+        issuer = prev if prev and len(prev) <= 40 and lex["_issuer_re"].match(prev) else None
+        return issuer, d
+    return None
 
 
 def region_of(name: str | None) -> str | None:
@@ -148,6 +159,12 @@ def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
                     break
             if notice_start is not None:
                 break
+    if notice_start is None:
+        # a cover letter without its notice title: (addressee:) 现将《YY》印发给你们 … signature, date
+        for i, (_a, _b, ln) in enumerate(head[:30]):
+            if _LETTER.search(ln):
+                notice_start = notice_end = max(0, i - 1)
+                break
 
     body_start = 0
     notice_title = None
@@ -192,7 +209,8 @@ def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
 
     # doc number: a line of its own in the cover (or header) area
     limit = notice_start if notice_start is not None else min(len(head), 12)
-    for _a, _b, ln in head[: max(limit, 1) + 2]:
+    cover_lines = max(limit + 2, next((i for i, (a, _b, _l) in enumerate(head) if a >= body_start), 0))
+    for _a, _b, ln in head[: max(cover_lines, 3)]:
         m = _DOCNO.search(ln)
         if m and len(_squash(ln)) <= len(_squash(m.group("no"))) + 4:
             meta.doc_number = _squash(m.group("no")).translate(_FW)
@@ -214,8 +232,29 @@ def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
         else:
             break
     body_title = "".join(body_title_parts) or None
-    meta.title = notice_title or body_title
+    meta.title = notice_title or body_title or _first_title_line(lines)
     if meta.issuer is None and header_issuer:
         meta.issuer = header_issuer
+    if meta.issuer is None and notice_start is not None:
+        # the issuer on the line(s) above its notice: 商城县人民政府 / 关于印发…的通知
+        for k in range(notice_start - 1, max(-1, notice_start - 3), -1):
+            s = _squash(head[k][2])
+            if s and lex["_issuer_re"].match(s):
+                meta.issuer = s
+                break
+            if s and not _DOCNO.search(s):
+                break
+    if meta.issuer is None and meta.title and "关于" in meta.title:
+        # XX办公室关于YY: the body before 关于 issues it
+        head_part = meta.title.split("关于", 1)[0]
+        if head_part and lex["_issuer_re"].match(head_part):
+            meta.issuer = head_part
+    if meta.issuer is None or meta.issue_date is None:
+        sig = _closing_signature(lines, lex)
+        if sig is not None:
+            issuer, date = sig
+            meta.issuer = meta.issuer or issuer
+            if meta.issue_date is None and date is not None:
+                meta.issue_date = date.isoformat()
     meta.region = region_of(meta.title) or region_of(meta.issuer)
     return meta, body_start

@@ -12,21 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from taizhang.document import Paragraph, SourceDocument, Table
-
-CN_DIGITS = "一二三四五六七八九十百零〇两"
-_CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+from taizhang.text.basics import CN_DIGITS, LABEL_PATTERNS, cn_int
 
 # style name -> regex on the start of a line (after leading whitespace); group "n" is the number
-_STYLES: list[tuple[str, re.Pattern[str]]] = [
-    ("chapter", re.compile(rf"第(?P<n>[{CN_DIGITS}]+)章\s*")),
-    ("article", re.compile(rf"第(?P<n>[{CN_DIGITS}]+)条\s*")),
-    ("cn", re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,3}})\s*[、，．](?![{CN_DIGITS}][、级类是])\s*")),
-    ("pcn", re.compile(rf"[（(]\s*(?P<n>[{CN_DIGITS}]{{1,3}})\s*[)）]\s*[、．.]?\s*")),
-    ("pnum", re.compile(r"[（(]\s*(?P<n>[0-9０-９]{1,3})\s*[)）]\s*[、．.]?\s*")),
-    ("num", re.compile(r"(?P<n>[0-9０-９]{1,3})\s*(?:[．、]|\.(?![0-9０-９]))\s*")),
-    ("rnum", re.compile(r"(?P<n>[0-9０-９]{1,3})\s*[)）](?![、，,])\s*")),  # 1) 1）: half-bracketed numbers
-    ("circ", re.compile(r"(?P<n>[①-⑳])\s*")),
-]
+_STYLES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p)) for name, p in LABEL_PATTERNS]
 ANNEX = re.compile(r"[ \t\u3000]*附\s*[件表录]\s*[0-9０-９一二三四五六七八九十.．\-－—]*\s*[:：]?")
 PLAN_TITLE = re.compile(r"[^。；，,]{4,60}(?:方案|计划|规划|办法|清单|意见|细则|要点|通知|要求)[）)]?")
 INLINE_MARK = re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,3}})是")
@@ -34,22 +23,8 @@ TITLE_END = "。；;：:！？"
 
 
 def cn_number(s: str) -> int | None:
-    """Value of a Chinese (一 … 九十九) or Arabic numeral label; None if not a number."""
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if len(s) == 1 and "①" <= s <= "⑳":
-        return ord(s) - ord("①") + 1
-    if s.isascii() and s.isdigit():
-        return int(s)
-    if not s or any(c not in _CN_VAL and c != "十" for c in s):
-        return None
-    if "十" in s:
-        a, _, b = s.partition("十")
-        tens = _CN_VAL.get(a, 1) if a else 1
-        ones = _CN_VAL.get(b, 0) if b else 0
-        return tens * 10 + ones
-    if len(s) == 1:
-        return _CN_VAL[s]
-    return None
+    """Value of a numbering label's number (一 … 九十九, 12, ①); None if not a number."""
+    return cn_int(s)
 
 
 # list punctuation closing a label (二、 1． 1. ①，): dropped when labels are joined into a path (二.（三）)

@@ -110,3 +110,9 @@ def test_dev_gold_targets(shared_dir):
     res = gf.eval_targets(gf.load(shared_dir))
     assert res["target_f1"] >= 0.95, res["misses"]
     assert res["target_attrs_acc"] >= 0.9, res["misses"]
+
+
+def test_a_sentence_reporting_the_past_holds_no_goal():
+    text = ("2022年截至目前，优良天数明显增加，PM2.5日均浓度均未超过40微克/立方米。"
+            "到2023年，PM2.5年均浓度控制在35微克/立方米以下。")
+    assert brief(targets(text)) == [("PM2.5年均浓度", "<=", 35, "微克/立方米", 2023, None, None)]

@@ -76,3 +76,33 @@ def test_dev_gold_document(shared_dir):
     gf = gold_module()
     res = gf.eval_metadata(gf.load(shared_dir))
     assert res["document_acc"] == 1.0, res["misses"]
+
+
+def test_cover_letter_without_its_notice_title():
+    text = ("各乡镇人民政府，县直各有关单位：\n"
+            "《石岭县水污染防治工作方案》已经县政府同意，现印发给你们，请认真组织实施。\n"
+            "石岭县人民政府办公室\n2018年3月9日\n石岭县水污染防治工作方案\n一、总体要求\n")
+    m, body = meta(text)
+    assert m.title == "石岭县水污染防治工作方案" and m.issuer == "石岭县人民政府办公室"
+    assert m.issue_date == "2018-03-09" and m.region == "石岭县"
+    assert text[body:].startswith("石岭县水污染防治工作方案")
+
+
+def test_issuer_above_its_notice_and_doc_number_after_it():
+    text = ("枫政〔2019〕21号\n枫林县人民政府\n关于印发枫林县清洁水体行动计划的通知\n各乡镇人民政府：\n"
+            "现将《枫林县清洁水体行动计划》印发给你们，请认真贯彻执行。\n2019年5月6日\n枫林县清洁水体行动计划\n")
+    m, _ = meta(text)
+    assert (m.doc_number, m.issuer, m.title) == ("枫政〔2019〕21号", "枫林县人民政府", "枫林县清洁水体行动计划")
+    text2 = ("枫林县人民政府关于印发《枫林县清洁水体行动计划》的通知\n\n枫政规〔2019〕3号\n\n各乡镇人民政府：\n"
+             "现将《枫林县清洁水体行动计划》印发给你们。\n枫林县人民政府\n2019年5月6日\n枫林县清洁水体行动计划\n")
+    assert meta(text2)[0].doc_number == "枫政规〔2019〕3号"
+
+
+def test_a_notice_page_signed_at_its_end():
+    text = ("关于省级督察交办问题整改销号情况的公示\n根据有关规定，现将整改情况公示如下。\n一、问题：某厂废水直排。\n"
+            "二、整改情况：已完成整改。\n联系电话：0000-1234567\n河口县水利局\n2022年8月1日\n")
+    m, _ = meta(text)
+    assert m.title == "关于省级督察交办问题整改销号情况的公示"
+    assert (m.issuer, m.issue_date, m.region) == ("河口县水利局", "2022-08-01", "河口县")
+    m2, _ = meta("河口县整改办公室关于第3项问题整改销号情况的公示\n发布时间：2022-08-01\n问题编号3：某厂废水直排。\n")
+    assert m2.issuer == "河口县整改办公室" and m2.region == "河口县"

@@ -155,7 +155,7 @@ def gold_module():
     """benchmarks/gold_fields.py: the dev-gold evaluation of the field extractors (shared with the tests)."""
     if "gold_fields" in sys.modules:
         return sys.modules["gold_fields"]
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "gold_fields.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "gold_fields.py"
     spec = importlib.util.spec_from_file_location("gold_fields", path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules["gold_fields"] = mod

@@ -11,7 +11,7 @@ differs from the standard in three ways, each contradicted by the standard's tex
 3. It rounds the IAQI half to even. HJ 633 requires the sub-index to be rounded up to an integer (进位取整).
 
 And above the top breakpoint python-aqi raises (it looks up a segment that does not exist), where we follow
-the table notes (see test_standards_hj633.test_above_the_table).
+the table notes (see tests/standards/test_hj633.py, test_above_the_table).
 
 The tests prove this account: a numpy model of python-aqi with exactly these three deviations reproduces
 python-aqi on every value; and python-aqi's own engine given the table as the standard prints it (shared

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from test_read_txt import check_offsets
 
 from builders import (
     corrupt_docx,
@@ -16,7 +17,6 @@ from builders import (
 from taizhang.errors import ReadError
 from taizhang.read import read_bytes, read_document
 from taizhang.read.numbering import format_number
-from test_read_txt import check_offsets
 
 
 def grid(doc, table):

@@ -1,0 +1,61 @@
+"""Every state change of the ledger. The UI, the API and the commands call these functions only.
+
+Each function checks the user's permission (:mod:`..permissions`), runs in one transaction, and appends
+audit events (who, when, what, why, before/after). Errors are :mod:`..errors` exceptions with a Chinese
+message: :class:`NotAllowed`, :class:`Conflict` (stale version), :class:`DuplicateDocument`,
+:class:`InvalidTransition`, :class:`ServiceError`.
+
+One module per concern; this package re-exports them, so callers write ``services.submit_progress(...)``:
+
+- :mod:`.files` — uploads handed in, stored files (all-or-nothing with :func:`.files.stored_files`);
+- :mod:`.organisations` — jurisdictions, organisations, aliases;
+- :mod:`.imports` — a plan or an extracted ledger stored as a draft document;
+- :mod:`.review` — corrections of a draft before it is published;
+- :mod:`.schedule` — the denormalised schedule the lights read;
+- :mod:`.workflow` — publish, progress, completion claims, verification, reopening;
+- :mod:`.deadline_changes` — requests to move a published task's deadline and their decisions;
+- :mod:`.monitoring` — monitoring data of a jurisdiction;
+- :mod:`.settings` — settings the office changes at run time;
+- :mod:`.queries` — read-only views shared by the screens and the API (history, disclosure).
+"""
+
+from ..errors import Conflict, DuplicateDocument, InvalidTransition, NotAllowed, ServiceError
+from .deadline_changes import (
+    approve_deadline_change,
+    decide_deadline_change,
+    reject_deadline_change,
+    request_deadline_change,
+)
+from .files import Upload, open_file, stored_files
+from .imports import import_document, import_ledger
+from .monitoring import add_monitoring_dataset
+from .organisations import create_organisation, find_organisation, get_jurisdiction
+from .queries import disclosure, timeline
+from .review import (
+    EDITABLE_FIELDS,
+    delete_task,
+    edit_task,
+    merge_tasks,
+    set_task_deadline,
+    set_task_units,
+    split_task,
+)
+from .schedule import refresh_schedule
+from .settings import set_warning_days
+from .workflow import (
+    claim_completion,
+    close_task,
+    publish_document,
+    reject_claim,
+    reopen_task,
+    submit_progress,
+)
+
+__all__ = [
+    "EDITABLE_FIELDS", "Conflict", "DuplicateDocument", "InvalidTransition", "NotAllowed", "ServiceError", "Upload",
+    "add_monitoring_dataset", "approve_deadline_change", "claim_completion", "close_task", "create_organisation",
+    "decide_deadline_change", "delete_task", "disclosure", "edit_task", "find_organisation", "get_jurisdiction",
+    "import_document", "import_ledger", "merge_tasks", "open_file", "publish_document", "refresh_schedule",
+    "reject_claim", "reject_deadline_change", "reopen_task", "request_deadline_change", "set_task_deadline",
+    "set_task_units", "set_warning_days", "split_task", "stored_files", "submit_progress", "timeline",
+]

@@ -1,0 +1,67 @@
+"""Deadline changes of a published task: a unit (or the office) asks, an admin approves or rejects. An approved
+change supersedes the task's by-deadline; the old one is kept, inactive (see :func:`.schedule.replace_by_deadline`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import audit
+from .. import permissions as perm
+from ..errors import InvalidTransition, ServiceError
+from ..models import DeadlineChangeRequest, Task
+from .schedule import replace_by_deadline
+
+
+def request_deadline_change(task: Task, user, *, new_date: date, reason: str) -> DeadlineChangeRequest:
+    perm.require(perm.can_request_deadline_change(user, task), "申请调整该任务的时限")
+    if not (reason or "").strip():
+        raise ServiceError("申请调整时限须说明理由")
+    if isinstance(new_date, str):
+        new_date = _strict_date(new_date)
+    with transaction.atomic():
+        task.refresh_from_db()
+        if task.state not in ("active", "claimed"):
+            raise InvalidTransition("只有推进中的任务可以申请调整时限")
+        current = task.deadlines.filter(active=True, type="by").order_by("date").first()
+        req = DeadlineChangeRequest.objects.create(task=task, deadline=current, new_date=new_date,
+                                                   reason=reason.strip(), requested_by=user)
+        audit.record("deadline.request", req, actor=user, task=task, data={
+            "from": str(current.date) if current and current.date else None, "to": str(new_date),
+            "why": reason.strip()})
+    return req
+
+
+def _strict_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ServiceError(f"日期“{value}”格式不对，应为 YYYY-MM-DD") from None
+
+
+def decide_deadline_change(req: DeadlineChangeRequest, user, *, approve: bool, note: str = "") -> DeadlineChangeRequest:
+    perm.require(perm.can_decide_deadline_change(user), "审批时限调整")
+    with transaction.atomic():
+        n = DeadlineChangeRequest.objects.filter(pk=req.pk, state="pending").update(
+            state="approved" if approve else "rejected", decided_by=user, decided_at=timezone.now(),
+            decision_note=note.strip())
+        if n == 0:
+            raise InvalidTransition("该申请已处理")
+        req.refresh_from_db()
+        task = req.task
+        if approve:
+            replace_by_deadline(task, req.new_date, f"{req.new_date:%Y年%m月%d日}前（经批准调整）")
+        audit.record("deadline.approve" if approve else "deadline.reject", req, actor=user, task=task, data={
+            "to": str(req.new_date), "why": note.strip(), "request_reason": req.reason})
+    return req
+
+
+def approve_deadline_change(req, user, *, note: str = ""):
+    return decide_deadline_change(req, user, approve=True, note=note)
+
+
+def reject_deadline_change(req, user, *, note: str = ""):
+    return decide_deadline_change(req, user, approve=False, note=note)

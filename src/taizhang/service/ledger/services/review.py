@@ -1,0 +1,253 @@
+"""Review of a draft ledger before it is published: correct a task's fields, split, merge, delete, choose its
+units and (while a draft) its deadline.
+
+Every edit carries the ``version`` of the task as the reviewer read it: a conditional update (:func:`_bump`)
+refuses a stale version with :class:`Conflict`, so two reviewers never overwrite each other silently.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .. import audit
+from .. import permissions as perm
+from ..errors import Conflict, InvalidTransition, ServiceError
+from ..models import Assignment, Deadline, Organisation, Target, Task
+from .organisations import find_organisation, remember_alias
+from .schedule import refresh_schedule, replace_by_deadline
+
+EDITABLE_FIELDS = ("number", "kind", "title", "text", "section", "goal", "immediate", "ongoing", "measures",
+                   "span_start", "span_end")
+
+
+def _task_snapshot(task: Task, fields=EDITABLE_FIELDS) -> dict:
+    return {f: getattr(task, f) for f in fields}
+
+
+def _bump(task: Task, version: int, **changes) -> None:
+    """Conditional update: only when nobody changed the task since ``version`` was read."""
+    n = Task.objects.filter(pk=task.pk, version=version).update(version=F("version") + 1,
+                                                                updated_at=timezone.now(), **changes)
+    if n == 0:
+        current = Task.objects.filter(pk=task.pk).values_list("version", flat=True).first()
+        raise Conflict(f"任务 {task.pk} 已被他人修改（您编辑的是第 {version} 版，当前为第 {current} 版），请刷新后重新编辑")
+    for k, v in changes.items():
+        setattr(task, k, v)
+    task.version = version + 1
+
+
+def _require_reviewable(task: Task) -> None:
+    if task.state in ("closed", "deleted"):
+        raise InvalidTransition(f"任务处于“{task.get_state_display()}”状态，不能修改")
+
+
+def edit_task(task: Task, user, *, version: int, changes: dict, why: str = "") -> Task:
+    """A reviewer corrects fields of a task; a stale ``version`` raises :class:`Conflict`."""
+    perm.require(perm.can_review(user), "修改任务")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ServiceError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
+    with transaction.atomic():
+        task.refresh_from_db()
+        _require_reviewable(task)
+        before = _task_snapshot(task, changes.keys())
+        _bump(task, version, **changes)
+        audit.record("task.edit", task, actor=user, task=task,
+                     data={"before": before, "after": _task_snapshot(task, changes.keys()), "why": why})
+    return task
+
+
+def _copy_relations(src: Task, dst: Task) -> None:
+    """Give ``dst`` the units (with their roles) and the active deadlines of ``src`` it does not have yet."""
+    for a in src.assignments.all():
+        Assignment.objects.get_or_create(task=dst, organisation=a.organisation, role=a.role,
+                                         defaults={"raw": a.raw, "span_start": a.span_start, "span_end": a.span_end})
+    have = set(dst.deadlines.filter(active=True).values_list("type", "date", "text"))
+    for d in src.deadlines.filter(active=True):
+        if (d.type, d.date, d.text) not in have:
+            have.add((d.type, d.date, d.text))
+            Deadline.objects.create(task=dst, type=d.type, date=d.date, text=d.text, span_start=d.span_start,
+                                    span_end=d.span_end)
+
+
+def split_task(task: Task, user, *, version: int, at: int, why: str = "") -> Task:
+    """Split the task's text at character ``at``: the task keeps the first part, a new task gets the rest."""
+    perm.require(perm.can_review(user), "拆分任务")
+    with transaction.atomic():
+        task.refresh_from_db()
+        _require_reviewable(task)
+        if not 0 < at < len(task.text):
+            raise ServiceError(f"拆分位置 {at} 不在任务文本之内（1–{len(task.text) - 1}）")
+        first, second = task.text[:at].rstrip(), task.text[at:].lstrip()
+        cut = task.span_start + at if task.span_start is not None else None
+        old_end = task.span_end
+        _bump(task, version, text=first, span_end=cut if cut is not None else task.span_end)
+        Task.objects.filter(document=task.document, position__gt=task.position).update(position=F("position") + 1)
+        new = Task.objects.create(
+            document=task.document, parent=task.parent, position=task.position + 1, number=task.number,
+            kind=task.kind, title=second[:60], text=second, section=task.section,
+            span_start=cut, span_end=old_end, state=task.state, immediate=task.immediate, ongoing=task.ongoing,
+            goal=task.goal, start_date=task.start_date,
+        )
+        _copy_relations(task, new)
+        refresh_schedule(new)
+        audit.record("task.split", task, actor=user, task=task,
+                     data={"at": at, "new_task": new.pk, "first": first, "second": second, "why": why})
+        audit.record("task.create", new, actor=user, task=new, data={"split_from": task.pk, "why": why})
+    return new
+
+
+def _merged_parent(keep: Task, absorbed: set[int]) -> int | None:
+    """The parent of the merged task: its own, unless a task merged into it is one of its ancestors — then the
+    merged task takes the place of the topmost such ancestor (that ancestor's parent), which leaves no cycle."""
+    parent, seen = keep.parent_id, set()
+    ancestor = keep.parent_id
+    while ancestor is not None and ancestor not in seen:
+        seen.add(ancestor)
+        above = Task.objects.filter(pk=ancestor).values_list("parent_id", flat=True).first()
+        if ancestor in absorbed:
+            parent = above
+        ancestor = above
+    return parent
+
+
+def merge_tasks(keep: Task, others: list[Task], user, *, versions: dict[int, int], why: str = "") -> Task:
+    """Merge ``others`` into ``keep``: any draft tasks of the same document, wherever they stand.
+
+    The merged task takes the texts joined in document order (position), the span from the first start to the
+    last end, the first position, every unit with its role, the active deadlines, the goals and measures, and
+    the targets and children of the others; the others become ``deleted``. Each task's ``version`` (from
+    ``versions``) must still be current, else :class:`Conflict` and nothing changes."""
+    perm.require(perm.can_review(user), "合并任务")
+    if not others:
+        raise ServiceError("请选择要合并的任务")
+    ids = [keep.pk, *(o.pk for o in others)]
+    if len(set(ids)) != len(ids):
+        raise ServiceError("不能把任务与它自身合并，也不能重复选择同一项任务")
+    with transaction.atomic():
+        tasks = [keep, *others]
+        for t in tasks:
+            t.refresh_from_db()
+            if t.document_id != keep.document_id:
+                raise ServiceError(f"只能合并同一文件中的任务：任务 {t.pk} 属于另一份文件")
+            if t.state != "draft":
+                raise InvalidTransition(f"只能合并待审核的任务：任务 {t.number or t.pk} 处于“{t.get_state_display()}”状态")
+            if t.pk not in versions:
+                raise ServiceError(f"缺少任务 {t.pk} 的版本号")
+        ordered = sorted(tasks, key=lambda t: (t.position, t.pk))
+        absorbed = {o.pk for o in others}
+        starts = [t.span_start for t in tasks if t.span_start is not None]
+        ends = [t.span_end for t in tasks if t.span_end is not None]
+        goals = list(dict.fromkeys(t.goal.strip() for t in ordered if t.goal.strip()))
+        changes = {
+            "text": "".join(t.text for t in ordered),
+            "span_start": min(starts) if starts else None,
+            "span_end": max(ends) if ends else None,
+            "position": ordered[0].position,
+            "title": keep.title or next((t.title for t in ordered if t.title), ""),
+            "number": keep.number or next((t.number for t in ordered if t.number), ""),
+            "goal": "；".join(goals),
+            "measures": [m for t in ordered for m in (t.measures or [])],
+            "immediate": any(t.immediate for t in tasks),
+            "ongoing": any(t.ongoing for t in tasks),
+            "parent_id": _merged_parent(keep, absorbed),
+        }
+        changes = {k: v for k, v in changes.items() if getattr(keep, k) != v}
+        before = {k: getattr(keep, k) for k in changes}
+        # conditional updates in primary-key order: two merges of overlapping tasks lock rows in the same order
+        for t in sorted(tasks, key=lambda t: t.pk):
+            if t.pk == keep.pk:
+                _bump(keep, versions[keep.pk], **changes)
+            else:
+                _bump(t, versions[t.pk], state="deleted")
+        children = list(Task.objects.filter(parent_id__in=absorbed).exclude(pk__in=[*absorbed, keep.pk])
+                        .values_list("pk", flat=True))
+        Task.objects.filter(pk__in=children).update(parent=keep)
+        targets = list(Target.objects.filter(task_id__in=absorbed).values_list("pk", flat=True))
+        Target.objects.filter(pk__in=targets).update(task=keep)
+        for o in sorted(others, key=lambda t: (t.position, t.pk)):
+            _copy_relations(o, keep)
+            audit.record("task.delete", o, actor=user, task=o,
+                         data={"before": "draft", "merged_into": keep.pk, "why": why})
+        refresh_schedule(keep)
+        audit.record("task.merge", keep, actor=user, task=keep,
+                     data={"kept": keep.pk, "merged": sorted(absorbed), "text": keep.text,
+                           "before": before, "children": children, "targets": targets, "why": why})
+    return keep
+
+
+def delete_task(task: Task, user, *, version: int, why: str) -> Task:
+    """Remove a false task (kept in the database and the audit trail as state ``deleted``)."""
+    perm.require(perm.can_review(user), "删除任务")
+    if not (why or "").strip():
+        raise ServiceError("删除任务须说明理由")
+    with transaction.atomic():
+        task.refresh_from_db()
+        _require_reviewable(task)
+        before = task.state
+        _bump(task, version, state="deleted")
+        audit.record("task.delete", task, actor=user, task=task, data={"before": before, "why": why})
+    return task
+
+
+def set_task_units(task: Task, user, *, version: int, role: str, units: list[dict], why: str = "") -> Task:
+    """Replace the task's units of ``role``. Each unit: ``{"organisation": id}`` or ``{"name": new name}``,
+    with an optional ``"raw"`` surface form that is remembered as an alias of the chosen organisation."""
+    perm.require(perm.can_review(user), "修改责任单位")
+    if role not in dict(Assignment.ROLES):
+        raise ServiceError(f"未知的责任角色：{role}")
+    with transaction.atomic():
+        task.refresh_from_db()
+        _require_reviewable(task)
+        jurisdiction = task.document.jurisdiction
+        before = list(task.assignments.filter(role=role).values_list("organisation__name", flat=True))
+        _bump(task, version)
+        old_raw = {a.organisation_id: a for a in task.assignments.filter(role=role)}
+        chosen: list[tuple[Organisation, str]] = []
+        for u in units:
+            raw = (u.get("raw") or "").strip()
+            if u.get("organisation"):
+                org = Organisation.objects.filter(pk=u["organisation"]).first()
+                if org is None:
+                    raise ServiceError(f"单位 {u['organisation']} 不存在")
+            elif (u.get("name") or "").strip():
+                name = u["name"].strip()
+                org = find_organisation(jurisdiction, name)
+                if org is None:
+                    org = Organisation.objects.create(jurisdiction=jurisdiction, name=name,
+                                                      kind=u.get("kind") or "department")
+                    audit.record("organisation.create", org, actor=user, task=task,
+                                 data={"name": name, "why": why or "审核时新建"})
+            else:
+                raise ServiceError("请选择单位或填写新单位名称")
+            if raw and remember_alias(org, raw, override=True):
+                audit.record("organisation.alias", org, actor=user, task=task, data={"alias": raw})
+            chosen.append((org, raw))
+        task.assignments.filter(role=role).delete()
+        for org, raw in chosen:
+            prev = old_raw.get(org.pk)
+            Assignment.objects.get_or_create(task=task, organisation=org, role=role, defaults={
+                "raw": raw or (prev.raw if prev else ""), "span_start": prev.span_start if prev else None,
+                "span_end": prev.span_end if prev else None})
+        audit.record("task.units", task, actor=user, task=task, data={
+            "role": role, "before": before, "after": [o.name for o, _ in chosen], "why": why})
+    return task
+
+
+def set_task_deadline(task: Task, user, *, version: int, due: date | None, text: str = "", why: str = "") -> Task:
+    """Review-time correction of the by-deadline (a draft task). Published tasks use a change request."""
+    perm.require(perm.can_review(user), "修改时限")
+    with transaction.atomic():
+        task.refresh_from_db()
+        if task.state != "draft":
+            raise InvalidTransition("已发布任务的时限调整须提出申请并经管理员批准")
+        before = [str(d.date) for d in task.deadlines.filter(active=True, type="by")]
+        _bump(task, version)
+        replace_by_deadline(task, due, text or (f"{due:%Y年%m月%d日}前" if due else ""))
+        audit.record("task.deadline", task, actor=user, task=task,
+                     data={"before": before, "after": str(due) if due else None, "why": why})
+    return task

@@ -1,0 +1,192 @@
+"""The task's lifecycle after review: publish (交办), monthly progress, completion claim (申请销号),
+verification (核查销号 or 退回) and reopening (反弹回潮). See docs/dev/glossary.md for the states.
+
+A transition is a conditional update on the task's state (:func:`_transition`): of two concurrent calls
+only one finds the task in the state it expects; the other gets :class:`InvalidTransition`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .. import audit
+from .. import permissions as perm
+from ..errors import InvalidTransition, ServiceError
+from ..models import (
+    Document,
+    EvidenceFile,
+    Organisation,
+    ProgressReport,
+    ReportMonthCount,
+    Task,
+    Verification,
+)
+from .files import FileStore, Upload, stored_files
+from .schedule import refresh_schedule
+
+PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def publish_document(document: Document, user, *, why: str = "") -> Document:
+    """Draft → published: all its draft tasks become active (交办)."""
+    perm.require(perm.can_publish(user), "发布台账")
+    with transaction.atomic():
+        n = Document.objects.filter(pk=document.pk, state="draft").update(state="published",
+                                                                          published_at=timezone.now())
+        if n == 0:
+            raise InvalidTransition("该文件已发布")
+        document.refresh_from_db()
+        tasks = list(document.tasks.filter(state="draft"))
+        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(state="active", version=F("version") + 1)
+        for task in tasks:
+            task.state = "active"
+            refresh_schedule(task)
+            audit.record("task.publish", task, actor=user, task=task,
+                         data={"before": "draft", "after": "active", "due_date": task.due_date})
+        audit.record("document.publish", document, actor=user, data={"tasks": len(tasks), "why": why})
+    return document
+
+
+def _transition(task: Task, from_states: tuple[str, ...], to_state: str, **extra) -> str:
+    before = Task.objects.filter(pk=task.pk).values_list("state", flat=True).first()
+    n = Task.objects.filter(pk=task.pk, state__in=from_states).update(state=to_state, updated_at=timezone.now(),
+                                                                      **extra)
+    if n == 0:
+        labels = dict(Task.STATES)
+        raise InvalidTransition(
+            f"任务当前状态为“{labels.get(before, before)}”，不能变为“{labels[to_state]}”")
+    task.state = to_state
+    for k, v in extra.items():
+        setattr(task, k, v)
+    return before
+
+
+def _check_period(period: str) -> str:
+    period = (period or "").strip()
+    if not PERIOD_RE.match(period):
+        raise ServiceError(f"报送期“{period}”格式不对，应为 YYYY-MM")
+    return period
+
+
+def _check_percent(percent: Any) -> int:
+    try:
+        value = int(percent)
+    except (TypeError, ValueError):
+        raise ServiceError(f"完成进度“{percent}”应为 0–100 的整数") from None
+    if not 0 <= value <= 100:
+        raise ServiceError(f"完成进度 {value} 应在 0–100 之间")
+    return value
+
+
+def _reporting_organisation(user, task: Task) -> Organisation | None:
+    org_id = perm.organisation_id_of(user)
+    if org_id is not None:
+        return Organisation.objects.filter(pk=org_id).first()
+    lead = task.assignments.filter(role="lead").select_related("organisation").first()
+    return lead.organisation if lead else None
+
+
+def _create_report(task: Task, user, *, period: str, text: str, percent: int, files: list, claim: bool,
+                   stored: FileStore) -> ProgressReport:
+    report = ProgressReport.objects.create(
+        task=task, organisation=_reporting_organisation(user, task), period=period, text=text,
+        percent=percent, submitted_by=user, is_completion_claim=claim)
+    ReportMonthCount.add(period)  # the dashboard's monthly trend, in the same transaction
+    saved = []
+    for f in files:
+        up = Upload.of(f)
+        if not up.content:
+            raise ServiceError(f"佐证材料“{up.name}”是空文件")
+        ev = EvidenceFile.objects.create(report=report, file=stored.save("evidence", up), original_name=up.name,
+                                         sha256=up.sha256, size=len(up.content), content_type=up.content_type)
+        saved.append({"id": ev.pk, "name": up.name, "sha256": up.sha256, "size": len(up.content)})
+    Task.objects.filter(pk=task.pk).update(last_percent=percent, last_period=period,
+                                           last_reported_at=report.submitted_at)
+    task.last_percent, task.last_period = percent, period
+    refresh_schedule(task)
+    audit.record("report.claim" if claim else "report.submit", report, actor=user, task=task, data={
+        "period": period, "percent": percent, "text": text, "files": saved,
+        "organisation": report.organisation.name if report.organisation else None})
+    return report
+
+
+def submit_progress(task: Task, user, *, period: str, text: str, percent: Any, files: list = ()) -> ProgressReport:
+    """A monthly progress report (liaison of a lead/support unit, or admin), with optional evidence files."""
+    perm.require(perm.can_report(user, task), "报送该任务的进展（仅牵头或配合单位可报送）")
+    period, percent = _check_period(period), _check_percent(percent)
+    if not (text or "").strip():
+        raise ServiceError("请填写进展情况")
+    with stored_files() as stored, transaction.atomic():
+        state = Task.objects.filter(pk=task.pk).values_list("state", flat=True).first()
+        if state != "active":
+            raise InvalidTransition(f"任务当前状态为“{dict(Task.STATES).get(state)}”，不能报送进展")
+        return _create_report(task, user, period=period, text=text.strip(), percent=percent,
+                              files=list(files), claim=False, stored=stored)
+
+
+def claim_completion(task: Task, user, *, text: str, files: list, period: str | None = None) -> ProgressReport:
+    """申请销号: active → claimed, with at least one evidence file."""
+    perm.require(perm.can_claim(user, task), "为该任务申请销号")
+    if not files:
+        raise ServiceError("申请销号必须上传佐证材料")
+    if not (text or "").strip():
+        raise ServiceError("请说明完成情况")
+    today = timezone.localdate()
+    period = _check_period(period or f"{today.year:04d}-{today.month:02d}")
+    with stored_files() as stored, transaction.atomic():
+        _transition(task, ("active",), "claimed")
+        report = _create_report(task, user, period=period, text=text.strip(), percent=100, files=list(files),
+                                claim=True, stored=stored)
+        audit.record("task.claim", task, actor=user, task=task,
+                     data={"before": "active", "after": "claimed", "report": report.pk, "why": text.strip()})
+        return report
+
+
+def _latest_claim(task: Task) -> ProgressReport | None:
+    return task.reports.filter(is_completion_claim=True).order_by("-submitted_at", "-id").first()
+
+
+def close_task(task: Task, user, *, note: str) -> Verification:
+    """核查销号: claimed → closed, by an inspector or admin, with a verification note."""
+    perm.require(perm.can_verify(user), "核查销号")
+    if not (note or "").strip():
+        raise ServiceError("销号须填写核查意见")
+    with transaction.atomic():
+        _transition(task, ("claimed",), "closed", closed_at=timezone.now())
+        v = Verification.objects.create(task=task, report=_latest_claim(task), inspector=user, result="closed",
+                                        note=note.strip())
+        audit.record("task.close", task, actor=user, task=task,
+                     data={"before": "claimed", "after": "closed", "verification": v.pk, "why": note.strip()})
+    return v
+
+
+def reject_claim(task: Task, user, *, note: str) -> Verification:
+    """核查不通过: claimed → active, with the reason."""
+    perm.require(perm.can_verify(user), "退回销号申请")
+    if not (note or "").strip():
+        raise ServiceError("退回须填写核查意见")
+    with transaction.atomic():
+        _transition(task, ("claimed",), "active")
+        v = Verification.objects.create(task=task, report=_latest_claim(task), inspector=user, result="rejected",
+                                        note=note.strip())
+        audit.record("task.reject", task, actor=user, task=task,
+                     data={"before": "claimed", "after": "active", "verification": v.pk, "why": note.strip()})
+    return v
+
+
+def reopen_task(task: Task, user, *, reason: str) -> Task:
+    """反弹回潮: closed → active, with the reason."""
+    perm.require(perm.can_reopen(user), "重新打开任务")
+    if not (reason or "").strip():
+        raise ServiceError("重新打开任务须说明理由（如反弹回潮的情况）")
+    with transaction.atomic():
+        _transition(task, ("closed",), "active", closed_at=None)
+        refresh_schedule(task)
+        audit.record("task.reopen", task, actor=user, task=task,
+                     data={"before": "closed", "after": "active", "why": reason.strip()})
+    return task

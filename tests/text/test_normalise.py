@@ -1,0 +1,84 @@
+"""The normal form every extractor reads (taizhang.text) and its map back to the source text."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taizhang.document import Paragraph, SourceDocument, Table
+from taizhang.text import comparable, normalise, normalise_document
+from taizhang.text.basics import cn_int
+
+
+def test_traditional_characters_read_as_simplified_and_map_back():
+    src = "縣環保局牽頭，發改委、住房和城鄉建設局配合，年底前完成。"
+    n = normalise(src)
+    assert n.text == "县环保局牵头，发改委、住房和城乡建设局配合，年底前完成。"
+    assert n.map.identity  # one character for one character
+    assert normalise("显著提升").text == "显著提升"  # a simplified text is left as it is
+
+
+def test_widths_brackets_and_punctuation_fold():
+    n = normalise("ＰＭ２．５浓度控制在３５微克／立方米以下(县环保局牵头,县发改委配合)责任单位:县水利局;")
+    assert n.text == "PM2.5浓度控制在35微克/立方米以下（县环保局牵头，县发改委配合）责任单位：县水利局；"
+    assert normalise("2019-05-10 08:30, 3.5").text == "2019-05-10 08:30, 3.5"  # no Chinese beside them
+
+
+def test_letter_spaced_runs_are_closed_and_spans_point_at_the_source():
+    src = "一、生 态 环 境 局 牵头\n县水利局 县农业农村局"
+    n = normalise(src)
+    assert n.text == "一、生态环境局 牵头\n县水利局 县农业农村局"  # two names apart by one space stay apart
+    k = n.text.index("生态环境局")
+    s, e = n.map.span_to_source(k, k + len("生态环境局"))
+    assert src[s:e] == "生 态 环 境 局"
+    k = n.text.index("县农业农村局")
+    s, e = n.map.span_to_source(k, k + 6)
+    assert src[s:e] == "县农业农村局"
+
+
+def test_a_sentence_broken_across_lines_is_joined():
+    src = ("到2025年，全县受污染耕地安全利用率达到93%左右，污染地块安全利用率\n达到95%以上。\n"
+           "二、重点任务\n（一）严格准入\n责任单位：县生态环境局、县发展改革局\n完成时限：2024年底前\n")
+    n = normalise(src)
+    assert "污染地块安全利用率达到95%以上。\n二、重点任务\n（一）严格准入\n责任单位：" in n.text
+    assert "县发展改革局\n完成时限" in n.text  # a field starts its own line
+    k = n.text.rindex("利用率达到")
+    s, e = n.map.span_to_source(k, k + 5)
+    assert src[s:e] == "利用率\n达到"
+
+
+def test_indented_or_numbered_next_lines_are_not_joined():
+    src = "各乡镇要加强巡查，发现问题及时处置，确保不出现反弹\n　　（二）加强监管\n3.严格执法，依法查处违法行为，形成震慑\n4.强化宣传"
+    assert normalise(src).text == src.replace("(", "（")
+
+
+def test_document_blocks_follow_the_join():
+    text = "为加强治理，特制定本方案，各单位须认真落实到位并按月报送\n进展情况。\n\t责任单位\n\t完成时限\n\n\t县环保局\n\t2019年底"
+    blocks = [Paragraph(0, 28), Paragraph(29, 34)]
+    t0 = text.index("\t")
+    tbl = Table(t0, len(text), [])
+    doc = SourceDocument(name="a.txt", sha256="", text=text, blocks=[*blocks, tbl])
+    ndoc, m = normalise_document(doc)
+    paras = [b for b in ndoc.blocks if isinstance(b, Paragraph)]
+    assert len(paras) == 1 and ndoc.text[paras[0].start:paras[0].end] == \
+        "为加强治理，特制定本方案，各单位须认真落实到位并按月报送进展情况。"
+    t = [b for b in ndoc.blocks if isinstance(b, Table)][0]
+    assert ndoc.text[t.start:t.start + 5] == "\t责任单位"
+    assert m.span_to_source(t.start, t.end) == (tbl.start, tbl.end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("生态环境局牽頭 \u3000\n，,。:(（)）１2ＡaＰ．.%％／\t—3")), max_size=80))
+def test_every_span_maps_back_onto_the_characters_it_was_made_of(src):
+    n = normalise(src)
+    m = n.map
+    for i in range(len(n.text) + 1):
+        for j in range(i, min(len(n.text), i + 6) + 1):
+            s, e = m.span_to_source(i, j)
+            assert 0 <= s <= e <= len(src)
+            assert comparable(src[s:e]) == comparable(n.text[i:j])
+        assert m.from_source(m.to_source(i)) == i if i < len(n.text) else True
+
+
+def test_numerals():
+    assert [cn_int(x) for x in ["12", "１２", "十", "十二", "二十五", "三十一", "一百零五", "二〇一九", "二○一九", "①", "两"]] \
+        == [12, 12, 10, 12, 25, 31, 105, 2019, 2019, 1, 2]
+    assert cn_int("第三") is None and cn_int("") is None
