@@ -4,7 +4,6 @@ server's memory bounded (the bombs are from tests/hostile.py)."""
 from __future__ import annotations
 
 import resource
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,10 +11,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+import hostile as H
 from taizhang.service.ledger.models import Document, MonitoringDataset
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import hostile as H  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
