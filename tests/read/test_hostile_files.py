@@ -60,16 +60,22 @@ def test_bomb_is_refused_with_the_bound_named(tmp_path, key):
 
 
 def _run_cli(args: list[str], env: dict | None = None) -> tuple[int, str, float]:
-    """``taizhang ARGS`` in a fresh interpreter: exit status, standard error, peak RSS in MB."""
-    probe = (  # prints the peak RSS of this process after the command returns
-        "import json, resource, sys\n"
-        "from taizhang.cli.main import main\n"
-        "rc = main(sys.argv[1:])\n"
-        "print(json.dumps({'rc': rc, 'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    """``taizhang ARGS`` in a fresh interpreter: exit status, standard error, peak RSS in MB.
+
+    The command runs as the child of a small probe interpreter that reports its children's peak RSS
+    (getrusage RUSAGE_CHILDREN). Not measured in the command's own process: Linux carries the high-water mark of
+    the process that spawned it across exec, which would be pytest's, not the command's."""
+    probe = (
+        "import json, resource, subprocess, sys\n"
+        "out = subprocess.run([sys.executable, '-m', 'taizhang.cli.main', *sys.argv[1:]], capture_output=True,"
+        " text=True)\n"
+        "sys.stderr.write(out.stderr)\n"
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(json.dumps({'rc': out.returncode, 'rss': rss}))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300,
                          env={**os.environ, **(env or {})})
-    assert out.returncode == 0, out.stderr  # the probe itself never fails: main returns the status
+    assert out.returncode == 0, out.stderr  # the probe itself never fails: it reports the command's status
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return result["rc"], out.stderr, result["rss"]
 

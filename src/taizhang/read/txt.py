@@ -53,13 +53,14 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         raise ReadError("不是文本文件（含有二进制数据），无法作为 .txt 读取", path=name)
     try:
         return _check_controls(data.decode("utf-8"), name), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_at = exc.start
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise ReadError(
-            f"无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK；第 {exc.start} 字节处无法解码）", path=name
+            f"无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK：按 UTF-8 第 {utf8_at} 字节处、"
+            f"按 GB18030 第 {exc.start} 字节处无法解码）", path=name
         ) from None
     _check_controls(text, name)
     if _more_than(_UNCOMMON_RE, text, 0.1 * len(text)):
