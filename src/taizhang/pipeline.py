@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import time
 from contextlib import contextmanager
 
 from taizhang.document import SourceDocument
+from taizhang.extract import assign as A
 from taizhang.extract import notes as N
 from taizhang.extract.problems import find_problems
 from taizhang.extract.tasks import Draft, add_subtasks, find_measures
@@ -114,7 +116,7 @@ def _date(iso: str | None) -> datetime.date | None:
         return None
 
 
-def _inheritance_sentences(outline) -> list[tuple[int, list[N.UnitRef]]]:
+def _inheritance_sentences(outline) -> list[tuple[int, list[A.UnitRef]]]:
     """Standalone "以下均需…落实，不再列出" sentences (outside any note): (position, implementing units)."""
     from taizhang.document import Table
 
@@ -128,16 +130,16 @@ def _inheritance_sentences(outline) -> list[tuple[int, list[N.UnitRef]]]:
     return out
 
 
-def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[N.UnitRef]]] | None = None) -> None:
+def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[A.UnitRef]]] | None = None) -> None:
     """Units of an inheritance note (in a task's note, or a sentence of its own) go to every later task."""
-    inherited: list[N.UnitRef] = []
+    inherited: list[A.UnitRef] = []
     pending = sorted(sentences or [], key=lambda x: x[0])
     k = 0
     for d in drafts:
         while k < len(pending) and pending[k][0] < d.start:
             inherited = pending[k][1]
             k += 1
-        own = getattr(d, "_inherit", None)
+        own = d.inherit
         if inherited:
             have = {u.raw for u in d.units}
             d.units += [u for u in inherited if u.raw not in have]
@@ -148,14 +150,14 @@ def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[N.Un
 
 
 def _warn_stray_fields(outline, covered: set[int], warnings: list[Warning]) -> None:
-    rx = N.field_regex()
+    rx = A.field_regex()
     for ln in outline.lines:
         if id(ln) in covered or (ln.node is not None and id(ln.node) in covered):
             continue
         if hasattr(ln.block, "rows"):
             continue
         m = rx.match(outline.text, ln.start, ln.end)
-        if m and N.field_kind(m.group("name")) in ("deadline", "goal", "measures", "progress", "unit"):
+        if m and A.field_kind(m.group("name")) in ("deadline", "goal", "measures", "progress", "unit"):
             warnings.append(Warning(f"字段“{m.group('name')}”不在任何问题之下", [ln.start, ln.end]))
 
 
@@ -169,16 +171,30 @@ def _targets(outline, problems: list[Draft], doc_date) -> list[Target]:
     return list(extract_targets(text, spans, doc_year=year))
 
 
+_YEAR_RX = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _year_in(s: str | None) -> int | None:
+    """The one year a heading or a title names (2023年空气质量改善行动方案 → 2023); None for none or several."""
+    years = {int(m.group(1)) for m in _YEAR_RX.finditer(s or "")}
+    return years.pop() if len(years) == 1 else None
+
+
 def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date) -> list[Task]:
     from taizhang.extract.deadlines import find_deadlines, find_flags, period_end
     from taizhang.resolve import resolve_units
 
     year = doc_date.year if doc_date else None
+    title_year = _year_in(meta.title)
+    last_year: int | None = None  # the year of the last explicit deadline so far
     ids: dict[int, str] = {}
     tasks: list[Task] = []
     for i, d in enumerate(drafts, 1):
         ids[id(d)] = f"T{i}"
     for d in drafts:
+        # a deadline without its year (年底前, 6月底前) in a document without a date: the year its section or
+        # title names, else the year of the deadline written before it
+        default_year = _year_in(d.section) or title_year or last_year
         units_by_field: dict[str, list[Unit]] = {"lead": [], "support": [], "implementing": []}
         refs = d.units
         seen: set[tuple[str, str]] = set()
@@ -198,10 +214,13 @@ def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date) -> lis
             deadlines.append(Deadline(text=text[s:e], date=dt.isoformat() if dt else None, type=typ, span=[s, e]))
         immediate = ongoing = False
         for s, e in d.deadline_regions:
-            deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s)
+            deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s, default_year=default_year)
             im, on = find_flags(text[s:e])
             immediate |= im
             ongoing |= on
+        for dl in deadlines:
+            if dl.date and _YEAR_RX.search(dl.text):
+                last_year = int(dl.date[:4])
         goal = text[d.goal[0]:d.goal[1]] if d.goal else None
         tasks.append(Task(
             id=ids[id(d)], parent_id=ids.get(id(d.parent)) if d.parent else None, number=d.number,

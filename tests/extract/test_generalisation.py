@@ -215,22 +215,23 @@ def test_alternatives_in_brackets_are_not_a_note():
 
 
 def test_field_line_with_lead_and_support_labels():
-    from taizhang.extract import notes as N
+    from taizhang.extract import assign as A
 
     s = "市生态环境局；配合单位：市工信局、市应急管理局"
-    units = N.parse_field_units(s, 0, len(s), "lead")
+    units = A.parse_field_units(s, 0, len(s), "lead")
     assert [(u.raw, u.field) for u in units] == [
         ("市生态环境局", "lead"), ("市工信局", "support"), ("市应急管理局", "support")]
 
 
 def test_duty_words_inside_a_table_cell():
-    from taizhang.extract import notes as N
+    from taizhang.extract import assign as A
+    from taizhang.extract import cells as C
 
     s = "区应急管理局牵头，各有关部门按职责分工做好相关工作"
-    units = N.units_in_cell(s, 0, len(s), "lead_strict")
+    units = C.units_in_cell(s, 0, len(s), "lead_strict")
     assert [(u.raw, u.field) for u in units] == [("区应急管理局", "lead"), ("各有关部门", "support")]
-    assert N._trim_unit("各成员单位按要求") == "各成员单位"
-    assert N._trim_unit("行政审批局等部门建立") == "行政审批局"
+    assert A._trim_unit("各成员单位按要求") == "各成员单位"
+    assert A._trim_unit("行政审批局等部门建立") == "行政审批局"
 
 
 def test_standalone_inheritance_sentence_reaches_later_tasks(tmp_path):

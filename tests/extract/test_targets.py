@@ -19,7 +19,7 @@ def test_shared_year_and_stretch():
     text = ("到2025年，全县细颗粒物（PM2.5）浓度控制在30微克/立方米以下，力争达到28微克/立方米；"
             "空气质量优良天数比率达到85%以上，力争达到88%。")
     assert brief(targets(text)) == [
-        ("全县细颗粒物（PM2.5）浓度", "<=", 30, "微克/立方米", 2025, None, 28),
+        ("细颗粒物（PM2.5）浓度", "<=", 30, "微克/立方米", 2025, None, 28),
         ("空气质量优良天数比率", ">=", 85, "%", 2025, None, 88),
     ]
 
@@ -116,3 +116,32 @@ def test_a_sentence_reporting_the_past_holds_no_goal():
     text = ("2022年截至目前，优良天数明显增加，PM2.5日均浓度均未超过40微克/立方米。"
             "到2023年，PM2.5年均浓度控制在35微克/立方米以下。")
     assert brief(targets(text)) == [("PM2.5年均浓度", "<=", 35, "微克/立方米", 2023, None, None)]
+
+
+def test_respectively_over_a_list_joined_by_he_with_a_closing_deng():
+    text = "到2020年，全区二氧化硫（SO2）、氮氧化物和挥发性有机物（VOCs）等主要污染物排放总量比2015年分别下降14%、11%和23%。"
+    assert brief(targets(text)) == [
+        ("二氧化硫（SO2）排放总量", "reduce_by", 14, "%", 2020, 2015, None),
+        ("氮氧化物排放总量", "reduce_by", 11, "%", 2020, 2015, None),
+        ("挥发性有机物（VOCs）排放总量", "reduce_by", 23, "%", 2020, 2015, None),
+    ]
+
+
+def test_caps_written_in_words_and_goals_per_area():
+    text = ("到2021年，细颗粒物（PM2.5）年均浓度控制在27微克每立方米以下，考核断面水质优良比例达到60%以上。"
+            "2021年，PM2.5平均浓度较2020年持平，达到38微克/立方米；东坡乡、西岭镇的PM2.5平均浓度下降至目标值65微克/立方米及以下。")
+    assert brief(targets(text)) == [
+        ("细颗粒物（PM2.5）年均浓度", "<=", 27, "微克每立方米", 2021, None, None),
+        ("考核断面水质优良比例", ">=", 60, "%", 2021, None, None),
+        ("PM2.5平均浓度", "<=", 38, "微克/立方米", 2021, 2020, None),
+        ("东坡乡PM2.5平均浓度", "<=", 65, "微克/立方米", 2021, None, None),
+        ("西岭镇PM2.5平均浓度", "<=", 65, "微克/立方米", 2021, None, None),
+    ]
+
+
+def test_a_share_written_before_its_indicator():
+    text = "到2022年，100%的乡镇建成生活垃圾收运体系；农村卫生厕所普及率达到90%以上。"
+    assert brief(targets(text)) == [
+        ("乡镇建成生活垃圾收运体系", ">=", 100, "%", 2022, None, None),
+        ("农村卫生厕所普及率", ">=", 90, "%", 2022, None, None),
+    ]

@@ -186,10 +186,15 @@ def _inside_title(text: str, pos: int) -> bool:
 _CLAUSE_END = re.compile(r"[，,。；;：:！？\n]")
 
 
-def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0) -> list[Deadline]:
-    """Every explicit time limit or milestone in ``text`` (a task's text), normalised to ISO dates."""
+def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0,
+                   default_year: int | None = None) -> list[Deadline]:
+    """Every explicit time limit or milestone in ``text`` (a task's text), normalised to ISO dates.
+
+    A phrase without its year (6月底前, 年底前) takes the document's year, else ``default_year`` (the year the
+    document's title or the task's section names, see the pipeline)."""
     r = _rules()
     doc_year = doc_date.year if doc_date else None
+    rel_year = doc_year if doc_year is not None else default_year
     found: list[tuple[int, int, str, datetime.date | None, str]] = []  # start, end, phrase, date, type
     matches = [m for m in r.core.finditer(text) if m.end() > m.start()]
     consumed_until = -1
@@ -197,7 +202,7 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
         s, e = m.start(), m.end()
         if s < consumed_until:
             continue
-        parsed = _parse(m, doc_year)
+        parsed = _parse(m, rel_year)
         if parsed is None:
             continue
         # a range "2017年1月至2018年3月": this match, a joiner, the next match → due at the end
@@ -205,7 +210,7 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
             nxt = matches[i + 1]
             gap = text[e:nxt.start()]
             if gap and r.joiner.fullmatch(gap) and nxt.start() - e <= 3:
-                p2 = _parse(nxt, doc_year)
+                p2 = _parse(nxt, rel_year)
                 if p2 is not None and p2.end is not None:
                     if p2.year is None and parsed.year is not None and p2.end is not None:
                         p2.end = _safe_date(parsed.year, p2.end.month, p2.end.day) or p2.end

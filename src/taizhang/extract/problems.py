@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from taizhang.document import Table
-from taizhang.extract import notes as N
-from taizhang.extract.notes import strip_span as _strip
+from taizhang.extract import assign as A
+from taizhang.extract.assign import strip_span as _strip
 from taizhang.extract.status import find_status
 from taizhang.extract.tasks import Draft, _descendants, _section
 from taizhang.segment.outline import Line, Node, Outline
@@ -34,14 +34,14 @@ class FieldLine:
 
 
 def _fields(ol: Outline, node: Node) -> list[FieldLine]:
-    rx = N.field_regex()
+    rx = A.field_regex()
     out = []
     for ln in node.lines:
         if ln.node is not node or ln.heads is node or isinstance(ln.block, Table):
             continue
         m = rx.match(ol.text, ln.start, ln.end)
         if m:
-            out.append(FieldLine(N.field_kind(m.group("name")), m.group("name"), ln, m.end()))
+            out.append(FieldLine(A.field_kind(m.group("name")), m.group("name"), ln, m.end()))
     return out
 
 
@@ -65,8 +65,8 @@ def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
         measures_line = None
         for f in fl:
             vs, ve = _strip(text, f.value_start, f.line.end)
-            if f.kind in N.UNIT_FIELD_KINDS:
-                d.units += N.parse_field_units(text, vs, ve, f.kind)
+            if f.kind in A.UNIT_FIELD_KINDS:
+                d.units += A.parse_field_units(text, vs, ve, f.kind)
             elif f.kind == "deadline":
                 d.deadline_regions.append((vs, ve))
             elif f.kind == "goal":
@@ -81,7 +81,7 @@ def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
         else:
             after = measures_line.end if measures_line else max(f.line.end for f in fl)
             d.measures = [_strip(text, ln.content_start, ln.end) for ln in node.lines
-                          if ln.start >= after and ln.node is node and not N.field_regex().match(text, ln.start, ln.end)]
+                          if ln.start >= after and ln.node is node and not A.field_regex().match(text, ln.start, ln.end)]
         d.measures_count = len(d.measures)
         drafts.append(d)
         covered.add(id(node))
@@ -96,11 +96,11 @@ def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
 
 def _field_at(ol: Outline, ln: Line):
     """The field label at the head of a line (after its numbering, if any): (kind, name, value start)."""
-    rx = N.field_regex()
+    rx = A.field_regex()
     for at in dict.fromkeys((ln.start, ln.content_start)):
         m = rx.match(ol.text, at, ln.end)
         if m:
-            return N.field_kind(m.group("name")), m.group("name"), m.end()
+            return A.field_kind(m.group("name")), m.group("name"), m.end()
     return None
 
 
@@ -137,8 +137,8 @@ def find_labelled_problems(ol: Outline, covered: set[int]) -> tuple[list[Draft],
                   title=text[s:e].split("。", 1)[0][:60], section=_section(owner.parent if ln.heads else owner))
         for fl, (kind, _name, vs0) in block[1:]:
             vs, ve = _strip(text, vs0, fl.end)
-            if kind in N.UNIT_FIELD_KINDS:
-                d.units += N.parse_field_units(text, vs, ve, kind)
+            if kind in A.UNIT_FIELD_KINDS:
+                d.units += A.parse_field_units(text, vs, ve, kind)
             elif kind == "deadline":
                 d.deadline_regions.append((vs, ve))
             elif kind == "goal":

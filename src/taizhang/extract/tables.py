@@ -18,8 +18,9 @@ from importlib import resources
 import yaml
 
 from taizhang.document import Table
-from taizhang.extract import notes as N
-from taizhang.extract.notes import strip_span as _strip
+from taizhang.extract import assign as A
+from taizhang.extract import cells as C
+from taizhang.extract.assign import strip_span as _strip
 from taizhang.ledger import Warning
 
 PERIOD = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年.{0,6}|(?:19|20)\d{2}|[一二三四1-4]\s*季度|第[一二三四]季度|上半年|下半年|全年)\s*$")
@@ -167,12 +168,12 @@ def _align(n_cells: int, cols: list[Column], values: list[str] | None = None) ->
         # unit cells missing at the row's end were merged or left out
         k = 0
         for v in reversed(values):
-            if k >= tail or not (not v.strip() or v.strip() in EMPTY_MARKS or N.cell_names_units(v)):
+            if k >= tail or not (not v.strip() or v.strip() in EMPTY_MARKS or C.cell_names_units(v)):
                 break
             k += 1
         while k and not values[n_cells - k].strip():  # leading empty cells of the run are not unit cells
             k -= 1
-        if any(N.cell_names_units(v) for v in values[n_cells - k:]) and k < tail:
+        if any(C.cell_names_units(v) for v in values[n_cells - k:]) and k < tail:
             head = n_cells - k
             return list(range(head)) + [n - tail + i for i in range(k)]
     head = n_cells - tail
@@ -193,7 +194,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
         cols = _widen(cols, [len(t.rows[r]) for r in range(data_start, len(t.rows))])
         is_project = any(c.kind == "project" for c in cols) or (
             not any(c.kind == "lead" for c in cols) and _caption_is_project(text, t))
-        prev_units: dict[int, list[N.UnitRef]] = {}
+        prev_units: dict[int, list[A.UnitRef]] = {}
         for r in range(data_start, len(t.rows)):
             cells = [_cell(text, t, r, c) for c in range(len(t.rows[r]))]
             nonempty = [c for c in cells if c[0].strip()]
@@ -204,8 +205,8 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                                        or len(nonempty) == len(cells) > 1):
                 continue  # a section heading row (一、大气污染防治), or one cell merged across the whole row
             cidx = _align(len(cells), cols, [c[0] for c in cells])
-            units: list[N.UnitRef] = []
-            row_units: dict[int, list[N.UnitRef]] = {}
+            units: list[A.UnitRef] = []
+            row_units: dict[int, list[A.UnitRef]] = {}
             task_cells = []
             deadline_cells: list[tuple[int, int]] = []
             periods = []
@@ -216,8 +217,8 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                 if not v or v in EMPTY_MARKS or col.kind in ("number", "money"):
                     continue
                 if col.kind in ("lead", "support", "implementing"):
-                    field = {"lead": "lead_strict", "support": N.SUPPORT, "implementing": N.IMPL}[col.kind]
-                    row_units.setdefault(ci, []).extend(N.units_in_cell(text, s, e, field))
+                    field = {"lead": "lead_strict", "support": A.SUPPORT, "implementing": A.IMPL}[col.kind]
+                    row_units.setdefault(ci, []).extend(C.units_in_cell(text, s, e, field))
                 elif col.kind == "period":
                     if _is_plan(v):
                         periods.append(col)

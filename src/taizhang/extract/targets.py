@@ -41,6 +41,9 @@ class _G:
     lead: re.Pattern
     known: re.Pattern
     head: re.Pattern
+    areas: re.Pattern
+    list_sep: str
+    level: re.Pattern
     clause_split: re.Pattern
     goal_field: re.Pattern
 
@@ -72,6 +75,11 @@ def _grammar() -> _G:
         lead=re.compile(rf"^(?:{_alt(g['leading_fillers'])})+"),
         known=re.compile(_alt(names)),
         head=re.compile(rf"(?:{_alt(g['head_nouns'])})$"),
+        areas=re.compile(
+            rf"^(?P<areas>(?:[\u4e00-\u9fff]{{1,10}}?(?:{_alt(g['area_suffixes'])})(?:{_alt(g['list_joiners'])}))+"
+            rf"[\u4e00-\u9fff]{{1,10}}?(?:{_alt(g['area_suffixes'])}))的?(?=\S)"),
+        list_sep=rf"(?:{_alt(g['list_joiners'])})",
+        level=re.compile(rf"(?:{_alt(g['level_words'])})$"),
         clause_split=re.compile(r"[，,。；;：:！？\n]"),
         goal_field=re.compile(rf"^[ \t\u3000]*(?:{_alt(g['goal_fields'])})\s*[：:]", re.M),
     )
@@ -193,17 +201,84 @@ def _strip_indicator(chunk: str) -> tuple[str, int]:
         off += lm.end()
         rest = chunk[off:]
     # cut at a baseline / shared word at the end: "…排放总量均比2015年" → "…排放总量"
-    cut = re.search(rf"(?:{_alt(G.g['shared_words'] + G.g['respectively_words'])})?\s*"
-                    rf"(?:(?:{_alt(G.g['baseline_prefixes'])})\s*(?:19|20)[{_DIG}]{{2}}\s*年(?:相比)?)?\s*$", rest)
+    share = _alt(G.g['shared_words'] + G.g['respectively_words'])
+    base = rf"(?:{_alt(G.g['baseline_prefixes'])})\s*(?:19|20)[{_DIG}]{{2}}\s*年(?:相比|水平)?"
+    cut = re.search(rf"(?:(?:{share})?\s*(?:{base})?|(?:{base})\s*(?:{share}))\s*$", rest)
     if cut:
         rest = rest[:cut.start()]
     rest = rest.rstrip(" 在")
-    if len(rest) > 30:
+    if len(rest) > 30 and "、" not in rest:  # a long lead-in before a known name (not a list of indicators)
         km = _last(G.known.finditer(rest))
         if km is not None:
             off += km.start()
             rest = rest[km.start():]
     return rest.strip(), off + (len(chunk[off:]) - len(chunk[off:].lstrip()))
+
+
+def _split_list(s: str, seps: str) -> list[tuple[str, int]]:
+    """Parts of a list at the separators (a regex) outside brackets: (part, offset)."""
+    out, depth, start, k = [], 0, 0, 0
+    rx = re.compile(seps)
+    while k < len(s):
+        ch = s[k]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            m = rx.match(s, k)
+            if m and m.end() > k:
+                out.append((s[start:k], start))
+                start = k = m.end()
+                continue
+        k += 1
+    out.append((s[start:], start))
+    return out
+
+
+def _share_first(clause: str, vm: re.Match) -> str | None:
+    """The indicator of a goal written value first (100%的县级以上城市建成清新空气示范区), else None."""
+    g = _grammar().g
+    before = _NUMBERING.sub("", clause[:vm.start()], count=1).strip()
+    if before or vm.group("unit") not in ("%", "％"):
+        return None
+    rest = clause[vm.end():]
+    if not rest.startswith(g["share_marker"]):
+        return None
+    ind = rest[len(g["share_marker"]):].strip()
+    return ind if len(ind) >= 4 else None
+
+
+def _distribute(indicator: str, ioff: int | None, shared: bool, resp: bool, n_values: int
+                ) -> tuple[list[str], list[int | None]]:
+    """The indicators a goal names: A、B和C + head noun (均 / 分别), areas A乡、B镇 + 的 + indicator, or one."""
+    G = _grammar()
+    g = G.g
+
+    def off(rel: int) -> int | None:
+        return None if ioff is None else ioff + rel
+
+    am = G.areas.match(indicator)
+    if am:  # per-area goals: the area stays in each indicator
+        parts = _split_list(am.group("areas"), G.list_sep)
+        rest = indicator[am.end("areas"):].removeprefix("的")
+        return [p + rest for p, _ in parts], [off(r) for _, r in parts]
+    if not (shared or resp):
+        return [indicator], [ioff]
+    parts = _split_list(indicator, G.list_sep)
+    if len(parts) < 2 or (resp and n_values > 1 and len(parts) != n_values):
+        parts = _split_list(indicator, "、")
+        if len(parts) < 2:
+            return [indicator], [ioff]
+    last, last_off = parts[-1]
+    hm = G.head.search(last)
+    head = hm.group(0) if hm else ""
+    if head:  # 挥发性有机物等主要污染物排放总量 → 挥发性有机物排放总量
+        cm = re.match(rf"^(.+?)(?:{_alt(g['list_closers'])})\S*?{re.escape(head)}$", last)
+        if cm:
+            parts[-1] = (cm.group(1) + head, last_off)
+    items = [p if (not head or p.endswith(head)) else p + head for p, _ in parts]
+    return items, [off(r) for _, r in parts]
 
 
 def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | None) -> list[Target]:
@@ -220,6 +295,7 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
         heading = text[head_start:s0] + seg.split("\n", 1)[0]
         cur_year = doc_year if re.search(r"年度|全年|本年", heading) else None
         last: Target | None = None
+        level: tuple[str, int | None, int] | None = None
         pos = 0
         past_sentence = False  # the sentence reports the past (截至目前，…): its numbers are no goals
         sentence_start = True
@@ -246,9 +322,24 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                 if ym.group("pre") or ym.start() <= 2:
                     cur_year = clause_year
             values = list(G.value.finditer(clause))
+            held = level  # the level a clause before this one holds (较2019年持平，达到41…)
+            level = None
             if not values:
+                lm = G.level.search(clause.rstrip())
+                if lm:
+                    ind, _o = _strip_indicator(clause[:lm.start()])
+                    level = (ind, base_spans[-1][2] if base_spans else None, cstart)
                 continue
             if G.past.search(clause[:values[0].start()]):
+                continue
+            share = _share_first(clause, values[0])
+            if share is not None:  # 100%的县级以上城市建成清新空气示范区
+                vm = values[0]
+                start, end = s0 + cstart + vm.start(), s0 + cstart + len(clause.rstrip())
+                last = Target(id="", indicator=share, comparator=">=", value=_number(vm.group("num")),
+                              unit=vm.group("unit"), year=clause_year or cur_year, baseline_year=None,
+                              stretch_value=None, text=text[start:end], span=[start, end])
+                out.append(last)
                 continue
             first_chunk = clause[:values[0].start()]
             stretch = any(first_chunk.lstrip().startswith(w) for w in g["stretch_words"])
@@ -279,7 +370,12 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                     cmp_ = "<=" if tail in g["below_words"] else ">="
                 chunk = first_chunk[:vm_.start()]
             indicator, ioff = _strip_indicator(chunk)
-            if not indicator or len(indicator) < 2:
+            held_base = None
+            if (not indicator or len(indicator) < 2) and held is not None and held[0]:
+                # the value of a level held (持平) caps it: <=, with the baseline of the level
+                indicator, ioff, held_base = held[0], held[2] - cstart, held[1]
+                cmp_ = "<="
+            elif not indicator or len(indicator) < 2:
                 if last is None:
                     continue
                 indicator, ioff = last.indicator, None
@@ -292,22 +388,11 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
             if cmp_ in ("reduce_by", "increase_by") and baseline is None:
                 baseline = _five_year_baseline(year)
             if cmp_ not in ("reduce_by", "increase_by"):
-                baseline = None
-            # several indicators sharing one value (均) or paired with several values (分别)
+                baseline = held_base
+            # several indicators sharing one value (均) or paired with several values (分别); several areas
             shared = any(w in chunk for w in g["shared_words"])
             resp = any(w in first_chunk for w in g["respectively_words"])
-            items = [indicator]
-            item_offs = [ioff]
-            if (shared or resp) and "、" in indicator:
-                parts = indicator.split("、")
-                hm = G.head.search(parts[-1])
-                head = hm.group(0) if hm else ""
-                items, item_offs = [], []
-                rel = 0
-                for p in parts:
-                    items.append(p if (not head or p.endswith(head)) else p + head)
-                    item_offs.append(None if ioff is None else ioff + rel)
-                    rel += len(p) + 1
+            items, item_offs = _distribute(indicator, ioff, shared, resp, len(values))
             vals = values if resp and len(values) == len(items) else [values[0]] * len(items)
             for item, io, vm in zip(items, item_offs, vals, strict=False):
                 v = _number(vm.group("num"))

@@ -17,8 +17,9 @@ from importlib import resources
 import yaml
 
 from taizhang.document import Table
+from taizhang.extract import assign as A
 from taizhang.extract import notes as N
-from taizhang.extract.notes import strip_span as _strip
+from taizhang.extract.assign import strip_span as _strip
 from taizhang.ledger import Warning
 from taizhang.segment.outline import Line, Node, Outline, inline_parts
 
@@ -32,7 +33,7 @@ class Draft:
     end: int
     number: str | None = None
     title: str = ""
-    units: list[N.UnitRef] = field(default_factory=list)
+    units: list[A.UnitRef] = field(default_factory=list)
     deadline_regions: list[tuple[int, int]] = field(default_factory=list)
     extra_deadlines: list[tuple[str, int, int, str]] = field(default_factory=list)  # (label, s, e, type)
     status: str | None = None
@@ -41,6 +42,7 @@ class Draft:
     measures_count: int | None = None
     parent: Draft | None = None
     section: str | None = None
+    inherit: list[A.UnitRef] = field(default_factory=list)  # implementing units for this and every later task
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +92,7 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
     drafts: list[Draft] = []
     pending: Line | None = None
     noted_nodes: set[int] = set()
+    order = A.OrderState()  # an order convention (排在第一位的为牵头单位，下同) carried through the document
 
     def in_problem(ln: Line) -> bool:
         return id(ln) in covered or (ln.node is not None and id(ln.node) in covered)
@@ -112,11 +115,12 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
                 pending = ln
         elif pending is None:
             pending = ln
-        note = N.find_note(text, ln.start, ln.end) or N.find_label_note(text, ln.start, ln.end)
-        if note is None:
+        notes = N.find_notes(text, ln.start, ln.end, order=order)
+        if not notes:
             continue
-        if note.labelled and pending is ln and drafts and note.start == _strip(text, ln.start, ln.end)[0] \
-                and not text[drafts[-1].end:ln.start].strip():
+        note = notes[0]
+        if len(notes) == 1 and note.labelled and pending is ln and drafts \
+                and note.start == _strip(text, ln.start, ln.end)[0] and not text[drafts[-1].end:ln.start].strip():
             # a field line right under a task's own labels or note (牵头单位：X / 配合单位：Y on lines of their own)
             d = drafts[-1]
             d.units += note.units
@@ -125,22 +129,29 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
             pending = None
             continue
         start_line = pending or ln
-        s, e = _strip(text, start_line.content_start, ln.end)
         owner = start_line.heads or start_line.node
-        d = Draft("measure", s, e, number=owner.path if owner else None,
-                  title=_title_of(text, s, e), section=_section(owner))
-        d.units = list(note.units)
-        d.deadline_regions.append((s, note.start))
-        if note.labelled:  # 完成时限：… among the labels
-            d.deadline_regions.append((note.start, note.end))
-        d._inherit = note.inherit  # type: ignore[attr-defined]
-        drafts.append(d)
+        seg_start = start_line.content_start
+        for k, note in enumerate(notes):
+            # each note closes the text since the note before it; text after the last note stays with the last
+            last = k == len(notes) - 1
+            s, e = _strip(text, seg_start, ln.end if last else note.end)
+            if e <= s:
+                continue
+            d = Draft("measure", s, e, number=owner.path if owner else None,
+                      title=_title_of(text, s, e), section=_section(owner))
+            d.units = list(note.units)
+            d.deadline_regions.append((s, note.start))
+            if note.labelled:  # 完成时限：… among the labels
+                d.deadline_regions.append((note.start, note.end))
+            if last and note.end < e:
+                d.deadline_regions.append((note.end, e))
+            d.inherit = note.inherit
+            drafts.append(d)
+            seg_start = note.end
         for n in [ln.node, *(ln.node.ancestors() if ln.node else [])]:
             if n is not None:
                 noted_nodes.add(id(n))
         pending = None
-        if not note.units and note.inherit:
-            pass
 
     # lowest numbered items without any note
     for node in ol.nodes:
@@ -169,20 +180,28 @@ def _title_of(text: str, s: int, e: int) -> str:
     return text[s:j].strip()
 
 
-def add_subtasks(text: str, drafts: list[Draft], note_end: dict[int, int] | None = None) -> list[Draft]:
-    """一是…二是… parts of a measure become its subtasks, carrying the parent's units."""
+def add_subtasks(text: str, drafts: list[Draft]) -> list[Draft]:
+    """一是…二是… parts of a measure become its subtasks, carrying the parent's units. A deadline or flag written
+    inside a part is the part's: the parent keeps only the text before its first part."""
     out: list[Draft] = []
     for d in drafts:
         out.append(d)
         if d.kind != "measure":
             continue
         end = d.deadline_regions[0][1] if d.deadline_regions else d.end
-        for _ms, cs, pe in inline_parts(text, d.start, end):
+        parts = inline_parts(text, d.start, end)
+        subs = []
+        for _ms, cs, pe in parts:
             s, e = _strip(text, cs, pe)
             if e <= s:
                 continue
             sub = Draft("subtask", s, e, number=d.number, title=_title_of(text, s, e), parent=d, section=d.section)
             sub.units = list(d.units)
             sub.deadline_regions.append((s, e))
-            out.append(sub)
+            subs.append(sub)
+        if subs:
+            first = parts[0][0]
+            d.deadline_regions = [(a, min(b, first)) if a < first else (a, a) for a, b in d.deadline_regions[:1]] \
+                + [(a, b) for a, b in d.deadline_regions[1:] if a >= end]
+        out += subs
     return out

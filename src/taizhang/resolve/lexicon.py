@@ -112,6 +112,7 @@ class Lexicon:
             sorted((str(x) for x in data.get("territorial_nouns") or []), key=len, reverse=True)
         )
         self.generic_exact = frozenset(key(str(x)) for x in data.get("generic_exact") or [])
+        self.generic_patterns = [re.compile(str(p)) for p in data.get("generic_patterns") or []]
         self.bare_role_words = (
             frozenset(key(str(x)) for x in data.get("bare_role_words") or []) | self.generic_exact
         )

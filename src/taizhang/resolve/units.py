@@ -103,7 +103,7 @@ def _generic(lex: Lexicon, k: str) -> bool:
     k = _strip_deng(k)
     if not k:
         return False
-    if k in lex.generic_exact:
+    if k in lex.generic_exact or any(p.match(k) for p in lex.generic_patterns):
         return True
     if len(k) > 1 and k[0] in "市区县" and k[1:2] in ("各", "相", "有", "所"):
         k = k[1:]
@@ -351,9 +351,13 @@ def _split_segment(lex: Lexicon, s: str, a: int, b: int, out: list[tuple[str, in
         p_start = pieces[idx][0]
         if not unitish(cur_start, left_end):
             continue
+        # after 和/及/与 the right side must be a complete name (党工委和管委会 is one body); after a blank any
+        # name-like word will do
+        connector = not s[left_end].isspace()
         right_ok = False
         for j in range(idx, len(pieces)):
-            if unitish(p_start, pieces[j][1]):
+            if unitish(p_start, pieces[j][1]) and not (
+                    connector and key(s[p_start:pieces[j][1]]) in lex.bare_role_words):
                 right_ok = True
                 break
         if not right_ok:

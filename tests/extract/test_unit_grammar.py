@@ -1,0 +1,87 @@
+"""Who does a task, in the ways other provinces write it (invented texts, one rule class each): order conventions
+and 下同, several notes in one paragraph, 〔〕 notes, inline labels, collective bodies, names holding 和, year-less
+deadlines and subtask scoping."""
+
+from taizhang.extract.assign import is_collective
+from taizhang.pipeline import extract_document
+from taizhang.read import read_bytes
+from taizhang.resolve import is_generic_territorial, split_units
+
+
+def _tasks(text: str):
+    led = extract_document(read_bytes(text.encode("utf-8"), "plan.txt"))
+    return [(t.kind, t.text[:6], [u.raw for u in t.lead_units], [u.raw for u in t.support_units],
+             [u.raw for u in t.implementing_units], [d.date for d in t.deadlines]) for t in led.tasks]
+
+
+def test_order_convention_and_its_carry_forward():
+    got = _tasks(
+        "沙河县大气污染防治实施方案\n二、重点任务\n"
+        "1.压减煤炭消费。实施煤炭消费总量控制。（县发展改革局、县工业和信息化局、县生态环境分局按职责分工负责，排在第一位的为牵头单位，下同）\n"
+        "2.整治燃煤锅炉。全面淘汰10蒸吨以下燃煤锅炉。（县市场监管局、县生态环境分局按职责分工负责）\n"
+        "3.控制扬尘。落实工地六个百分之百。（县住房和城乡建设局牵头，县城管局配合）\n")
+    assert got == [
+        ("measure", "压减煤炭消费", ["县发展改革局"], ["县工业和信息化局", "县生态环境分局"], [], []),
+        ("measure", "整治燃煤锅炉", ["县市场监管局"], ["县生态环境分局"], [], []),
+        ("measure", "控制扬尘。落", ["县住房和城乡建设局"], ["县城管局"], [], []),
+    ]
+
+
+def test_units_before_the_first_comma_lead():
+    got = _tasks("一、任务\n（一）治理河道。清理河道垃圾。（区水务局、区城管局，区生态环境局、区农业农村局按职责分工负责，"
+                 "排在前位的为牵头部门）\n")
+    assert got == [("measure", "治理河道。清", ["区水务局", "区城管局"], ["区生态环境局", "区农业农村局"], [], [])]
+
+
+def test_several_notes_in_a_paragraph_and_an_inheritance_clause():
+    got = _tasks(
+        "一、任务\n1.严格准入。编制环境准入清单。〔市生态环境局牵头，市发展和改革局参与，各县、区人民政府负责落实。"
+        "以下各项工作均需各县、区人民政府落实，不再列出。〕城区不再新建燃煤锅炉。（市场监管局牵头，市住房和城乡建设局参与）\n"
+        "2.淘汰老旧车辆。（牵头单位：市交通运输局，责任单位：市公安局、各县（市、区）政府）加快淘汰国三柴油货车。\n")
+    assert got == [
+        ("measure", "严格准入。编", ["市生态环境局"], ["市发展和改革局"], ["各县", "区人民政府"], []),
+        ("measure", "城区不再新建", ["市场监管局"], ["市住房和城乡建设局"], ["各县", "区人民政府"], []),
+        ("measure", "淘汰老旧车辆", ["市交通运输局"], ["市公安局"], ["各县（市、区）政府", "各县", "区人民政府"], []),
+    ]
+
+
+def test_labelled_fields_inside_an_item_and_year_less_deadlines():
+    got = _tasks(
+        "白水县2021年水污染防治工作方案\n一、任务\n"
+        "1.排查入河排污口。责任单位：县水利局、县生态环境分局，完成时间：2021年5月10日前。\n"
+        "2.整治黑臭水体。3月中旬前完成排查，年底前完成整治。（县住房和城乡建设局负责）\n")
+    assert got == [
+        ("measure", "排查入河排污", ["县水利局", "县生态环境分局"], [], [], ["2021-05-10"]),
+        ("measure", "整治黑臭水体", ["县住房和城乡建设局"], [], [], ["2021-03-20", "2021-12-31"]),
+    ]
+
+
+def test_a_subtask_keeps_its_own_deadline_the_parent_only_its_sentence():
+    got = _tasks("2020年工作要点\n一、任务\n1.推进清洁取暖。一是6月底前完成改造计划；二是年底前完成三千户改造。（县住房和城乡建设局负责）\n")
+    assert got == [
+        ("measure", "推进清洁取暖", ["县住房和城乡建设局"], [], [], []),
+        ("subtask", "6月底前完成", ["县住房和城乡建设局"], [], [], ["2020-06-30"]),
+        ("subtask", "年底前完成三", ["县住房和城乡建设局"], [], [], ["2020-12-31"]),
+    ]
+
+
+def test_collective_bodies_go_where_the_conventions_say():
+    got = _tasks("一、任务\n1.加强监管。（县生态环境分局、有关部门按职责负责，县（市、区）政府落实）\n"
+                 "2.加强巡查。（县水利局、政府直属责任部门按职责分工负责）\n")
+    assert got == [
+        ("measure", "加强监管。（", ["县生态环境分局"], ["有关部门"], ["县（市、区）政府"], []),
+        ("measure", "加强巡查。（", ["县水利局"], ["政府直属责任部门"], [], []),
+    ]
+    assert all(is_collective(x) for x in ["各有关部门", "有关单位", "市直各有关部门", "政府直属责任部门", "各成员单位"])
+    assert not any(is_collective(x) for x in ["县生态环境局", "市场监管局", "有关镇"])
+    assert all(is_generic_territorial(x) for x in ["县（市、区）政府", "（市、区）政府", "各县（市、区）人民政府"])
+
+
+def test_names_holding_he_are_not_split():
+    def names(s):
+        return [r for r, _, _ in split_units(s)]
+
+    assert names("市自然资源和规划局、市住房和城乡建设局") == ["市自然资源和规划局", "市住房和城乡建设局"]
+    assert names("省工业和信息化厅") == ["省工业和信息化厅"]
+    assert names("高新区党工委和管委会") == ["高新区党工委和管委会"]
+    assert names("县发改局和县财政局") == ["县发改局", "县财政局"]
