@@ -14,7 +14,9 @@ import pytest
 from django.db import connections
 from openpyxl import load_workbook
 
-from taizhang.service.web.export import HEADERS
+from taizhang.report.common import ROW_COLUMNS
+
+HEADERS = [h for _, h in ROW_COLUMNS]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -12,7 +12,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import QueryDict
 from django.urls import reverse
 
-from taizhang.service.ledger import lights, search
+from taizhang.service.ledger import lights, search, services
 from taizhang.service.ledger.models import Task
 from taizhang.service.web.queries import CappedPaginator, LedgerFilterForm, TieredTasks, filtered_tasks
 
@@ -169,14 +169,12 @@ def test_the_api_searches_like_the_screen(client, people, many_tasks):
 @pytest.mark.parametrize("light", ["yellow", "green"])
 @pytest.mark.parametrize("desc", [False, True])
 def test_yellow_or_green_by_deadline_equal_one_sorted_query(people, many_tasks, light, desc):
-    from taizhang.service.ledger import permissions as perms
-
     user = people["leader"]
     form = LedgerFilterForm(QueryDict(f"light={light}&sort={'-due' if desc else 'due'}"), user=user)
     tiered = filtered_tasks(form, user)
     assert isinstance(tiered, TieredTasks)
     order = ("-due_date", "-id") if desc else ("due_date", "id")
-    expected = list(perms.visible_tasks(user).filter(lights.light_q(light)).order_by(*order)
+    expected = list(services.visible_tasks(user).filter(lights.light_q(light)).order_by(*order)
                     .values_list("pk", flat=True))
     assert expected and any(t.due_date is None for t in many_tasks if t.state in lights.SUPERVISED)
     assert [t.pk for t in tiered[0:len(expected) + 3]] == expected

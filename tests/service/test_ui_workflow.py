@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from taizhang.report.common import ROW_COLUMNS
 from taizhang.service.ledger.models import (
     AuditEvent,
     DeadlineChangeRequest,
@@ -17,7 +18,8 @@ from taizhang.service.ledger.models import (
     ProgressReport,
     Task,
 )
-from taizhang.service.web.export import HEADERS
+
+HEADERS = [h for _, h in ROW_COLUMNS]
 
 pytestmark = pytest.mark.django_db
 

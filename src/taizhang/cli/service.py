@@ -76,7 +76,7 @@ def cmd_import(args) -> int:
     doc = services.import_document(path, _user(args.user))
     tasks = doc.tasks.count()
     print(f"已导入《{doc.title or doc.original_name}》（文件编号 {doc.pk}）：任务 {tasks} 项，"
-          f"目标指标 {doc.targets.count()} 项，状态：待审核。")
+          f"目标指标 {doc.targets.count()} 项，状态：{doc.get_state_display()}。")
     return 0
 
 

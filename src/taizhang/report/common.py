@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from taizhang.ledger import Comparator, ReportedStatus, TaskKind
+
 # key → column header of the clerks' ledger layout
 ROW_COLUMNS: list[tuple[str, str]] = [
     ("number", "序号"),
@@ -24,13 +26,24 @@ ROW_COLUMNS: list[tuple[str, str]] = [
 ]
 ROW_KEYS = [k for k, _ in ROW_COLUMNS]
 
-STATUS_LABELS = {"completed": "已完成", "in_progress": "推进中", None: "—", "": "—"}
-KIND_LABELS = {"problem": "问题", "measure": "措施", "subtask": "子任务", "table_row": "表格任务", "project": "项目"}
-COMPARATOR_LABELS = {"<=": "不高于", ">=": "不低于", "reduce_by": "比基准年下降", "increase_by": "比基准年提高"}
-
 
 def status_label(status: str | None) -> str:
-    return STATUS_LABELS.get(status, status or "—")
+    """The status a plan reports for a task, in words (— when none; an unknown code as written)."""
+    if not status:
+        return "—"
+    return ReportedStatus.labels().get(status, status)
+
+
+def kind_label(kind: str | None) -> str:
+    return TaskKind.labels().get(kind, kind or "")
+
+
+def comparator_phrase(comparator: str | None) -> str:
+    """A target's comparator in words (不高于, 比基准年下降 …); an unknown code as written."""
+    try:
+        return Comparator(comparator).phrase
+    except ValueError:
+        return comparator or ""
 
 
 def units_text(units: list[dict] | None) -> str:

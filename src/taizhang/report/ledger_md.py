@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from taizhang.ledger import UnitRole
 from taizhang.report.common import (
-    COMPARATOR_LABELS,
-    KIND_LABELS,
+    comparator_phrase,
     deadline_text,
     hierarchical_numbers,
+    kind_label,
     number_text,
     ordered_tasks,
     status_label,
@@ -59,7 +60,7 @@ def render_markdown(ledger: dict[str, Any]) -> str:
         out.append("|---|---|---|---|---|---|---|---|")
         for t in targets:
             out.append("| " + " | ".join(_cell(v) for v in (
-                t.get("indicator"), COMPARATOR_LABELS.get(t.get("comparator"), t.get("comparator")),
+                t.get("indicator"), comparator_phrase(t.get("comparator")),
                 number_text(t.get("value")), t.get("unit"), t.get("year"), t.get("baseline_year"),
                 number_text(t.get("stretch_value")), _inline(t.get("text") or ""))) + " |")
     else:
@@ -81,15 +82,14 @@ def render_markdown(ledger: dict[str, Any]) -> str:
                 out.append(f"### {_inline(section)}")
                 out.append("")
         indent = "  " * depth
-        kind = KIND_LABELS.get(t.get("kind"), t.get("kind") or "")
+        kind = kind_label(t.get("kind"))
         label = f"{t.get('number')} " if t.get("number") else ""
         out.append(f"{indent}- **{number}** 〔{kind}〕{label}{title}")
         details = []
-        for name, units in (("牵头", t.get("lead_units")), ("配合", t.get("support_units")),
-                            ("落实", t.get("implementing_units"))):
-            text = units_text(units)
+        for role in UnitRole:
+            text = units_text(t.get(role.ledger_key))
             if text:
-                details.append(f"{name}：{text}")
+                details.append(f"{role.label}：{text}")
         deadline = deadline_text(t)
         if deadline:
             details.append(f"时限：{deadline}")

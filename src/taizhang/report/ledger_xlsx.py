@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from taizhang.fileio import atomic_write
-from taizhang.report.common import COMPARATOR_LABELS, ROW_COLUMNS, ledger_rows, number_text
+from taizhang.report.common import ROW_COLUMNS, comparator_phrase, ledger_rows, number_text
 
 MAX_CELL = 32767
 _ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -123,7 +123,7 @@ def write_ledger_rows(rows: list[dict[str, Any]], path: str | Path, *, targets: 
         for key, _, _ in TARGET_COLUMNS:
             v = t.get(key)
             if key == "comparator":
-                v = COMPARATOR_LABELS.get(v, v or "")
+                v = comparator_phrase(v)
             elif key in ("value", "stretch_value", "year", "baseline_year"):
                 v = v if isinstance(v, int | float) and not isinstance(v, bool) else number_text(v)
             values.append(v if v is not None else "")

@@ -189,11 +189,13 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the sidecar package: served by the app itself, no CDN (intranet deployments)
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # three models have a "state" with their own choices: each its own enum name in the schema
+    # three models have a "state" and two a "kind" with their own choices: each its own enum name in the schema
     "ENUM_NAME_OVERRIDES": {
-        "DocumentStateEnum": "taizhang.service.ledger.models.Document.STATES",
-        "TaskStateEnum": "taizhang.service.ledger.models.Task.STATES",
-        "DeadlineChangeStateEnum": "taizhang.service.ledger.models.DeadlineChangeRequest.STATES",
+        "DocumentStateEnum": "taizhang.service.ledger.models.Document.State",
+        "TaskStateEnum": "taizhang.service.ledger.models.Task.State",
+        "DeadlineChangeStateEnum": "taizhang.service.ledger.models.DeadlineChangeRequest.State",
+        "TaskKindEnum": "taizhang.service.ledger.models.Task.Kind",
+        "OrganisationKindEnum": "taizhang.service.ledger.models.Organisation.Kind",
     },
 }
 

@@ -78,6 +78,20 @@ class TaskSerializer(serializers.ModelSerializer):
         return DeadlineSerializer([d for d in obj.deadlines.all() if d.active], many=True).data
 
 
+class TaskDetailSerializer(TaskSerializer):
+    """One task, with what the requesting user may do to it now (the task page's buttons)."""
+
+    actions = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "actions"]
+
+    def get_actions(self, obj) -> dict[str, bool]:
+        from taizhang.service.ledger import permissions
+
+        return permissions.allowed_actions(self.context["request"].user, obj)
+
+
 class EvidenceSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 

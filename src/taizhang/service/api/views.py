@@ -58,7 +58,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         # exactly what the screens show: drafts to reviewers and admins only
-        return perm.visible_documents(self.request.user).annotate(
+        return services.visible_documents(self.request.user).annotate(
             task_count=Count("tasks", filter=~Q(tasks__state="deleted"))).order_by("-imported_at", "-id")
 
     def get_serializer_class(self):
@@ -101,9 +101,9 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(parameters=[
         OpenApiParameter("document", int, description="文件 id"),
         OpenApiParameter("unit", int, description="单位（组织机构）id"),
-        OpenApiParameter("role", str, enum=["lead", "support", "territorial"], description="单位的角色：牵头、配合、落实"),
-        OpenApiParameter("light", str, enum=["red", "yellow", "green", "done"], description="灯色"),
-        OpenApiParameter("state", str, enum=[k for k, _ in m.Task.STATES], description="状态"),
+        OpenApiParameter("role", str, enum=m.Assignment.Role.values, description="单位的角色：牵头、配合、落实"),
+        OpenApiParameter("light", str, enum=m.Light.values, description="灯色"),
+        OpenApiParameter("state", str, enum=m.Task.State.values, description="状态"),
         OpenApiParameter("due_from", OpenApiTypes.DATE, description="完成时限不早于（YYYY-MM-DD）"),
         OpenApiParameter("due_to", OpenApiTypes.DATE, description="完成时限不晚于（YYYY-MM-DD）"),
         OpenApiParameter("q", str, description="关键词：任务名称或内容包含该词（拉丁字母不分大小写），或序号等于该词"),
@@ -112,11 +112,14 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
+    def get_serializer_class(self):
+        return s.TaskDetailSerializer if self.action == "retrieve" else s.TaskSerializer
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema's generation: no request user
             return m.Task.objects.none()
         p = self.request.query_params
-        qs = perm.visible_tasks(self.request.user)  # as on the screens: no deleted tasks, drafts for reviewers
+        qs = services.visible_tasks(self.request.user)  # as on the screens: no deleted tasks, drafts for reviewers
         if p.get("state"):
             qs = qs.filter(state=p["state"])
         if p.get("document"):
@@ -253,7 +256,7 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     parser_classes = PARSERS
 
     def get_queryset(self):
-        qs = (m.ProgressReport.objects.filter(task__in=perm.visible_tasks(self.request.user))
+        qs = (m.ProgressReport.objects.filter(task__in=services.visible_tasks(self.request.user))
               .select_related("organisation", "submitted_by").prefetch_related("files"))
         if self.request.query_params.get("task"):
             qs = qs.filter(task_id=_int(self.request.query_params["task"], "task"))
@@ -274,7 +277,7 @@ class EvidenceViewSet(viewsets.GenericViewSet):
     serializer_class = s.EvidenceSerializer
 
     def get_queryset(self):
-        return m.EvidenceFile.objects.filter(report__task__in=perm.visible_tasks(self.request.user))
+        return m.EvidenceFile.objects.filter(report__task__in=services.visible_tasks(self.request.user))
 
     def retrieve(self, request, pk=None):
         ev = self.get_object()
@@ -285,7 +288,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.TargetSerializer
 
     def get_queryset(self):
-        qs = m.Target.objects.filter(document__in=perm.visible_documents(self.request.user))
+        qs = m.Target.objects.filter(document__in=services.visible_documents(self.request.user))
         if self.request.query_params.get("document"):
             qs = qs.filter(document_id=_int(self.request.query_params["document"], "document"))
         return qs

@@ -21,16 +21,15 @@ from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Q, Value, When
 
-SUPERVISED = ("active", "claimed")
-LIGHTS = ("red", "yellow", "green", "done")
-LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "done": "已销号"}
+from .models import Light, Setting, Task
+
+SUPERVISED = (Task.State.ACTIVE, Task.State.CLAIMED)  # the states that have a light (closed: done)
+LIGHTS = tuple(Light)
 REPORT_GRACE_DAYS = 30
 
 
 def warning_days() -> int:
     from django.conf import settings
-
-    from .models import Setting
 
     value = Setting.objects.filter(key="warning_days").values_list("value", flat=True).first()
     try:

@@ -1,28 +1,58 @@
-"""The ledger's data model (see ../shared/DOMAIN.md).
+"""The ledger's data model (the words are explained in docs/dev/glossary.md).
 
 State changes go through :mod:`taizhang.service.ledger.services` only; every change there writes an
 :class:`AuditEvent`, which can never be updated or deleted (refused here and by database triggers).
+
+Each closed vocabulary is one ``TextChoices`` class here (task states, unit roles, lights, user roles …);
+those of the ledger format are built from :mod:`taizhang.ledger`'s vocabularies. Code and templates read
+labels from these classes only. The task lifecycle is :data:`TASK_LIFECYCLE`.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from taizhang import ledger
+
 from .audit import AuditEvent, AuditQuerySet  # noqa: F401  (re-exported model)
 
 
+def choices_of(vocabulary: type[ledger.Vocabulary], name: str) -> type[models.TextChoices]:
+    """Model choices with the codes and labels of a vocabulary of the ledger format."""
+    return models.TextChoices(name, [(m.name, (m.value, m.label)) for m in vocabulary])
+
+
+def label_of(choices: type[models.Choices], code: str | None) -> str:
+    """The label of ``code`` in ``choices``; an unknown code as it is, nothing for none."""
+    return choices(code).label if code in choices.values else (code or "")
+
+
+class Light(models.TextChoices):
+    """A supervised task's traffic light (computed, never stored: see :mod:`.lights`)."""
+
+    RED = "red", "红灯"
+    YELLOW = "yellow", "黄灯"
+    GREEN = "green", "绿灯"
+    DONE = "done", "已销号"
+
+
 class Jurisdiction(models.Model):
-    LEVELS = [
-        ("province", "省"),
-        ("city", "市"),
-        ("county", "县（区）"),
-        ("town", "镇（街道）"),
-        ("other", "其他"),
-    ]
+    class Level(models.TextChoices):
+        """The levels :func:`taizhang.resolve.region_level` tells apart, and ``other``."""
+
+        PROVINCE = "province", "省"
+        CITY = "city", "市"
+        DISTRICT = "district", "区"
+        COUNTY = "county", "县"
+        TOWN = "town", "镇（街道）"
+        OTHER = "other", "其他"
+
     name = models.CharField("名称", max_length=100)
-    level = models.CharField("层级", max_length=20, choices=LEVELS, default="other")
+    level = models.CharField("层级", max_length=20, choices=Level.choices, default=Level.OTHER)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
                                verbose_name="上级")
 
@@ -35,17 +65,17 @@ class Jurisdiction(models.Model):
 
 
 class Organisation(models.Model):
-    KINDS = [
-        ("department", "部门"),
-        ("government", "人民政府"),
-        ("territorial", "属地（镇街、园区）"),
-        ("generic", "泛指（各镇、相关单位）"),
-        ("other", "其他"),
-    ]
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "部门"
+        GOVERNMENT = "government", "人民政府"
+        TERRITORIAL = "territorial", "属地（镇街、园区）"
+        GENERIC = "generic", "泛指（各镇、相关单位）"
+        OTHER = "other", "其他"
+
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="organisations",
                                      verbose_name="行政区")
     name = models.CharField("名称", max_length=200)
-    kind = models.CharField("类别", max_length=20, choices=KINDS, default="department")
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     email = models.EmailField("通知邮箱", blank=True)
 
     class Meta:
@@ -85,7 +115,10 @@ class OrganisationRename(models.Model):
 
 
 class Document(models.Model):
-    STATES = [("draft", "待审核"), ("published", "已发布")]
+    class State(models.TextChoices):
+        DRAFT = "draft", "待审核"
+        PUBLISHED = "published", "已发布"
+
     title = models.CharField("标题", max_length=500, blank=True)
     doc_number = models.CharField("文号", max_length=100, blank=True)
     issuer = models.CharField("发文单位", max_length=200, blank=True)
@@ -104,7 +137,7 @@ class Document(models.Model):
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name="导入人")
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
-    state = models.CharField("状态", max_length=20, choices=STATES, default="draft")
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     ledger_json = models.JSONField("抽取结果（原始）", default=dict)
 
@@ -117,11 +150,12 @@ class Document(models.Model):
 
 
 class Target(models.Model):
-    COMPARATORS = [("<=", "≤"), (">=", "≥"), ("reduce_by", "下降"), ("increase_by", "提高")]
+    Comparator = choices_of(ledger.Comparator, "Comparator")
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="targets")
     key = models.CharField("编号", max_length=20, blank=True)
     indicator = models.CharField("指标", max_length=200)
-    comparator = models.CharField("比较", max_length=20, choices=COMPARATORS)
+    comparator = models.CharField("比较", max_length=20, choices=Comparator.choices)
     value = models.FloatField("目标值")
     unit = models.CharField("单位", max_length=50, blank=True)
     year = models.PositiveIntegerField("年份", null=True, blank=True)
@@ -143,27 +177,29 @@ class Target(models.Model):
 
 
 class Task(models.Model):
-    STATES = [
-        ("draft", "待审核"),
-        ("active", "推进中"),
-        ("claimed", "申请销号"),
-        ("closed", "已销号"),
-        ("deleted", "已删除"),
-    ]
-    KINDS = [("problem", "问题"), ("measure", "措施"), ("subtask", "子任务"), ("table_row", "表格行"),
-             ("project", "项目")]
+    class State(models.TextChoices):
+        """The task's lifecycle (the steps between the states: :data:`TASK_LIFECYCLE`)."""
+
+        DRAFT = "draft", "待审核"
+        ACTIVE = "active", "推进中"
+        CLAIMED = "claimed", "申请销号"
+        CLOSED = "closed", "已销号"
+        DELETED = "deleted", "已删除"
+
+    Kind = choices_of(ledger.TaskKind, "Kind")
+
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="tasks")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     key = models.CharField("抽取编号", max_length=20, blank=True)
     position = models.PositiveIntegerField("顺序", default=0)
     number = models.CharField("序号", max_length=50, blank=True)
-    kind = models.CharField("类型", max_length=20, choices=KINDS, default="measure")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.MEASURE)
     title = models.CharField("名称", max_length=500, blank=True)
     text = models.TextField("原文")
     section = models.CharField("所属章节", max_length=500, blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
-    state = models.CharField("状态", max_length=20, choices=STATES, default="draft", db_index=True)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     immediate = models.BooleanField("立行立改", default=False)
     ongoing = models.BooleanField("长期坚持", default=False)
     status_reported = models.CharField("方案所载进展", max_length=20, blank=True)
@@ -202,12 +238,46 @@ class Task(models.Model):
         qs = self.assignments.select_related("organisation")
         return qs.filter(role=role) if role else qs
 
+    def allows(self, action: str) -> bool:
+        """Whether the task's state allows ``action`` (a key of :data:`TASK_LIFECYCLE`), whoever asks."""
+        return self.state in TASK_LIFECYCLE[action].sources
+
+
+@dataclass(frozen=True)
+class Step:
+    """One action of the task lifecycle: the states it applies in, and the state it leads to (None: the task
+    stays in its state)."""
+
+    sources: frozenset[str]
+    target: str | None = None
+
+
+_S = Task.State
+#: The task lifecycle, the one table the services (which enforce it), the task page's action buttons and
+#: the API (a task's ``actions``) read. Who may take each action is :mod:`.permissions`.
+TASK_LIFECYCLE: dict[str, Step] = {
+    # review of an imported plan (a published task keeps being correctable until it is closed)
+    "edit": Step(frozenset({_S.DRAFT, _S.ACTIVE, _S.CLAIMED})),
+    "delete": Step(frozenset({_S.DRAFT, _S.ACTIVE, _S.CLAIMED}), _S.DELETED),
+    "merge": Step(frozenset({_S.DRAFT}), _S.DELETED),  # the tasks merged into another
+    "set_deadline": Step(frozenset({_S.DRAFT})),  # later: a deadline change request
+    "publish": Step(frozenset({_S.DRAFT}), _S.ACTIVE),  # 交办
+    # supervision
+    "report": Step(frozenset({_S.ACTIVE})),
+    "claim": Step(frozenset({_S.ACTIVE}), _S.CLAIMED),  # 申请销号
+    "close": Step(frozenset({_S.CLAIMED}), _S.CLOSED),  # 核查销号
+    "reject": Step(frozenset({_S.CLAIMED}), _S.ACTIVE),  # 核查不通过，退回
+    "reopen": Step(frozenset({_S.CLOSED}), _S.ACTIVE),  # 反弹回潮
+    "request_deadline": Step(frozenset({_S.ACTIVE, _S.CLAIMED})),
+}
+
 
 class Assignment(models.Model):
-    ROLES = [("lead", "牵头"), ("support", "配合"), ("territorial", "落实")]
+    Role = choices_of(ledger.UnitRole, "Role")
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assignments")
-    role = models.CharField("角色", max_length=20, choices=ROLES)
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
     raw = models.CharField("原文写法", max_length=200, blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
@@ -239,9 +309,10 @@ class Assignment(models.Model):
 
 
 class Deadline(models.Model):
-    TYPES = [("by", "完成时限"), ("from", "起始")]
+    Type = choices_of(ledger.DeadlineType, "Type")
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="deadlines")
-    type = models.CharField("类型", max_length=10, choices=TYPES, default="by")
+    type = models.CharField("类型", max_length=10, choices=Type.choices, default=Type.BY)
     date = models.DateField("日期", null=True, blank=True)
     text = models.CharField("原文", max_length=200, blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
@@ -258,14 +329,18 @@ class Deadline(models.Model):
 
 
 class DeadlineChangeRequest(models.Model):
-    STATES = [("pending", "待审批"), ("approved", "已批准"), ("rejected", "已驳回")]
+    class State(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已驳回"
+
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="deadline_requests")
     deadline = models.ForeignKey(Deadline, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     new_date = models.DateField("申请调整为")
     reason = models.TextField("理由")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
-    state = models.CharField("状态", max_length=20, choices=STATES, default="pending", db_index=True)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -349,11 +424,14 @@ class EvidenceFile(models.Model):
 
 
 class Verification(models.Model):
-    RESULTS = [("closed", "核查通过，销号"), ("rejected", "核查不通过，退回")]
+    class Result(models.TextChoices):
+        CLOSED = "closed", "核查通过，销号"
+        REJECTED = "rejected", "核查不通过，退回"
+
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="verifications")
     report = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    result = models.CharField("结论", max_length=20, choices=RESULTS)
+    result = models.CharField("结论", max_length=20, choices=Result.choices)
     note = models.TextField("核查意见")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -363,15 +441,21 @@ class Verification(models.Model):
 
 
 class UserProfile(models.Model):
-    ROLES = [
-        ("admin", "指挥部办公室管理员"),
-        ("reviewer", "审核员"),
-        ("liaison", "责任单位联络员"),
-        ("leader", "领导"),
-        ("inspector", "核查人员"),
-    ]
+    class Role(models.TextChoices):
+        """What a user does (:mod:`.permissions` says what each may do); ``short_label``: the page header's."""
+
+        ADMIN = "admin", "指挥部办公室管理员"
+        REVIEWER = "reviewer", "审核员"
+        LIAISON = "liaison", "责任单位联络员"
+        LEADER = "leader", "领导"
+        INSPECTOR = "inspector", "核查人员"
+
+        @property
+        def short_label(self) -> str:
+            return {"admin": "管理员", "liaison": "联络员"}.get(self.value, self.label)
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    role = models.CharField("角色", max_length=20, choices=ROLES)
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="users", verbose_name="所属单位")
 
@@ -402,10 +486,13 @@ class MonitoringDataset(models.Model):
     reader made of it (numpy arrays for air, the samples as JSON for water), so that tracking never parses
     the file again. A dataset is never changed: a correction is a new upload (later values win)."""
 
-    KINDS = [("air", "空气质量小时数据"), ("water", "地表水水质监测数据")]
+    class Kind(models.TextChoices):
+        AIR = "air", "空气质量小时数据"
+        WATER = "water", "地表水水质监测数据"
+
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="monitoring_datasets",
                                      verbose_name="行政区")
-    kind = models.CharField("类型", max_length=10, choices=KINDS)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     original = models.FileField("原始文件", upload_to="monitoring/", max_length=300)
     original_name = models.CharField("文件名", max_length=300)
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)

@@ -33,7 +33,7 @@ from .models import Jurisdiction, MonitoringDataset
 
 CACHE_SECONDS = 24 * 3600
 SUFFIXES = (".csv", ".xlsx")
-KIND_LABEL = dict(MonitoringDataset.KINDS)
+Kind = MonitoringDataset.Kind
 
 
 @dataclass
@@ -58,7 +58,7 @@ def parse(name: str, content: bytes, kind: str) -> Parsed:
     :class:`ServiceError` naming the file (as the user called it), the line and the problem."""
     from taizhang.monitoring import read_air, read_water
 
-    if kind not in KIND_LABEL:
+    if kind not in Kind.values:
         raise ServiceError(f"监测数据类型“{kind}”不对，应为 air（空气）或 water（地表水）", path=name)
     suffix = PurePath(name).suffix.lower()
     if suffix not in SUFFIXES:
@@ -131,7 +131,7 @@ def merged_hourly(datasets: list, year: int):
     order): stations united, a later dataset's values replacing earlier ones for the same station and hour."""
     from taizhang.standards.hj663 import HourlyData
 
-    parts = [load_air(d).to_hourly(year) for d in datasets]
+    parts = [load_air(d).to_hourly(year, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)) for d in datasets]
     stations = list(dict.fromkeys(s for h in parts for s in h.stations))
     row = {s: i for i, s in enumerate(stations)}
     n_hours = next(iter(parts[0].values.values())).shape[1]
@@ -188,7 +188,7 @@ def _covering(kind: str, jurisdiction, datasets: list, year: int) -> tuple[Evalu
     if used:
         out.datasets = [d.pk for d in used]
     else:
-        out.problem = f"尚未上传{jurisdiction.name}{year}年的{KIND_LABEL[kind]}"
+        out.problem = f"尚未上传{jurisdiction.name}{year}年的{Kind(kind).label}"
     return out, used
 
 
@@ -309,7 +309,7 @@ def track_targets(targets: list, jurisdiction, *, through: dt.date | None = None
         year = g.year or _latest_year(datasets, kind, jid)
         if year is None:
             res = track_target(t, None)
-            res["message"] = f"尚未上传{jurs[jid].name}的{KIND_LABEL[kind]}"
+            res["message"] = f"尚未上传{jurs[jid].name}的{Kind(kind).label}"
             rows.append({**res, "data": None, "baseline_data": None})
             continue
         ev = evaluation(kind, jid, year)

@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 from . import lights
+from . import permissions as perms
 from .models import Assignment, Organisation, Task, UserProfile
 
 
@@ -51,7 +52,7 @@ def collect_notices(today: date | None = None, window: int | None = None) -> lis
     soon = today + timedelta(days=window)
     tasks = Task.objects.filter(state__in=lights.SUPERVISED, due_date__isnull=False, due_date__lte=soon)
     by_org: dict[int, Notice] = {}
-    rows = Assignment.objects.filter(task__in=tasks, role__in=("lead", "support")).select_related(
+    rows = Assignment.objects.filter(task__in=tasks, role__in=perms.REPORTING_ROLES).select_related(
         "organisation", "task").order_by("organisation__name", "task__due_date", "task_id")
     for a in rows:
         org = a.organisation

@@ -9,15 +9,20 @@ Roles (``UserProfile.role``; a superuser counts as admin):
 - leader — read-only;
 - inspector — verifies: closes or rejects completion claims, reopens closed tasks;
 - anonymous (public) — only the published disclosure, no login.
+
+When a task's state allows an action is the lifecycle table (:data:`.models.TASK_LIFECYCLE`);
+:func:`allowed_actions` combines both for the task page's buttons and the API. What a user may *see* is
+:func:`.services.queries.visible_tasks` / ``visible_documents``.
 """
 
 from __future__ import annotations
 
 from .errors import NotAllowed
+from .models import Assignment, UserProfile
 
-ADMIN, REVIEWER, LIAISON, LEADER, INSPECTOR = "admin", "reviewer", "liaison", "leader", "inspector"
-ROLES = (ADMIN, REVIEWER, LIAISON, LEADER, INSPECTOR)
-REPORTING_ROLES = ("lead", "support")
+Role = UserProfile.Role
+ADMIN, REVIEWER, LIAISON, LEADER, INSPECTOR = Role.ADMIN, Role.REVIEWER, Role.LIAISON, Role.LEADER, Role.INSPECTOR
+REPORTING_ROLES = (Assignment.Role.LEAD, Assignment.Role.SUPPORT)  # the units that report on a task
 
 
 def role_of(user) -> str | None:
@@ -28,8 +33,6 @@ def role_of(user) -> str | None:
     cached = getattr(user, "_taizhang_role", None)
     if cached is not None:
         return cached or None
-    from .models import UserProfile
-
     profile = UserProfile.objects.filter(user_id=user.pk).values("role", "organisation_id").first()
     user._taizhang_role = profile["role"] if profile else ""
     user._taizhang_org = profile["organisation_id"] if profile else None
@@ -40,8 +43,6 @@ def organisation_id_of(user) -> int | None:
     if role_of(user) is None:
         return None
     if not hasattr(user, "_taizhang_org"):
-        from .models import UserProfile
-
         user._taizhang_org = UserProfile.objects.filter(user_id=user.pk).values_list(
             "organisation_id", flat=True).first()
     return user._taizhang_org
@@ -53,22 +54,6 @@ def has_role(user, *roles: str) -> bool:
 
 def can_view_ledger(user) -> bool:
     return role_of(user) is not None
-
-
-def visible_documents(user):
-    """Documents the user may see: drafts (not yet published) only for reviewers and admins."""
-    from .models import Document
-
-    qs = Document.objects.all()
-    return qs if can_review(user) else qs.filter(state="published")
-
-
-def visible_tasks(user):
-    """Tasks the user may see: never deleted ones; drafts only for reviewers and admins."""
-    from .models import Task
-
-    qs = Task.objects.exclude(state="deleted")
-    return qs if can_review(user) else qs.exclude(state="draft")
 
 
 def can_import(user) -> bool:
@@ -120,6 +105,19 @@ def can_decide_deadline_change(user) -> bool:
 
 def can_view_audit(user) -> bool:
     return can_view_ledger(user)
+
+
+def allowed_actions(user, task) -> dict[str, bool]:
+    """What ``user`` may do to ``task`` now: the role's permission and the task's state (the lifecycle table)
+    both allow it. The task page shows a form for each action allowed; the API returns the same dict."""
+    return {
+        "report": task.allows("report") and can_report(user, task),
+        "claim": task.allows("claim") and can_claim(user, task),
+        "verify": task.allows("close") and can_verify(user),
+        "reopen": task.allows("reopen") and can_reopen(user),
+        "request_deadline": task.allows("request_deadline") and can_request_deadline_change(user, task),
+        "decide_deadline": can_decide_deadline_change(user),
+    }
 
 
 def require(allowed: bool, what: str) -> None:

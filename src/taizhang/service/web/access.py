@@ -34,7 +34,6 @@ def role_required(check, what: str):
 viewer_required = role_required(perms.can_view_ledger, "查看台账")
 reviewer_required = role_required(perms.can_review, "导入或审核方案")
 verifier_required = role_required(perms.can_verify, "核查销号")
-manager_required = role_required(perms.can_manage, "进行此项管理操作")
 liaison_required = role_required(
     lambda u: perms.role_of(u) in (perms.LIAISON, perms.ADMIN), "使用单位工作台"
 )

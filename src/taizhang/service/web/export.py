@@ -8,25 +8,26 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from taizhang.report.common import ROW_COLUMNS, task_content
+from taizhang.report.common import task_content
 from taizhang.report.ledger_xlsx import write_ledger_rows
+from taizhang.service.ledger.lights import SUPERVISED
+from taizhang.service.ledger.models import Assignment, Task, label_of
 
-HEADERS = [h for _, h in ROW_COLUMNS]
-STATE_TEXT = {"draft": "待审核", "active": "推进中", "claimed": "申请销号", "closed": "已销号"}
+Role = Assignment.Role
 
 
 def task_row(index: int, task, units: dict[str, list[str]], due_text: str, light_label: str) -> dict:
     """One display row (keys of ``taizhang.report.common.ROW_COLUMNS``) of a task of the database."""
-    state = STATE_TEXT.get(task.state, task.state)
-    if light_label and task.state in ("active", "claimed"):
+    state = label_of(Task.State, task.state)
+    if light_label and task.state in SUPERVISED:
         state = f"{state}（{light_label}）"
     doc = task.document
     return {
         "number": str(index),
         "task": task_content({"title": task.title, "text": task.text, "measures": task.measures}),
-        "lead": "、".join(units.get("lead", [])),
-        "support": "、".join(units.get("support", [])),
-        "implementing": "、".join(units.get("territorial", [])),
+        "lead": "、".join(units.get(Role.LEAD, [])),
+        "support": "、".join(units.get(Role.SUPPORT, [])),
+        "implementing": "、".join(units.get(Role.TERRITORIAL, [])),
         "deadline": due_text,
         "goal": task.goal or "",
         "status": state,

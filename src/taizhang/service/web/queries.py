@@ -18,14 +18,12 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from taizhang.service.ledger import denorm, lights, search
-from taizhang.service.ledger import permissions as perms
-from taizhang.service.ledger.models import Assignment, Document, Organisation, ReportMonthCount, Task
+from taizhang.service.ledger import denorm, lights, search, services
+from taizhang.service.ledger.models import Assignment, Document, Light, Organisation, ReportMonthCount, Task
 
-ROLE_CHOICES = [("", "全部角色"), ("lead", "牵头"), ("support", "配合"), ("territorial", "落实")]
-LIGHT_CHOICES = [("", "全部灯色"), ("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯"), ("done", "已销号")]
-STATE_CHOICES = [("", "全部状态"), ("draft", "待审核"), ("active", "推进中"), ("claimed", "申请销号"),
-                 ("closed", "已销号")]
+ROLE_CHOICES = [("", "全部角色"), *Assignment.Role.choices]
+LIGHT_CHOICES = [("", "全部灯色"), *Light.choices]
+STATE_CHOICES = [("", "全部状态"), *((v, label) for v, label in Task.State.choices if v != Task.State.DELETED)]
 SORTS = {
     "number": ("document_id", "position", "id"),
     "due": ("due_date", "id"),
@@ -53,7 +51,7 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, data=None, *, user=None):
         super().__init__(data)
-        self.fields["document"].queryset = (perms.visible_documents(user).order_by("-imported_at")
+        self.fields["document"].queryset = (services.visible_documents(user).order_by("-imported_at")
                                             .only("id", "title", "original_name"))
         self.fields["unit"].queryset = Organisation.objects.only("id", "name").order_by("name")
 
@@ -62,7 +60,7 @@ def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
     """The ledger queryset for a bound, validated filter form (lights annotated, sorted)."""
     today = today or lights.today_local()
     window = lights.warning_days()
-    qs = perms.visible_tasks(user)
+    qs = services.visible_tasks(user)
     cd = form.cleaned_data if form.is_valid() else {}
     if cd.get("document"):
         qs = qs.filter(document=cd["document"])

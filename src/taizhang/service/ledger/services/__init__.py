@@ -16,7 +16,7 @@ One module per concern; this package re-exports them, so callers write ``service
 - :mod:`.deadline_changes` — requests to move a published task's deadline and their decisions;
 - :mod:`.monitoring` — monitoring data of a jurisdiction;
 - :mod:`.settings` — settings the office changes at run time;
-- :mod:`.queries` — read-only views shared by the screens and the API (history, disclosure).
+- :mod:`.queries` — read-only queries shared by the screens and the API (visibility, history, disclosure).
 """
 
 from ..errors import Conflict, DuplicateDocument, InvalidTransition, NotAllowed, ServiceError
@@ -30,7 +30,7 @@ from .files import Upload, open_file, stored_files
 from .imports import import_document, import_ledger
 from .monitoring import add_monitoring_dataset
 from .organisations import create_organisation, find_organisation, get_jurisdiction
-from .queries import disclosure, timeline
+from .queries import disclosure, timeline, visible_documents, visible_tasks
 from .review import (
     EDITABLE_FIELDS,
     delete_task,
@@ -58,4 +58,5 @@ __all__ = [
     "import_document", "import_ledger", "merge_tasks", "open_file", "publish_document", "refresh_schedule",
     "reject_claim", "reject_deadline_change", "reopen_task", "request_deadline_change", "set_task_deadline",
     "set_task_units", "set_warning_days", "split_task", "stored_files", "submit_progress", "timeline",
+    "visible_documents", "visible_tasks",
 ]

@@ -24,7 +24,7 @@ def request_deadline_change(task: Task, user, *, new_date: date, reason: str) ->
         new_date = _strict_date(new_date)
     with transaction.atomic():
         task.refresh_from_db()
-        if task.state not in ("active", "claimed"):
+        if not task.allows("request_deadline"):
             raise InvalidTransition("只有推进中的任务可以申请调整时限")
         current = task.deadlines.filter(active=True, type="by").order_by("date").first()
         req = DeadlineChangeRequest.objects.create(task=task, deadline=current, new_date=new_date,

@@ -13,14 +13,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from taizhang.ledger import Comparator, DeadlineType, TaskKind, UnitRole
+
 from .. import audit
 from .. import permissions as perm
 from ..errors import DuplicateDocument, ServiceError
 from ..models import Assignment, Deadline, Document, Target, Task
 from .files import Upload, stored_files
 from .organisations import get_jurisdiction, resolve_unit
-
-ROLE_OF_LEDGER_KEY = {"lead_units": "lead", "support_units": "support", "implementing_units": "territorial"}
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -103,22 +103,22 @@ def _store_ledger(ledger: dict, *, upload: Upload, text: str, fmt: str, user, pa
         start, end = _span(t)
         task = Task.objects.create(
             document=doc, key=str(t.get("id") or ""), position=pos, number=t.get("number") or "",
-            kind=t.get("kind") or "measure", title=(t.get("title") or "")[:500], text=t.get("text") or "",
+            kind=t.get("kind") or TaskKind.MEASURE, title=(t.get("title") or "")[:500], text=t.get("text") or "",
             section=(t.get("section") or "")[:500], span_start=start, span_end=end,
             immediate=bool(t.get("immediate")), ongoing=bool(t.get("ongoing")),
             status_reported=t.get("status") or "", goal=t.get("goal") or "",
             measures=list(t.get("measures") or []),
         )
         tasks_by_key[task.key] = task
-        for key, role in ROLE_OF_LEDGER_KEY.items():
-            for unit in t.get(key) or []:
+        for role in UnitRole:
+            for unit in t.get(role.ledger_key) or []:
                 org = resolve_unit(jurisdiction, unit, user)
                 us, ue = _span(unit)
-                Assignment.objects.get_or_create(task=task, organisation=org, role=role, defaults={
+                Assignment.objects.get_or_create(task=task, organisation=org, role=role.value, defaults={
                     "raw": unit.get("raw") or "", "span_start": us, "span_end": ue})
         for d in t.get("deadlines") or []:
             ds, de = _span(d)
-            Deadline.objects.create(task=task, type=d.get("type") or "by", date=_parse_date(d.get("date")),
+            Deadline.objects.create(task=task, type=d.get("type") or DeadlineType.BY, date=_parse_date(d.get("date")),
                                     text=(d.get("text") or "")[:200], span_start=ds, span_end=de)
     for t in ledger.get("tasks") or []:
         if t.get("parent_id") and t["parent_id"] in tasks_by_key:
@@ -127,7 +127,7 @@ def _store_ledger(ledger: dict, *, upload: Upload, text: str, fmt: str, user, pa
         start, end = _span(g)
         Target.objects.create(
             document=doc, key=str(g.get("id") or ""), indicator=g.get("indicator") or "",
-            comparator=g.get("comparator") or "<=", value=float(g.get("value")), unit=g.get("unit") or "",
+            comparator=g.get("comparator") or Comparator.AT_MOST, value=float(g.get("value")), unit=g.get("unit") or "",
             year=g.get("year"), baseline_year=g.get("baseline_year"), stretch_value=g.get("stretch_value"),
             text=g.get("text") or "", span_start=start, span_end=end,
             task=tasks_by_key.get(str(g.get("task_id"))) if g.get("task_id") else None,

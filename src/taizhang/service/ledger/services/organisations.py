@@ -10,24 +10,28 @@ import re
 
 from django.db import transaction
 
+from taizhang.resolve import region_level
+
 from .. import audit
 from .. import permissions as perm
 from ..errors import ServiceError
 from ..models import Jurisdiction, Organisation, OrganisationAlias, OrganisationRename
 
+Kind = Organisation.Kind
 GENERIC_RE = re.compile(r"^(各|相关|有关|所在|属地)")
-JURISDICTION_LEVELS = (("省", "province"), ("自治区", "province"), ("市", "city"), ("州", "city"), ("盟", "city"),
-                       ("县", "county"), ("区", "county"), ("旗", "county"), ("镇", "town"), ("乡", "town"),
-                       ("街道", "town"))
+
+
+UNNAMED_REGION = "未注明地区"
 
 
 def get_jurisdiction(name: str | None) -> Jurisdiction:
     """The jurisdiction of that name, created on first use (a plan without a region: 未注明地区)."""
-    name = (name or "").strip() or "未注明地区"
+    name = (name or "").strip() or UNNAMED_REGION
     existing = Jurisdiction.objects.filter(name=name).order_by("id").first()
     if existing:
         return existing
-    level = next((lv for suffix, lv in JURISDICTION_LEVELS if name.endswith(suffix)), "other")
+    # the resolver's levels are the model's
+    level = (name != UNNAMED_REGION and region_level(name)) or Jurisdiction.Level.OTHER
     return Jurisdiction.objects.create(name=name, level=level)
 
 
@@ -68,8 +72,8 @@ def resolve_unit(jurisdiction: Jurisdiction, unit: dict, user) -> Organisation:
     # The surface form first: a reviewer's earlier choice for it (an alias) beats the extractor's guess.
     org = (find_organisation(jurisdiction, raw) if raw else None) or find_organisation(jurisdiction, name)
     if org is None:
-        kind = "generic" if unit.get("generic") or GENERIC_RE.match(name) else (
-            "government" if name.endswith(("人民政府", "管委会", "管委会）")) else "department")
+        kind = Kind.GENERIC if unit.get("generic") or GENERIC_RE.match(name) else (
+            Kind.GOVERNMENT if name.endswith(("人民政府", "管委会", "管委会）")) else Kind.DEPARTMENT)
         org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind)
         audit.record("organisation.create", org, actor=user, data={"name": name, "raw": raw, "why": "导入时新建"})
     if raw and raw != org.name:
@@ -80,7 +84,7 @@ def resolve_unit(jurisdiction: Jurisdiction, unit: dict, user) -> Organisation:
     return org
 
 
-def create_organisation(user, jurisdiction: Jurisdiction, name: str, *, kind: str = "department",
+def create_organisation(user, jurisdiction: Jurisdiction, name: str, *, kind: str = Kind.DEPARTMENT,
                         aliases: list[str] = ()) -> Organisation:
     perm.require(perm.can_review(user), "新建单位")
     name = name.strip()

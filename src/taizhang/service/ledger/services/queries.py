@@ -1,9 +1,25 @@
-"""Read-only queries the screens and the API share: a task's history, the public disclosure."""
+"""Read-only queries the screens and the API share: what a user may see, a task's history, the public
+disclosure."""
 
 from __future__ import annotations
 
 from .. import audit
-from ..models import Document, Task
+from .. import permissions as perm
+from ..models import Assignment, Document, Task
+
+Role = Assignment.Role
+
+
+def visible_documents(user):
+    """Documents the user may see: drafts (not yet published) only for reviewers and admins."""
+    qs = Document.objects.all()
+    return qs if perm.can_review(user) else qs.filter(state=Document.State.PUBLISHED)
+
+
+def visible_tasks(user):
+    """Tasks the user may see: never deleted ones; drafts only for reviewers and admins."""
+    qs = Task.objects.exclude(state=Task.State.DELETED)
+    return qs if perm.can_review(user) else qs.exclude(state=Task.State.DRAFT)
 
 
 def timeline(task: Task) -> list[dict]:
@@ -18,10 +34,10 @@ def disclosure() -> list[dict]:
     """What the public may see (no login): published documents and their non-deleted tasks, without
     evidence, reports' text or any personal data."""
     out = []
-    docs = Document.objects.filter(state="published").order_by("-published_at", "-id")
+    docs = Document.objects.filter(state=Document.State.PUBLISHED).order_by("-published_at", "-id")
     for doc in docs:
-        tasks = doc.tasks.exclude(state__in=("draft", "deleted")).order_by("position", "id").prefetch_related(
-            "assignments__organisation")
+        tasks = (doc.tasks.exclude(state__in=(Task.State.DRAFT, Task.State.DELETED)).order_by("position", "id")
+                 .prefetch_related("assignments__organisation"))
         out.append({
             "id": doc.pk, "title": doc.title, "doc_number": doc.doc_number, "issuer": doc.issuer,
             "issue_date": doc.issue_date, "published_at": doc.published_at,
@@ -29,8 +45,8 @@ def disclosure() -> list[dict]:
                 "id": t.pk, "number": t.number, "title": t.title, "text": t.text, "state": t.state,
                 "state_label": t.get_state_display(), "due_date": t.due_date, "last_percent": t.last_percent,
                 "closed_at": t.closed_at,
-                "lead_units": [a.organisation.name for a in t.assignments.all() if a.role == "lead"],
-                "support_units": [a.organisation.name for a in t.assignments.all() if a.role == "support"],
+                "lead_units": [a.organisation.name for a in t.assignments.all() if a.role == Role.LEAD],
+                "support_units": [a.organisation.name for a in t.assignments.all() if a.role == Role.SUPPORT],
             } for t in tasks],
         })
     return out

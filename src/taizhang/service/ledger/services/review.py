@@ -16,6 +16,7 @@ from django.utils import timezone
 from .. import audit
 from .. import permissions as perm
 from ..errors import Conflict, InvalidTransition, ServiceError
+from ..models import TASK_LIFECYCLE as LIFECYCLE
 from ..models import Assignment, Deadline, Organisation, Target, Task
 from .organisations import find_organisation, remember_alias
 from .schedule import refresh_schedule, replace_by_deadline
@@ -41,7 +42,7 @@ def _bump(task: Task, version: int, **changes) -> None:
 
 
 def _require_reviewable(task: Task) -> None:
-    if task.state in ("closed", "deleted"):
+    if not task.allows("edit"):
         raise InvalidTransition(f"任务处于“{task.get_state_display()}”状态，不能修改")
 
 
@@ -134,7 +135,7 @@ def merge_tasks(keep: Task, others: list[Task], user, *, versions: dict[int, int
             t.refresh_from_db()
             if t.document_id != keep.document_id:
                 raise ServiceError(f"只能合并同一文件中的任务：任务 {t.pk} 属于另一份文件")
-            if t.state != "draft":
+            if not t.allows("merge"):
                 raise InvalidTransition(f"只能合并待审核的任务：任务 {t.number or t.pk} 处于“{t.get_state_display()}”状态")
             if t.pk not in versions:
                 raise ServiceError(f"缺少任务 {t.pk} 的版本号")
@@ -163,7 +164,7 @@ def merge_tasks(keep: Task, others: list[Task], user, *, versions: dict[int, int
             if t.pk == keep.pk:
                 _bump(keep, versions[keep.pk], **changes)
             else:
-                _bump(t, versions[t.pk], state="deleted")
+                _bump(t, versions[t.pk], state=LIFECYCLE["merge"].target)
         children = list(Task.objects.filter(parent_id__in=absorbed).exclude(pk__in=[*absorbed, keep.pk])
                         .values_list("pk", flat=True))
         Task.objects.filter(pk__in=children).update(parent=keep)
@@ -172,7 +173,7 @@ def merge_tasks(keep: Task, others: list[Task], user, *, versions: dict[int, int
         for o in sorted(others, key=lambda t: (t.position, t.pk)):
             _copy_relations(o, keep)
             audit.record("task.delete", o, actor=user, task=o,
-                         data={"before": "draft", "merged_into": keep.pk, "why": why})
+                         data={"before": Task.State.DRAFT, "merged_into": keep.pk, "why": why})
         refresh_schedule(keep)
         audit.record("task.merge", keep, actor=user, task=keep,
                      data={"kept": keep.pk, "merged": sorted(absorbed), "text": keep.text,
@@ -189,7 +190,7 @@ def delete_task(task: Task, user, *, version: int, why: str) -> Task:
         task.refresh_from_db()
         _require_reviewable(task)
         before = task.state
-        _bump(task, version, state="deleted")
+        _bump(task, version, state=LIFECYCLE["delete"].target)
         audit.record("task.delete", task, actor=user, task=task, data={"before": before, "why": why})
     return task
 
@@ -198,7 +199,7 @@ def set_task_units(task: Task, user, *, version: int, role: str, units: list[dic
     """Replace the task's units of ``role``. Each unit: ``{"organisation": id}`` or ``{"name": new name}``,
     with an optional ``"raw"`` surface form that is remembered as an alias of the chosen organisation."""
     perm.require(perm.can_review(user), "修改责任单位")
-    if role not in dict(Assignment.ROLES):
+    if role not in Assignment.Role.values:
         raise ServiceError(f"未知的责任角色：{role}")
     with transaction.atomic():
         task.refresh_from_db()
@@ -243,7 +244,7 @@ def set_task_deadline(task: Task, user, *, version: int, due: date | None, text:
     perm.require(perm.can_review(user), "修改时限")
     with transaction.atomic():
         task.refresh_from_db()
-        if task.state != "draft":
+        if not task.allows("set_deadline"):
             raise InvalidTransition("已发布任务的时限调整须提出申请并经管理员批准")
         before = [str(d.date) for d in task.deadlines.filter(active=True, type="by")]
         _bump(task, version)

@@ -17,7 +17,9 @@ from django.utils import timezone
 from .. import audit
 from .. import permissions as perm
 from ..errors import InvalidTransition, ServiceError
+from ..models import TASK_LIFECYCLE as LIFECYCLE
 from ..models import (
+    Assignment,
     Document,
     EvidenceFile,
     Organisation,
@@ -25,6 +27,7 @@ from ..models import (
     ReportMonthCount,
     Task,
     Verification,
+    label_of,
 )
 from .files import FileStore, Upload, stored_files
 from .schedule import refresh_schedule
@@ -36,31 +39,34 @@ def publish_document(document: Document, user, *, why: str = "") -> Document:
     """Draft → published: all its draft tasks become active (交办)."""
     perm.require(perm.can_publish(user), "发布台账")
     with transaction.atomic():
-        n = Document.objects.filter(pk=document.pk, state="draft").update(state="published",
-                                                                          published_at=timezone.now())
+        n = Document.objects.filter(pk=document.pk, state=Document.State.DRAFT).update(
+            state=Document.State.PUBLISHED, published_at=timezone.now())
         if n == 0:
             raise InvalidTransition("该文件已发布")
         document.refresh_from_db()
-        tasks = list(document.tasks.filter(state="draft"))
-        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(state="active", version=F("version") + 1)
+        step = LIFECYCLE["publish"]
+        tasks = list(document.tasks.filter(state__in=step.sources))
+        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(state=step.target, version=F("version") + 1)
         for task in tasks:
-            task.state = "active"
+            before, task.state = task.state, step.target
             refresh_schedule(task)
             audit.record("task.publish", task, actor=user, task=task,
-                         data={"before": "draft", "after": "active", "due_date": task.due_date})
+                         data={"before": before, "after": step.target, "due_date": task.due_date})
         audit.record("document.publish", document, actor=user, data={"tasks": len(tasks), "why": why})
     return document
 
 
-def _transition(task: Task, from_states: tuple[str, ...], to_state: str, **extra) -> str:
+def _transition(task: Task, action: str, **extra) -> str:
+    """Take the lifecycle step ``action`` (:data:`~..models.TASK_LIFECYCLE`) as a conditional update: refused
+    with :class:`InvalidTransition` when the task is no longer in a state the step starts from."""
+    step = LIFECYCLE[action]
     before = Task.objects.filter(pk=task.pk).values_list("state", flat=True).first()
-    n = Task.objects.filter(pk=task.pk, state__in=from_states).update(state=to_state, updated_at=timezone.now(),
-                                                                      **extra)
+    n = Task.objects.filter(pk=task.pk, state__in=step.sources).update(state=step.target, updated_at=timezone.now(),
+                                                                       **extra)
     if n == 0:
-        labels = dict(Task.STATES)
         raise InvalidTransition(
-            f"任务当前状态为“{labels.get(before, before)}”，不能变为“{labels[to_state]}”")
-    task.state = to_state
+            f"任务当前状态为“{label_of(Task.State, before)}”，不能变为“{label_of(Task.State, step.target)}”")
+    task.state = step.target
     for k, v in extra.items():
         setattr(task, k, v)
     return before
@@ -87,7 +93,7 @@ def _reporting_organisation(user, task: Task) -> Organisation | None:
     org_id = perm.organisation_id_of(user)
     if org_id is not None:
         return Organisation.objects.filter(pk=org_id).first()
-    lead = task.assignments.filter(role="lead").select_related("organisation").first()
+    lead = task.assignments.filter(role=Assignment.Role.LEAD).select_related("organisation").first()
     return lead.organisation if lead else None
 
 
@@ -123,8 +129,8 @@ def submit_progress(task: Task, user, *, period: str, text: str, percent: Any, f
         raise ServiceError("请填写进展情况")
     with stored_files() as stored, transaction.atomic():
         state = Task.objects.filter(pk=task.pk).values_list("state", flat=True).first()
-        if state != "active":
-            raise InvalidTransition(f"任务当前状态为“{dict(Task.STATES).get(state)}”，不能报送进展")
+        if state not in LIFECYCLE["report"].sources:
+            raise InvalidTransition(f"任务当前状态为“{label_of(Task.State, state)}”，不能报送进展")
         return _create_report(task, user, period=period, text=text.strip(), percent=percent,
                               files=list(files), claim=False, stored=stored)
 
@@ -139,11 +145,11 @@ def claim_completion(task: Task, user, *, text: str, files: list, period: str | 
     today = timezone.localdate()
     period = _check_period(period or f"{today.year:04d}-{today.month:02d}")
     with stored_files() as stored, transaction.atomic():
-        _transition(task, ("active",), "claimed")
+        before = _transition(task, "claim")
         report = _create_report(task, user, period=period, text=text.strip(), percent=100, files=list(files),
                                 claim=True, stored=stored)
         audit.record("task.claim", task, actor=user, task=task,
-                     data={"before": "active", "after": "claimed", "report": report.pk, "why": text.strip()})
+                     data={"before": before, "after": task.state, "report": report.pk, "why": text.strip()})
         return report
 
 
@@ -157,11 +163,12 @@ def close_task(task: Task, user, *, note: str) -> Verification:
     if not (note or "").strip():
         raise ServiceError("销号须填写核查意见")
     with transaction.atomic():
-        _transition(task, ("claimed",), "closed", closed_at=timezone.now())
-        v = Verification.objects.create(task=task, report=_latest_claim(task), inspector=user, result="closed",
+        before = _transition(task, "close", closed_at=timezone.now())
+        v = Verification.objects.create(task=task, report=_latest_claim(task), inspector=user,
+                                        result=Verification.Result.CLOSED,
                                         note=note.strip())
         audit.record("task.close", task, actor=user, task=task,
-                     data={"before": "claimed", "after": "closed", "verification": v.pk, "why": note.strip()})
+                     data={"before": before, "after": task.state, "verification": v.pk, "why": note.strip()})
     return v
 
 
@@ -171,11 +178,12 @@ def reject_claim(task: Task, user, *, note: str) -> Verification:
     if not (note or "").strip():
         raise ServiceError("退回须填写核查意见")
     with transaction.atomic():
-        _transition(task, ("claimed",), "active")
-        v = Verification.objects.create(task=task, report=_latest_claim(task), inspector=user, result="rejected",
+        before = _transition(task, "reject")
+        v = Verification.objects.create(task=task, report=_latest_claim(task), inspector=user,
+                                        result=Verification.Result.REJECTED,
                                         note=note.strip())
         audit.record("task.reject", task, actor=user, task=task,
-                     data={"before": "claimed", "after": "active", "verification": v.pk, "why": note.strip()})
+                     data={"before": before, "after": task.state, "verification": v.pk, "why": note.strip()})
     return v
 
 
@@ -185,8 +193,8 @@ def reopen_task(task: Task, user, *, reason: str) -> Task:
     if not (reason or "").strip():
         raise ServiceError("重新打开任务须说明理由（如反弹回潮的情况）")
     with transaction.atomic():
-        _transition(task, ("closed",), "active", closed_at=None)
+        before = _transition(task, "reopen", closed_at=None)
         refresh_schedule(task)
         audit.record("task.reopen", task, actor=user, task=task,
-                     data={"before": "closed", "after": "active", "why": reason.strip()})
+                     data={"before": before, "after": task.state, "why": reason.strip()})
     return task

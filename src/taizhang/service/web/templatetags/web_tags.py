@@ -7,20 +7,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from taizhang.service.ledger import permissions as perms
-from taizhang.service.ledger.lights import LIGHT_LABELS
+from taizhang.service.ledger.models import Light, Task, UserProfile, label_of
 
 from ..access import nav_items
 
 register = template.Library()
 
-ROLE_LABELS = {
-    perms.ADMIN: "管理员",
-    perms.REVIEWER: "审核员",
-    perms.LIAISON: "联络员",
-    perms.LEADER: "领导",
-    perms.INSPECTOR: "核查人员",
-}
-STATE_LABELS = {"draft": "待审核", "active": "推进中", "claimed": "申请销号", "closed": "已销号", "deleted": "已删除"}
 
 
 @register.inclusion_tag("web/nav.html", takes_context=True)
@@ -33,7 +25,8 @@ def main_nav(context):
 
 @register.simple_tag
 def role_label(user):
-    return ROLE_LABELS.get(perms.role_of(user) or "", "")
+    role = perms.role_of(user)
+    return UserProfile.Role(role).short_label if role else ""
 
 
 @register.simple_tag
@@ -42,13 +35,13 @@ def light_dot(value):
     if not value:
         return mark_safe('<span class="light none"></span><span class="muted">—</span>')
     if value == "done":
-        return format_html('<span class="light done" data-light="done"></span>{}', LIGHT_LABELS["done"])
-    return format_html('<span class="light {}" data-light="{}"></span>{}', value, value, LIGHT_LABELS.get(value, value))
+        return format_html('<span class="light done" data-light="done"></span>{}', Light.DONE.label)
+    return format_html('<span class="light {}" data-light="{}"></span>{}', value, value, label_of(Light, value))
 
 
 @register.simple_tag
 def state_badge(state):
-    return format_html('<span class="badge {}" data-state="{}">{}</span>', state, state, STATE_LABELS.get(state, state))
+    return format_html('<span class="badge {}" data-state="{}">{}</span>', state, state, label_of(Task.State, state))
 
 
 @register.simple_tag(takes_context=True)

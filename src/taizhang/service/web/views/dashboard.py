@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from taizhang.service.ledger.models import Light
+
 from ..access import viewer_required
 from ..charts import bar_chart, donut, line_chart
 from ..queries import cached_dashboard_stats
@@ -16,8 +18,8 @@ def dashboard(request):
     rate_label = "—" if stats.completion_rate is None else f"{stats.completion_rate * 100:.1f}%"
     charts = {
         "lights": mark_safe(donut(
-            [("红灯", stats.lights["red"], "#c0392b"), ("黄灯", stats.lights["yellow"], "#d4a017"),
-             ("绿灯", stats.lights["green"], "#2e8b57"), ("已销号", stats.states["closed"], "#1f5fa8")],
+            [(Light.RED.label, stats.lights["red"], "#c0392b"), (Light.YELLOW.label, stats.lights["yellow"], "#d4a017"),
+             (Light.GREEN.label, stats.lights["green"], "#2e8b57"), (Light.DONE.label, stats.states["closed"], "#1f5fa8")],
             label=rate_label,
         )),
         "overdue": mark_safe(bar_chart([(u["name"], u["red"]) for u in stats.overdue_by_unit],

@@ -27,7 +27,7 @@ ALLOWED_SUFFIXES = (".docx", ".pdf", ".txt")
 
 @viewer_required
 def documents(request):
-    docs = (perms.visible_documents(request.user)
+    docs = (services.visible_documents(request.user)
             .annotate(n_tasks=Count("tasks", filter=~Q(tasks__state="deleted")),
                       n_closed=Count("tasks", filter=Q(tasks__state="closed")))
             .select_related("imported_by", "parent").order_by("-imported_at", "-id"))
@@ -83,7 +83,7 @@ def _doc_spans(doc: Document, tasks: list[Task]) -> list[Span]:
 @viewer_required
 def document_detail(request, pk: int):
     """The ledger beside its source text; for reviewers the review forms (correct, split, merge, delete)."""
-    doc = get_object_or_404(perms.visible_documents(request.user), pk=pk)
+    doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
     task_qs = doc.tasks.exclude(state="deleted")
     if not perms.can_review(request.user):
         task_qs = task_qs.exclude(state="draft")
@@ -93,16 +93,16 @@ def document_detail(request, pk: int):
     # review.js copies into a card's merge <select> when the card's form is opened); each card's own <select>
     # holds only its neighbours (the default: the next draft task, else the previous one), so the page stays
     # O(n) and merging works without scripts too.
-    drafts = [t for t in tasks if t.state == "draft"] if editable else []
+    drafts = [t for t in tasks if t.allows("merge")] if editable else []
     place = {t.pk: i for i, t in enumerate(drafts)}
     cards = []
     for t in tasks:
-        units = {r: [a for a in t.assignments.all() if a.role == r] for r in ("lead", "support", "territorial")}
+        units = {r: [a for a in t.assignments.all() if a.role == r] for r in Assignment.Role.values}
         due = next((d for d in t.deadlines.all() if d.active and d.type == "by"), None)
         i = place.get(t.pk)
         neighbours = [] if i is None else drafts[i + 1:i + 2] + drafts[max(0, i - 1):i]
         cards.append({"task": t, "units": units, "due": due,
-                      "editable": editable and t.state not in ("closed", "deleted"),
+                      "editable": editable and t.allows("edit"),
                       "neighbours": neighbours})
     orgs = list(Organisation.objects.filter(jurisdiction=doc.jurisdiction).only("id", "name").order_by("name"))
     ctx = {
@@ -112,8 +112,8 @@ def document_detail(request, pk: int):
         "editable": editable,
         "orgs": orgs,
         "merge_choices": drafts if len(drafts) > 1 else [],
-        "roles": Assignment.ROLES,
-        "kinds": Task.KINDS,
+        "roles": Assignment.Role.choices,
+        "kinds": Task.Kind.choices,
         "n_targets": doc.targets.count(),
         "warnings": (doc.ledger_json or {}).get("warnings") or [],
         "can_publish": doc.state == "draft" and perms.can_publish(request.user),
@@ -260,7 +260,7 @@ def document_publish(request, pk: int):
 
 @viewer_required
 def document_original(request, pk: int):
-    doc = get_object_or_404(perms.visible_documents(request.user), pk=pk)
+    doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
     try:
         fh = services.open_file(doc.original)
     except OSError as exc:

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from taizhang.service.ledger.lights import LIGHT_LABELS
-from taizhang.service.ledger.models import Target
+from taizhang.service.ledger.models import Light, Target, Task, label_of
 
 from ..access import viewer_required
 from ..export import task_row, write_workbook
@@ -56,9 +55,6 @@ def ledger(request):
     })
 
 
-STATE_BADGE = {"draft": "待审核", "active": "推进中", "claimed": "申请销号", "closed": "已销号", "deleted": "已删除"}
-
-
 def row_html(task, titles: dict[int, str], detail_url: str) -> str:
     """One <tr> of the ledger table, built in Python (fifty rows through the template engine cost more than
     all the page's queries). ``detail_url``: the task detail URL of task 0, whose last segment is replaced."""
@@ -68,7 +64,7 @@ def row_html(task, titles: dict[int, str], detail_url: str) -> str:
         light_html = '<span class="light none"></span><span class="muted">—</span>'
     else:
         cls = "done" if light == "done" else light
-        light_html = f'<span class="light {cls}" data-light="{light}"></span>{LIGHT_LABELS.get(light, light)}'
+        light_html = f'<span class="light {cls}" data-light="{light}"></span>{label_of(Light, light)}'
     label = task.title or task.text
     label = label if len(label) <= 90 else label[:89] + "…"
     doc = titles.get(task.document_id) or ""
@@ -81,7 +77,7 @@ def row_html(task, titles: dict[int, str], detail_url: str) -> str:
         f'<td>{escape("、".join(units["lead"]))}</td><td>{escape("、".join(units["support"]))}</td>'
         f'<td>{escape("、".join(units["territorial"]))}</td>'
         f'<td class="nowrap">{escape(due_text(task) or "—")}</td><td class="nowrap">{light_html}</td>'
-        f'<td><span class="badge {task.state}" data-state="{task.state}">{STATE_BADGE.get(task.state, task.state)}'
+        f'<td><span class="badge {task.state}" data-state="{task.state}">{label_of(Task.State, task.state)}'
         f'</span></td><td class="num">{pct}</td><td>{escape(doc)}</td></tr>'
     )
 
@@ -90,7 +86,7 @@ def row_html(task, titles: dict[int, str], detail_url: str) -> str:
 def ledger_export(request):
     form = LedgerFilterForm(request.GET or None, user=request.user)
     tasks = attach_units(with_documents(filtered_tasks(form, request.user))[:EXPORT_LIMIT])
-    rows = [task_row(i, t, units_by_role(t), due_text(t), LIGHT_LABELS.get(t.light, ""))
+    rows = [task_row(i, t, units_by_role(t), due_text(t), label_of(Light, t.light))
             for i, t in enumerate(tasks, start=1)]
     doc_ids = {r["_document"].pk for r in rows}
     targets = [{"indicator": g.indicator, "comparator": g.comparator, "value": g.value, "unit": g.unit,

@@ -29,7 +29,7 @@ def document_targets(request, pk: int):
     its jurisdiction and year: actual value, met or missed and by how much, or during the year the value so
     far and what the rest of the year must average. ``?through=YYYY-MM-DD`` evaluates the year only to that
     day."""
-    doc = get_object_or_404(perms.visible_documents(request.user), pk=pk)
+    doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
     through = None
     if request.GET.get("through"):
         try:
@@ -43,14 +43,14 @@ def document_targets(request, pk: int):
     rows = [{"target": g, "tracking": t} for g, t in zip(targets, tracked, strict=True)]
     return render(request, "web/document_targets.html", {
         "doc": doc, "rows": rows, "datasets": list(reversed(datasets)), "through": through,
-        "can_upload": perms.can_upload_monitoring(request.user), "kinds": MonitoringDataset.KINDS})
+        "can_upload": perms.can_upload_monitoring(request.user), "kinds": MonitoringDataset.Kind.choices})
 
 
 @require_POST
 @monitoring_uploader_required
 def monitoring_upload(request, pk: int):
     """Store an uploaded monitoring file as a dataset of the document's jurisdiction (office admin, reviewer)."""
-    doc = get_object_or_404(perms.visible_documents(request.user), pk=pk)
+    doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
     f = request.FILES.get("file")
     if f is None or not f.name:
         messages.error(request, "请选择监测数据文件（.csv 或 .xlsx）。")

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from taizhang.service.ledger import lights, services
 from taizhang.service.ledger import permissions as perms
-from taizhang.service.ledger.models import DeadlineChangeRequest, EvidenceFile, ProgressReport, Task
+from taizhang.service.ledger.models import (
+    Assignment,
+    DeadlineChangeRequest,
+    EvidenceFile,
+    ProgressReport,
+    Task,
+)
 
 from ..access import viewer_required
 from ..highlight import Span, context_window, highlight
@@ -30,7 +36,7 @@ ACTION_LABELS = {
 
 
 def _task_for(request, pk: int) -> Task:
-    return get_object_or_404(perms.visible_tasks(request.user).select_related("document"), pk=pk)
+    return get_object_or_404(services.visible_tasks(request.user).select_related("document"), pk=pk)
 
 
 def current_period() -> str:
@@ -73,7 +79,7 @@ def task_detail(request, pk: int):
         "task": task,
         "light": light,
         "expected": lights.expected_percent(task.start_date, task.due_date, today),
-        "units": {r: [a for a in task.assignments.all() if a.role == r] for r in ("lead", "support", "territorial")},
+        "units": {r: [a for a in task.assignments.all() if a.role == r] for r in Assignment.Role.values},
         "deadlines": list(task.deadlines.all().order_by("-active", "date", "id")),
         "requests": list(DeadlineChangeRequest.objects.filter(task=task).select_related("requested_by",
                                                                                         "decided_by")),
@@ -82,14 +88,7 @@ def task_detail(request, pk: int):
         "verifications": list(task.verifications.select_related("inspector")),
         "excerpt": source_excerpt(task),
         "period": current_period(),
-        "can": {
-            "report": task.state == "active" and perms.can_report(user, task),
-            "claim": task.state == "active" and perms.can_claim(user, task),
-            "verify": task.state == "claimed" and perms.can_verify(user),
-            "reopen": task.state == "closed" and perms.can_reopen(user),
-            "request_deadline": task.state in ("active", "claimed") and perms.can_request_deadline_change(user, task),
-            "decide_deadline": perms.can_decide_deadline_change(user),
-        },
+        "can": perms.allowed_actions(user, task),
     }
     return render(request, "web/task_detail.html", ctx)
 
@@ -180,7 +179,7 @@ def deadline_decide(request, pk: int):
 @viewer_required
 def evidence_download(request, pk: int):
     ev = get_object_or_404(EvidenceFile.objects.select_related("report__task"), pk=pk)
-    if not perms.visible_tasks(request.user).filter(pk=ev.report.task_id).exists():
+    if not services.visible_tasks(request.user).filter(pk=ev.report.task_id).exists():
         raise Http404("没有该佐证材料")
     try:
         fh = services.open_file(ev.file)

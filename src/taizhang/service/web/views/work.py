@@ -35,7 +35,8 @@ def workspace(request):
         mine = Assignment.objects.filter(organisation_id=org.pk)
         reporting = mine.filter(role__in=perms.REPORTING_ROLES)
         base = lights.annotate_lights(
-            Task.objects.filter(pk__in=mine.values("task_id"), state__in=("active", "claimed", "closed")), today)
+            Task.objects.filter(pk__in=mine.values("task_id"), state__in=(*lights.SUPERVISED, Task.State.CLOSED)),
+            today)
 
         def rows_of(tasks):
             out = []
@@ -43,7 +44,7 @@ def workspace(request):
                 my = [a for a in t.assignments.all() if a.organisation_id == org.pk]
                 out.append({"task": t, "units": units_by_role(t),
                             "my_roles": "、".join(a.get_role_display() for a in my),
-                            "can_report": t.state == "active" and any(a.role in perms.REPORTING_ROLES for a in my),
+                            "can_report": t.allows("report") and any(a.role in perms.REPORTING_ROLES for a in my),
                             "reported_this_month": t.last_period == period})
             return out
 
