@@ -56,13 +56,16 @@ def test_aqi_to_xlsx_and_csv(air_file, tmp_path):
 def test_evaluate_json_and_xlsx(air_file, tmp_path, capsys):
     out = tmp_path / "eval.xlsx"
     assert main(["evaluate", str(air_file), "--year", "2023", "--station", "城西站", "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"已写入 {out}\n"  # with -o, nothing else
+    assert main(["evaluate", str(air_file), "--year", "2023", "--station", "城西站"]) == 0
     res = json.loads(capsys.readouterr().out)
     ev = res["evaluations"][0]
     # 城西站 PM2.5: (31·80 + 334·40)/365 = 43.4 → 43
     assert ev["name"] == "城西站" and ev["pollutants"]["PM2.5"]["value"] == 43
     assert ev["aqi"]["good_days"] == 334 and ev["aqi"]["good_ratio"] == 91.5
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["污染物评价", "AQI统计", "无效时段"]
+    assert wb.sheetnames == ["污染物评价", "AQI统计", "无效时段", "所用标准"]
+    assert [c.value for c in wb["所用标准"][2]][4:6] == ["HJ 633-2012", "GB 3095-2012二级浓度限值"]
     assert [c.value for c in wb["污染物评价"][1]][:4] == ["评价对象", "污染物", "统计量", "数值"]
     out_json = tmp_path / "city.json"
     assert main(["evaluate", str(air_file), "--year", "2023", "--city", "-o", str(out_json)]) == 0
@@ -111,8 +114,11 @@ def test_track_target_command(air_file, tmp_path, capsys):
     ]}, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "track.json"
     assert main(["track-target", str(ledger), "--air", str(air_file), "-o", str(out)]) == 0
+    assert capsys.readouterr().out == f"已写入 {out}\n"
+    assert main(["track-target", str(ledger), "--air", str(air_file)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("G1\tPM2.5年均浓度\t未达标")
+    assert lines[-1] == "依据：HJ 633-2012；GB 3095-2012二级浓度限值；HJ 663-2013"
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res[0]["actual"] == 37 and res[0]["gap"] == 2
     assert res[1]["status"] == "met" and res[2]["status"] == "no_data"
@@ -130,7 +136,58 @@ def test_aqi_hourly(tmp_path):
     out = tmp_path / "h.csv.out.csv"
     assert main(["aqi", str(src), "--hourly", "-o", str(out)]) == 0
     rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
-    assert len(rows) == 366 * 24
+    assert len(rows) == 2 * 24  # the data's two days, not the whole year
+    assert {r["标准"] for r in rows} == {"HJ 633-2012"}
     first_valid = next(r for r in rows if r["AQI"])
     assert first_valid["时间"] == "2024-05-01 19:00" and first_valid["AQI"] == "107"
     assert first_valid["首要污染物"] == "PM2.5" and first_valid["类别"] == "轻度污染"
+
+
+def _days_csv(path, days, pm25=60, pm10=120):
+    """Whole days of hours at one station, PM2.5 and PM10 constant (the issue's example), other pollutants low."""
+    lines = ["站点,时间,PM2.5,PM10,SO2,NO2,CO,O3"]
+    for day in days:
+        for h in range(24):
+            lines.append(f"甲,{day} {h:02d}:00,{pm25},{pm10},8,20,0.5,60")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_aqi_covers_the_datas_own_span(tmp_path, capsys):
+    """Hourly data of two days in one week give those days and the missing ones between, not a year; by the
+    2026 texts (AQI 100, both particles primary); --from/--to widen or narrow the span."""
+    src = _days_csv(tmp_path / "week.csv", ["2026-03-02", "2026-03-05"])
+    assert main(["aqi", str(src)]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [r["日期"] for r in rows] == ["2026-03-02", "2026-03-03", "2026-03-04", "2026-03-05"]
+    assert [r["AQI"] for r in rows] == ["100", "", "", "100"]
+    assert rows[0]["首要污染物"] == "PM10、PM2.5" and rows[0]["标准"] == "HJ 633-2026"
+    assert rows[1]["说明"].startswith("无效日：") and "小时值0个，少于20个" in rows[1]["说明"]
+    assert main(["aqi", str(src), "--from", "2026-03-01", "--to", "2026-03-07"]) == 0
+    rows = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [r["日期"] for r in rows] == [f"2026-03-0{d}" for d in range(1, 8)]
+    assert main(["aqi", str(src), "--from", "2026-03-04"]) == 0
+    assert [r["日期"] for r in csv.DictReader(capsys.readouterr().out.splitlines())] == ["2026-03-04", "2026-03-05"]
+
+
+def test_standard_option(tmp_path, capsys):
+    """The issue's example day judged by the 2012 rules on demand (AQI 85), and a 2025 day by the 2026 ones."""
+    src = _days_csv(tmp_path / "d.csv", ["2025-12-31", "2026-03-02"])
+    assert main(["aqi", str(src), "--standard", "2012", "--from", "2026-03-02"]) == 0
+    (row,) = csv.DictReader(capsys.readouterr().out.splitlines())
+    assert row["AQI"] == "85" and row["首要污染物"] == "PM10" and row["标准"] == "HJ 633-2012"
+    assert main(["aqi", str(src), "--to", "2025-12-31"]) == 0
+    (row,) = csv.DictReader(capsys.readouterr().out.splitlines())
+    assert row["AQI"] == "85" and row["标准"] == "HJ 633-2012"  # auto: a 2025 day keeps the 2012 rules
+    assert main(["aqi", str(src), "--standard", "2026", "--to", "2025-12-31", "-o", str(tmp_path / "a.json")]) == 0
+    assert capsys.readouterr().out == f"已写入 {tmp_path / 'a.json'}\n"
+    (row,) = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert row["AQI"] == 100 and row["standard"] == "HJ 633-2026"
+    assert main(["evaluate", str(src), "--year", "2026", "--standard", "2012"]) == 0
+    ev = json.loads(capsys.readouterr().out)["evaluations"][0]
+    assert ev["standards"][0]["aqi"] == "HJ 633-2012" and ev["pollutants"]["PM2.5"]["limit"] == 35
+    assert ev["period"] == {"start": "2026-03-02", "end": "2026-03-02", "days": 1, "days_in_year": 365,
+                            "year_to_date": False}
+    with pytest.raises(SystemExit) as exit_:
+        main(["aqi", str(src), "--standard", "2018"])
+    assert exit_.value.code == 2 and "invalid choice: '2018'" in capsys.readouterr().err

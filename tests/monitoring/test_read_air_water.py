@@ -39,7 +39,7 @@ def test_long_csv(tmp_path):
     d = read_air(_csv(tmp_path, "long.csv", LONG))
     assert d.layout == "long" and d.stations == ["城东站", "城西站"]
     h = d.to_hourly()
-    assert h.start == dt.date(2024, 1, 1) and h.values["PM2.5"].shape == (2, 366 * 24)
+    assert h.start == dt.date(2024, 1, 1) and h.values["PM2.5"].shape == (2, 24)  # the data's own day
     assert h.values["PM2.5"][0, 0] == 35
     assert h.values["PM2.5"][1, 0] == pytest.approx(50)  # 0.05 mg/m3 → 50 μg/m3
     assert np.isnan(h.values["PM2.5"][1, 1])  # empty cell = missing
@@ -54,7 +54,8 @@ def test_wide_xlsx_with_units_in_header(tmp_path):
     assert d.layout == "wide"
     assert any("备注" in w for w in d.warnings)  # an unknown column is said, not silently dropped
     h = d.to_hourly(2023)
-    col = (dt.date(2023, 3, 1) - dt.date(2023, 1, 1)).days * 24
+    col = 0  # the arrays start on the data's first day
+    assert h.start == dt.date(2023, 3, 1)
     assert h.values["PM2.5"][0, col] == 40 and np.isnan(h.values["PM2.5"][0, col + 1])
     assert h.values["CO"][0, col + 1] == 0.7 and h.values["O3"][0, col] == 90
 
@@ -111,12 +112,22 @@ def test_24_00_is_refused(tmp_path):
         read_air(p)
 
 
-def test_year_selection(tmp_path):
+def test_span_and_year_selection(tmp_path):
+    """The arrays cover the data's own days (across a year end if the data do), a year's part of them, or
+    the days asked for; never padded to a whole year."""
     p = _csv(tmp_path, "y.csv", ["站点,时间,PM2.5", "甲,2023-12-31 23:00,3", "甲,2024-01-01 00:00,4"])
     d = read_air(p)
-    with pytest.raises(DataError, match="请指定年份"):
-        d.to_hourly()
-    assert d.to_hourly(2024).values["PM2.5"][0, 0] == 4
+    both = d.to_hourly()
+    assert (both.start, both.days) == (dt.date(2023, 12, 31), 2)
+    assert both.values["PM2.5"][0, 23] == 3 and both.values["PM2.5"][0, 24] == 4
+    h = d.to_hourly(2024)
+    assert (h.start, h.days) == (dt.date(2024, 1, 1), 1)
+    assert h.values["PM2.5"][0, 0] == 4
+    asked = d.to_hourly(2024, start=dt.date(2023, 6, 1), end=dt.date(2024, 1, 3))  # kept inside the year
+    assert (asked.start, asked.days) == (dt.date(2024, 1, 1), 3)
+    assert np.isnan(asked.values["PM2.5"][0, 24:]).all()
+    with pytest.raises(DataError, match="没有2022年"):
+        d.to_hourly(2022)
     with pytest.raises(DataError, match="没有站点"):
         d.to_hourly(2024, ["乙"])
 

@@ -7,6 +7,8 @@ import pytest
 
 from taizhang.standards import hj633
 
+E12 = hj633.edition("2012")
+
 # HJ 633-2012 table 1, typed here independently of the package's YAML (μg/m³; CO mg/m³).
 LEVELS = [0, 50, 100, 150, 200, 300, 400, 500]
 TABLE1 = {
@@ -33,12 +35,12 @@ for _item, _bps in TABLE1.items():
 
 def test_table_matches_the_standard():
     for item, bps in TABLE1.items():
-        assert hj633.breakpoints(item).tolist() == bps
+        assert E12.breakpoints(item).tolist() == bps
 
 
 @pytest.mark.parametrize("item,conc,expected", CASES)
 def test_every_breakpoint_both_sides(item, conc, expected):
-    assert hj633.iaqi(item, conc) == expected
+    assert E12.iaqi(item, conc) == expected
 
 
 @pytest.mark.parametrize("item,conc,expected", [
@@ -61,7 +63,7 @@ def test_every_breakpoint_both_sides(item, conc, expected):
     ("PM2.5_24h", 0.1, 1),      # 50/35·0.1 = 0.14 → 1
 ])
 def test_rounding_up(item, conc, expected):
-    assert hj633.iaqi(item, conc) == expected
+    assert E12.iaqi(item, conc) == expected
 
 
 def test_above_the_table():
@@ -69,24 +71,24 @@ def test_above_the_table():
     instead); an O3 8-h value above 800 μg/m³ gets none either (the O3 1-h sub-index is reported). The other
     tables end at IAQI 500 and the standard gives no segment beyond: we report 500 (top of the scale) and
     flag the concentration as beyond table 1."""
-    assert np.isnan(hj633.iaqi("SO2_1h", 800.5))
-    assert np.isnan(hj633.iaqi("O3_8h", 801))
-    assert hj633.iaqi("O3_8h", 800) == 300
-    assert hj633.iaqi("PM2.5_24h", 650) == 500
-    assert hj633.beyond_table("PM2.5_24h", [500, 500.1]).tolist() == [False, True]
-    assert np.isnan(hj633.iaqi("PM10_24h", -1))
-    assert np.isnan(hj633.iaqi("PM10_24h", np.nan))
+    assert np.isnan(E12.iaqi("SO2_1h", 800.5))
+    assert np.isnan(E12.iaqi("O3_8h", 801))
+    assert E12.iaqi("O3_8h", 800) == 300
+    assert E12.iaqi("PM2.5_24h", 650) == 500
+    assert hj633.beyond_table(E12, "PM2.5_24h", [500, 500.1]).tolist() == [False, True]
+    assert np.isnan(E12.iaqi("PM10_24h", -1))
+    assert np.isnan(E12.iaqi("PM10_24h", np.nan))
 
 
 def test_o3_8h_above_800_uses_o3_1h():
-    r = hj633.daily_aqi({"O3_8h": np.array([850.0, 300.0]), "O3_1h": np.array([900.0, 300.0])})
+    r = E12.daily_aqi({"O3_8h": np.array([850.0, 300.0]), "O3_1h": np.array([900.0, 300.0])})
     # 900 μg/m³ 1-h: 300 + 100/200·100 = 350; 300 μg/m³ 8-h: 200 + 100/535·35 = 206.5 → 207
     assert r.iaqi["O3_8h"].tolist() == [350, 207]
     assert r.aqi.tolist() == [350, 207]
 
 
 def test_so2_1h_above_800_uses_so2_24h_in_hourly_report():
-    r = hj633.hourly_aqi({"SO2_1h": np.array([900.0, 600.0]), "SO2_24h": np.array([200.0, 200.0])})
+    r = E12.hourly_aqi({"SO2_1h": np.array([900.0, 600.0]), "SO2_24h": np.array([200.0, 200.0])})
     # 200 μg/m³ 24-h: 100 + 50/325·50 = 107.7 → 108; 600 μg/m³ 1-h: 100 + 50/150·100 = 133.3 → 134
     assert r.iaqi["SO2_1h"].tolist() == [108, 134]
 
@@ -94,7 +96,7 @@ def test_so2_1h_above_800_uses_so2_24h_in_hourly_report():
 def test_aqi_primary_and_category():
     daily = {"PM2.5_24h": np.array([80.0, 20, 75, 30]), "PM10_24h": np.array([110.0, 30, 150, 40]),
              "O3_8h": np.array([50.0, 60, 60, 180])}
-    r = hj633.daily_aqi(daily)
+    r = E12.daily_aqi(daily)
     # day 1: PM2.5 107, PM10 80 → AQI 107, primary PM2.5; day 2: AQI 30 ≤ 50 → no primary
     # day 3: PM2.5 100 and PM10 100 tie → both primary; day 4: O3_8h 100+50/55·20 = 118.2 → 119
     assert r.aqi.tolist() == [107, 30, 100, 119]
@@ -114,8 +116,8 @@ def test_categories(aqi, level, category, colour):
 
 def test_vectorised_shapes():
     c = np.full((3, 365), 75.0)
-    assert hj633.iaqi("PM2.5_24h", c).shape == (3, 365)
-    assert (hj633.iaqi("PM2.5_24h", c) == 100).all()
+    assert E12.iaqi("PM2.5_24h", c).shape == (3, 365)
+    assert (E12.iaqi("PM2.5_24h", c) == 100).all()
 
 
 @pytest.mark.parametrize("item", list(TABLE1))
@@ -132,7 +134,7 @@ def test_lookup_table_equals_formula_on_rounded_values(item, decimals):
     rand = rng.uniform(-5, top * 1.3, 20_000)
     c = round_report(np.concatenate([grid, rand, [np.nan, -0.0, -0.4 * step, top + step, 1e9, -1e9]]), decimals)
     c = c.reshape(1, -1) if c.size % 2 else c.reshape(2, -1)
-    assert np.array_equal(hj633.iaqi_rounded(item, c, decimals), hj633.iaqi(item, c), equal_nan=True)
+    assert np.array_equal(E12.iaqi_rounded(item, c, decimals), E12.iaqi(item, c), equal_nan=True)
 
 
 def test_daily_aqi_with_rounded_inputs_matches_formula_path():
@@ -146,7 +148,7 @@ def test_daily_aqi_with_rounded_inputs_matches_formula_path():
     from taizhang.standards.hj663 import round_report
 
     daily = {k: round_report(v, dec[k]) for k, v in daily.items()}
-    fast, slow = hj633.daily_aqi(daily, dec), hj633.daily_aqi(daily)
+    fast, slow = E12.daily_aqi(daily, dec), E12.daily_aqi(daily)
     assert np.array_equal(fast.aqi, slow.aqi, equal_nan=True)
     assert np.array_equal(fast.primary, slow.primary)
     for k in daily:
@@ -159,10 +161,10 @@ def test_stacked_lookup_equals_item_by_item():
     from taizhang.standards.hj663 import round_report
 
     rng = np.random.default_rng(11)
-    items = hj633.DAILY_ITEMS
+    items = E12.daily_items
     dec = tuple(1 if i.startswith("CO") else 0 for i in items)
     conc = np.stack([round_report(rng.uniform(-20, TABLE1[i][-1] * 1.2, (3, 400)), d) for i, d in zip(items, dec, strict=True)])
     conc[:, :, :4] = np.array([np.nan, -0.0, -1.0, 1e9])
-    got = hj633.iaqi_rounded_stack(items, conc, dec)
+    got = E12.iaqi_rounded_stack(items, conc, dec)
     for k, (item, d) in enumerate(zip(items, dec, strict=True)):
-        assert np.array_equal(got[k], hj633.iaqi_rounded(item, conc[k], d), equal_nan=True), item
+        assert np.array_equal(got[k], E12.iaqi_rounded(item, conc[k], d), equal_nan=True), item

@@ -216,14 +216,14 @@ def test_rounding_rows_of_a_stack_equals_round_report_row_by_row():
     x[:, 0, :3] = np.array([np.nan, -0.0, 112.5])
     dec = (0, 1, 0)
     got = x + 0.0
-    hj663._round_rows(got, dec)
+    hj663.daily._round_rows(got, dec)
     for k, d in enumerate(dec):
         ref = hj663.round_report(x[k], d)
         assert np.array_equal(got[k], ref, equal_nan=True) and np.array_equal(np.signbit(got[k]), np.signbit(ref))
 
 
 def test_series_as_python_numbers_none_int_or_float():
-    from taizhang.standards.hj663 import _list
+    from taizhang.standards.hj663.annual import _list
 
     a = np.array([np.nan, 3.0, -0.0, 2.5, np.inf, -np.inf, 1e20, 7.000000001, -4.0])
     out = _list(a)

@@ -35,6 +35,8 @@ from aqi.algos.base import PiecewiseAQI
 
 from taizhang.standards import hj633
 
+E12 = hj633.edition("2012")
+
 pytestmark = pytest.mark.slow
 
 N_SETS = 100_000
@@ -54,7 +56,7 @@ def sets() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(20240601)
     out = {}
     for item in ITEMS:
-        top = hj633.breakpoints(item)[-1]
+        top = E12.breakpoints(item)[-1]
         x = top * rng.beta(0.7, 2.5, N_SETS)
         dec = np.where(np.arange(N_SETS) % 2 == 0, 0, 1) + (1 if item == "CO_24h" else 0)
         out[item] = np.minimum(np.round(x * 10.0**dec) / 10.0**dec, top)
@@ -68,7 +70,7 @@ def _python_aqi(algo, item, values) -> np.ndarray:
 
 def _model_of_python_aqi(item: str, c: np.ndarray) -> np.ndarray:
     """python-aqi MEP as documented above: truncation, disjoint segments, half-to-even rounding."""
-    bp = hj633.breakpoints(item)
+    bp = E12.breakpoints(item)
     lv = np.array([0, 50, 100, 150, 200, 300, 400, 500], dtype=float)[: len(bp)]
     ct = np.floor(c)
     i = np.clip(np.searchsorted(bp, ct, side="left"), 1, len(bp) - 1)  # segment (bp[i-1], bp[i]]
@@ -95,13 +97,13 @@ def test_agreement_and_differences_with_stock_mep(sets, stock):
     the amounts the three deviations produce (at most 1 for integer μg/m³ values outside CO)."""
     total = same = 0
     for item in ITEMS:
-        ours = hj633.iaqi(item, sets[item])
+        ours = E12.iaqi(item, sets[item])
         theirs = stock[item]
         total += len(ours)
         same += int((ours == theirs).sum())
         # at every breakpoint both give the breakpoint's IAQI
-        bp = hj633.breakpoints(item)
-        assert np.array_equal(hj633.iaqi(item, bp), _python_aqi(get_algo(aqi.ALGO_MEP), item, bp)), item
+        bp = E12.breakpoints(item)
+        assert np.array_equal(E12.iaqi(item, bp), _python_aqi(get_algo(aqi.ALGO_MEP), item, bp)), item
         if item != "CO_24h":
             integer = sets[item] == np.floor(sets[item])
             diff = ours[integer] - theirs[integer]
@@ -118,7 +120,7 @@ def test_python_aqi_engine_with_the_standards_table_is_identical(sets, monkeypat
         piecewise = {
             "aqi": [(levels[k], levels[k + 1]) for k in range(7)],
             "bp": {ITEMS[i]: [(Decimal(str(a)), Decimal(str(b)))
-                              for a, b in zip(hj633.breakpoints(i)[:-1], hj633.breakpoints(i)[1:], strict=True)]
+                              for a, b in zip(E12.breakpoints(i)[:-1], E12.breakpoints(i)[1:], strict=True)]
                    for i in ITEMS},
             "prec": {ITEMS[i]: Decimal("0.01") for i in ITEMS},
         }
@@ -128,7 +130,7 @@ def test_python_aqi_engine_with_the_standards_table_is_identical(sets, monkeypat
     artefacts = 0
     for item in ITEMS:
         theirs = _python_aqi(engine, item, sets[item])
-        ours = hj633.iaqi(item, sets[item])
+        ours = E12.iaqi(item, sets[item])
         for k in np.nonzero(ours != theirs)[0]:
             exact = _exact_iaqi(item, sets[item][k])
             assert exact.denominator == 1 and ours[k] == exact and theirs[k] == exact + 1, (item, sets[item][k])
@@ -138,7 +140,7 @@ def test_python_aqi_engine_with_the_standards_table_is_identical(sets, monkeypat
 
 def _exact_iaqi(item: str, c: float) -> Fraction:
     """Formula (1) of HJ 633 in exact rational arithmetic (before rounding up)."""
-    bp = [Fraction(str(b)) for b in hj633.breakpoints(item)]
+    bp = [Fraction(str(b)) for b in E12.breakpoints(item)]
     lv = [0, 50, 100, 150, 200, 300, 400, 500]
     x = Fraction(format(c, ".2f"))
     i = next(k for k in range(1, len(bp)) if x <= bp[k])
@@ -150,7 +152,7 @@ def test_exact_rational_oracle(sets):
     for item in ITEMS:
         c = sets[item][:20_000]
         exact = np.array([math.ceil(_exact_iaqi(item, v)) for v in c.tolist()], dtype=float)
-        assert np.array_equal(hj633.iaqi(item, c), exact), item
+        assert np.array_equal(E12.iaqi(item, c), exact), item
 
 
 @pytest.mark.parametrize("item,conc", [("PM2.5_24h", "501"), ("O3_8h", "801"), ("CO_24h", "61")])

@@ -70,22 +70,35 @@ class AirData:
     def years(self) -> list[int]:
         return sorted({int(y) + 1970 for y in np.unique(self.times.astype("datetime64[Y]").astype(int))})
 
-    def to_hourly(self, year: int | None = None, stations: list[str] | None = None) -> HourlyData:
-        """The whole calendar year as stations × hours arrays (hours without a record are missing)."""
-        years = self.years()
-        if year is None:
-            if len(years) != 1:
-                raise DataError(f"数据跨{len(years)}个年份（{years}），请指定年份", path=self.path)
-            year = years[0]
-        if year not in years:
-            raise DataError(f"数据中没有{year}年的监测值（有：{years}）", path=self.path)
+    def span(self, year: int | None = None) -> tuple[dt.date, dt.date]:
+        """The first and the last day with a record (within ``year`` if given)."""
+        days = self.times.astype("datetime64[D]")
+        if year is not None:
+            days = days[days.astype("datetime64[Y]").astype(int) + 1970 == year]
+        if not len(days):
+            raise DataError(f"数据中没有{year}年的监测值（有：{self.years()}）", path=self.path)
+        return days.min().item(), days.max().item()
+
+    def to_hourly(self, year: int | None = None, stations: list[str] | None = None, *,
+                  start: dt.date | None = None, end: dt.date | None = None) -> HourlyData:
+        """Stations × hours arrays over whole days from ``start`` to ``end`` (hours without a record are
+        missing). By default the data's own span: its first to its last day with a record, within ``year``
+        when given (``start`` / ``end`` then default to that year's first and last day with data, and are
+        kept inside the year)."""
+        first, last = self.span(year)
+        start = first if start is None else start
+        end = last if end is None else end
+        if year is not None:
+            start, end = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+        if end < start:
+            raise DataError(f"时段{start}至{end}不对：结束日期早于开始日期", path=self.path)
         names = self.stations if stations is None else stations
         for s in names:
             if s not in self.stations:
                 raise DataError(f"数据中没有站点“{s}”（有：{'、'.join(self.stations)}）", path=self.path)
-        start = np.datetime64(f"{year}-01-01T00", "h")
-        n_hours = int((np.datetime64(f"{year + 1}-01-01T00", "h") - start).astype(int))
-        pos = (self.times - start).astype(int)
+        t0 = np.datetime64(start, "h")
+        n_hours = ((end - start).days + 1) * 24
+        pos = (self.times - t0).astype(int)
         keep = (pos >= 0) & (pos < n_hours)
         order = {s: i for i, s in enumerate(names)}
         remap = np.array([order.get(s, -1) for s in self.stations])
@@ -96,7 +109,7 @@ class AirData:
             a = np.full((len(names), n_hours), np.nan)
             a[row[keep], pos[keep]] = vals[keep]
             arrays[pol] = a
-        return HourlyData(list(names), dt.date(year, 1, 1), arrays)
+        return HourlyData(list(names), start, arrays)
 
 
 @gc_paused()

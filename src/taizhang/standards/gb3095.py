@@ -1,4 +1,5 @@
-"""GB 3095-2012 averaging with its data-validity rules (table 4), vectorised over stations × hours.
+"""GB 3095 averaging with its data-validity rules (table 4, the same in the 2012 and 2026 editions), and the
+concentration limits of each edition, vectorised over stations × hours.
 
 Hourly arrays have shape ``(stations, days * 24)``: column ``d*24 + h`` is the hour starting at ``h:00`` of
 day ``d`` (``NaN`` = missing). Every function returns the statistic *and* how many values it rests on, so
@@ -22,8 +23,10 @@ def rules() -> dict:
     return load_table("gb3095")["validity"]
 
 
-def limits(grade: int = 2) -> dict:
-    return load_table("gb3095")[f"limits_grade{grade}"]
+def limits(edition: str, grade: int = 2) -> dict:
+    """Table 1 limits of ``edition`` (``"2012"``, ``"2026-transition"``, ``"2026-final"``: the ``limits`` of a
+    :class:`taizhang.standards.editions.RuleSet`) for grade I or II: pollutant → averaging → limit."""
+    return load_table("gb3095")["limits"][edition][f"grade{grade}"]
 
 
 def _by_day(hourly: np.ndarray) -> np.ndarray:

@@ -1,4 +1,9 @@
-"""HJ 633-2012: individual air quality index (IAQI), AQI, primary pollutant and category.
+"""HJ 633: individual air quality index (IAQI), AQI, primary pollutant and category, in both editions.
+
+:func:`edition` gives an :class:`Edition` (``"2012"`` or ``"2026"``, ``data/hj633.yaml``): its breakpoints,
+the items of its daily and hourly reports, what a value above the top breakpoint scores. Which edition
+judges a day is decided by :mod:`taizhang.standards.editions`; a series straddling the change is scored
+run by run and the runs joined by :func:`join`.
 
 All functions take numpy arrays of any shape (a whole station-year at once) and return arrays of the same
 shape; ``NaN`` marks "no value". Concentrations are μg/m³, CO mg/m³.
@@ -13,29 +18,14 @@ import numpy as np
 
 from taizhang.standards import load_table
 
-# Pollutants of the daily report, in display order, with the averaging period of each sub-index.
-DAILY_ITEMS = ("SO2_24h", "NO2_24h", "PM10_24h", "CO_24h", "O3_1h", "O3_8h", "PM2.5_24h")
-HOURLY_ITEMS = ("SO2_1h", "NO2_1h", "PM10_24h", "CO_1h", "O3_1h", "O3_8h", "PM2.5_24h")
-POLLUTANT_OF_ITEM = {
-    "SO2_24h": "SO2", "SO2_1h": "SO2", "NO2_24h": "NO2", "NO2_1h": "NO2", "PM10_24h": "PM10",
-    "CO_24h": "CO", "CO_1h": "CO", "O3_1h": "O3", "O3_8h": "O3", "PM2.5_24h": "PM2.5",
-}
-# How the primary pollutant is named in reports (O3 by its averaging period).
-PRIMARY_LABEL = {
-    "SO2_24h": "SO2", "SO2_1h": "SO2", "NO2_24h": "NO2", "NO2_1h": "NO2", "PM10_24h": "PM10",
-    "CO_24h": "CO", "CO_1h": "CO", "O3_1h": "O3_1h", "O3_8h": "O3_8h", "PM2.5_24h": "PM2.5",
-}
-
 
 def _table():
     return load_table("hj633")
 
 
-def breakpoints(item: str) -> np.ndarray:
-    try:
-        return np.asarray(_table()["breakpoints"][item], dtype=float)
-    except KeyError:
-        raise ValueError(f"unknown IAQI item {item!r}") from None
+PRIMARY_LABEL: dict[str, str] = dict(_table()["primary_label"])
+# Every item of either edition, in report order (the order of the output columns).
+ALL_ITEMS: tuple[str, ...] = tuple(PRIMARY_LABEL)
 
 
 def ceil_int(x: np.ndarray) -> np.ndarray:
@@ -45,30 +35,49 @@ def ceil_int(x: np.ndarray) -> np.ndarray:
     return np.ceil(np.asarray(x, dtype=float) - 1e-9)
 
 
+@dataclass
+class AQIResult:
+    items: tuple[str, ...]
+    iaqi: dict[str, np.ndarray]  # item → IAQI array (NaN where not computed)
+    aqi: np.ndarray  # max IAQI (NaN where no sub-index at all)
+    primary: np.ndarray  # bool array (n_items, *shape): item is a primary pollutant
+
+
+def combine_stack(items: tuple[str, ...], stack: np.ndarray) -> AQIResult:
+    """AQI = max of the sub-indices ``stack[k]`` of ``items[k]``; primary pollutant(s) = the item(s) with the
+    max IAQI when AQI > 50, ties all listed (HJ 633-2012 §5.2, HJ 633-2026 §4.3.1)."""
+    aqi = np.fmax.reduce(stack, axis=0)  # fmax skips NaN: NaN only where every sub-index is NaN
+    with np.errstate(invalid="ignore"):
+        primary = stack == aqi[None, ...]
+        primary &= aqi[None, ...] > 50
+    return AQIResult(items, dict(zip(items, stack, strict=True)), aqi, primary)
+
+
+def combine(subindices: dict[str, np.ndarray]) -> AQIResult:
+    items = tuple(subindices)
+    return combine_stack(items, np.stack([np.asarray(subindices[i], dtype=float) for i in items]))
+
+
+# ---------------------------------------------------------------- per edition (cached tables)
+
+
 @cache
-def _segments(item: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Per ``searchsorted`` position k (0..n): IAQI = a[k]·C + b[k] on segment (BP[k−1], BP[k]].
-    Position 0 (C ≤ 0) gives 0; position n (above the top) gives the top IAQI, or NaN for the items of
-    table 1 notes 2 and 3."""
-    bp = breakpoints(item)
+def _segments(ed: str, item: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per position k (0..n) of a value among the breakpoints: IAQI = a[k]·C + b[k] on segment
+    (BP[k−1], BP[k]]. Position 0 (C ≤ 0) gives 0; position n (above the top) gives the edition's value
+    above the table (``above_top``: NaN for "no sub-index", else that IAQI) or 500."""
+    bp = edition(ed).breakpoints(item)
     lv = np.asarray(_table()["iaqi"][: len(bp)], dtype=float)
     slope = (lv[1:] - lv[:-1]) / (bp[1:] - bp[:-1])
-    above = np.nan if item in _table()["no_subindex_above_top"] else lv[-1]
+    above = edition(ed).above_top(item)
     a = np.concatenate([[0.0], slope, [0.0]])
     b = np.concatenate([[0.0], lv[:-1] - slope * bp[:-1], [above]])
-    return a, b, bp, float(bp[-1])
+    return a, b, bp
 
 
-def iaqi(item: str, conc) -> np.ndarray:
-    """Sub-index of ``item`` (e.g. ``"PM2.5_24h"``) for concentrations ``conc`` by formula (1) of HJ 633.
-
-    IAQI = (IAQI_hi − IAQI_lo) / (BP_hi − BP_lo) · (C − BP_lo) + IAQI_lo, rounded up to an integer.
-    A value exactly at a breakpoint gives that breakpoint's IAQI. ``NaN`` in → ``NaN`` out; negative → ``NaN``.
-    Above the top breakpoint: ``NaN`` for SO2_1h and O3_8h (table 1 notes 2 and 3: no sub-index, the
-    24-h / 1-h sub-index is reported instead), 500 for every other item (see :func:`beyond_table`).
-    """
+def _iaqi(ed: str, item: str, conc) -> np.ndarray:
     c = np.asarray(conc, dtype=float)
-    a, b, bp, _ = _segments(item)
+    a, b, bp = _segments(ed, item)
     # k = number of breakpoints below c (= searchsorted side "left"), by comparisons with the few
     # breakpoints: several times faster than a binary search per value. NaN → k = 0 → 0·NaN = NaN.
     k = np.empty(c.shape, dtype=np.intp)
@@ -87,34 +96,24 @@ def iaqi(item: str, conc) -> np.ndarray:
 
 
 @cache
-def _lookup(item: str, decimals: int) -> tuple[np.ndarray, int]:
+def _lookup(ed: str, item: str, decimals: int) -> tuple[np.ndarray, int]:
     """Entry 0: NaN (for NaN and negative input); entry k + 1: the IAQI of k / 10**decimals, from 0 to one
-    step above the top breakpoint, computed by :func:`iaqi` itself. ``k / 10**decimals`` is the very
+    step above the top breakpoint, computed by the formula itself. ``k / 10**decimals`` is the very
     double that rounding to ``decimals`` (``rint(x·10**d) / 10**d``) produces, so the table is exact."""
     scale = 10**decimals
-    cap = int(round(breakpoints(item)[-1] * scale)) + 1  # the first step above the top: "above the table"
+    cap = int(round(edition(ed).breakpoints(item)[-1] * scale)) + 1  # the first step above the top
     table = np.empty(cap + 2)
     table[0] = np.nan
-    table[1:] = iaqi(item, np.arange(cap + 1) / scale)
+    table[1:] = _iaqi(ed, item, np.arange(cap + 1) / scale)
     return table, cap
 
 
-def iaqi_rounded(item: str, conc, decimals: int) -> np.ndarray:
-    """:func:`iaqi` of concentrations already rounded to ``decimals`` (as the daily report values are), by
-    a lookup in a precomputed table indexed by the rounded value: identical results, a few branch-free
-    passes instead of one per breakpoint. Every value above the top is one step above it at least, and
-    gets the table's last entry (500 or NaN); NaN and negative values (≤ −1 step; −0.0 is 0) give NaN.
-    The stack of one item (:func:`iaqi_rounded_stack`: its scale, offset 0 and table are the item's)."""
-    c = np.asarray(conc, dtype=float)
-    return iaqi_rounded_stack((item,), c[None, ...], (decimals,))[0]
-
-
 @cache
-def _stacked_lookup(items: tuple[str, ...], decimals: tuple[int, ...], ndim: int):
+def _stacked_lookup(ed: str, items: tuple[str, ...], decimals: tuple[int, ...], ndim: int):
     """The :func:`_lookup` tables of ``items`` end to end, and per item (shaped to broadcast over a stack
     of ``ndim`` dimensions, item first): the scale ``10**decimals``, the last table position (``cap + 1``)
     and the offset of the item's table in the joined one."""
-    parts = [_lookup(i, d) for i, d in zip(items, decimals, strict=True)]
+    parts = [_lookup(ed, i, d) for i, d in zip(items, decimals, strict=True)]
     offsets = np.cumsum([0] + [len(t) for t, _ in parts[:-1]])
     shape = (len(items),) + (1,) * (ndim - 1)
 
@@ -125,105 +124,149 @@ def _stacked_lookup(items: tuple[str, ...], decimals: tuple[int, ...], ndim: int
             col([cap + 1 for _, cap in parts]), col(offsets), [k for k, d in enumerate(decimals) if d])
 
 
-def iaqi_rounded_stack(items: tuple[str, ...], conc: np.ndarray, decimals: tuple[int, ...]) -> np.ndarray:
-    """:func:`iaqi_rounded` of a stack ``conc[k]`` of ``items[k]`` (each rounded to ``decimals[k]``), by one
-    lookup in the items' tables joined end to end: the same operations on every value as item by item
-    (scale, round, shift by one, clamp to the table), then the item's offset, an exact integer addition."""
-    table, scale, top, offset, scaled = _stacked_lookup(tuple(items), tuple(decimals), conc.ndim)
-    f = conc * scale  # × 1.0 (exact) for the items with no decimals
-    for k in scaled:  # only the items with decimals are rounded again
-        np.rint(f[k], out=f[k])
-    f += 1.0
-    np.fmax(f, 0.0, out=f)  # NaN and negative → position 0 (NaN)
-    np.fmin(f, top, out=f)
-    f += offset
-    return table.take(f.astype(np.intp))
+class Edition:
+    """One edition of HJ 633 (``data/hj633.yaml`` ``editions``)."""
+
+    def __init__(self, key: str):
+        spec = _table()["editions"][key]
+        self.key = key
+        self.name: str = spec["name"]
+        self._bp = {item: np.asarray(v, dtype=float) for item, v in spec["breakpoints"].items()}
+        self.daily_items: tuple[str, ...] = tuple(spec["daily_items"])
+        self.hourly_items: tuple[str, ...] = tuple(spec["hourly_items"])
+        self._above = dict(spec["above_top"])
+        self.round_hourly: bool = bool(spec["round_hourly"])
+        # §5.3.1 (2026): with an item missing, the AQI of the others counts when above this; None: never
+        self.partial_over: float | None = spec["partial_over"]
+
+    def __repr__(self) -> str:
+        return f"hj633.edition({self.key!r})"
+
+    def breakpoints(self, item: str) -> np.ndarray:
+        try:
+            return self._bp[item]
+        except KeyError:
+            raise ValueError(f"{self.name} has no IAQI item {item!r}") from None
+
+    def above_top(self, item: str) -> float:
+        """The IAQI of a value above the top breakpoint: NaN where the edition gives no sub-index."""
+        if item in self._above:
+            v = self._above[item]
+            return np.nan if v is None else float(v)
+        return float(_table()["iaqi"][-1])
+
+    def iaqi(self, item: str, conc) -> np.ndarray:
+        """Sub-index of ``item`` (e.g. ``"PM2.5_24h"``) for concentrations ``conc`` by the formula of HJ 633:
+        IAQI = (IAQI_hi − IAQI_lo) / (BP_hi − BP_lo) · (C − BP_lo) + IAQI_lo, rounded up to an integer.
+        A value exactly at a breakpoint gives that breakpoint's IAQI. NaN in → NaN out; negative → NaN.
+        Above the top breakpoint: :meth:`above_top`."""
+        return _iaqi(self.key, item, conc)
+
+    def iaqi_rounded_stack(self, items: tuple[str, ...], conc: np.ndarray, decimals: tuple[int, ...]) -> np.ndarray:
+        """:meth:`iaqi` of a stack ``conc[k]`` of ``items[k]``, each value already rounded to ``decimals[k]``
+        (as report values are), by one lookup in the items' tables joined end to end: the same result as
+        the formula, a few branch-free passes instead of one per breakpoint. Every value above the top is
+        one step above it at least and gets the table's last entry; NaN and negative values give NaN."""
+        table, scale, top, offset, scaled = _stacked_lookup(self.key, tuple(items), tuple(decimals), conc.ndim)
+        f = conc * scale  # × 1.0 (exact) for the items with no decimals
+        for k in scaled:  # only the items with decimals are rounded again
+            np.rint(f[k], out=f[k])
+        f += 1.0
+        np.fmax(f, 0.0, out=f)  # NaN and negative → position 0 (NaN)
+        np.fmin(f, top, out=f)
+        f += offset
+        return table.take(f.astype(np.intp))
+
+    def iaqi_rounded(self, item: str, conc, decimals: int) -> np.ndarray:
+        c = np.asarray(conc, dtype=float)
+        return self.iaqi_rounded_stack((item,), c.reshape(1, -1), (decimals,))[0].reshape(c.shape)
+
+    def daily_aqi_stack(self, items: tuple[str, ...], conc: np.ndarray, decimals: tuple[int, ...]) -> AQIResult:
+        """Daily AQI from rounded daily values stacked in report order (``conc[k]`` of ``items[k]``). Items
+        outside the edition's daily report (O3_1h under 2026) get no sub-index. 2012: an O3 8-hour value above
+        800 takes the O3 1-hour sub-index (table 1 note 3); 2026 scores it 300 (table 3 note c)."""
+        own = [k for k, i in enumerate(items) if i in self.daily_items]
+        sub = np.full(conc.shape, np.nan)
+        if own:
+            sub[own] = self.iaqi_rounded_stack(tuple(items[k] for k in own), conc[own],
+                                               tuple(decimals[k] for k in own))
+        if np.isnan(self.above_top("O3_8h")) and "O3_8h" in items and "O3_1h" in items:
+            k8, k1 = items.index("O3_8h"), items.index("O3_1h")
+            with np.errstate(invalid="ignore"):
+                np.copyto(sub[k8], sub[k1], where=conc[k8] > self.breakpoints("O3_8h")[-1])
+        return combine_stack(tuple(items), sub)
+
+    def daily_aqi(self, daily: dict[str, np.ndarray], decimals: dict[str, int] | None = None) -> AQIResult:
+        """:meth:`daily_aqi_stack` of a dict of daily values keyed by item; ``decimals``: items whose values
+        are rounded to that many decimals (default: the values as they are, by the formula)."""
+        items = tuple(i for i in ALL_ITEMS if i in daily)
+        conc = np.stack([np.asarray(daily[i], dtype=float) for i in items])
+        if decimals and all(i in decimals for i in items):
+            return self.daily_aqi_stack(items, conc, tuple(decimals[i] for i in items))
+        own = [k for k, i in enumerate(items) if i in self.daily_items]
+        sub = np.full(conc.shape, np.nan)
+        for k in own:
+            sub[k] = self.iaqi(items[k], conc[k])
+        if np.isnan(self.above_top("O3_8h")) and "O3_8h" in items and "O3_1h" in items:
+            k8, k1 = items.index("O3_8h"), items.index("O3_1h")
+            with np.errstate(invalid="ignore"):
+                np.copyto(sub[k8], sub[k1], where=conc[k8] > self.breakpoints("O3_8h")[-1])
+        return combine_stack(items, sub)
+
+    def hourly_aqi(self, hourly: dict[str, np.ndarray]) -> AQIResult:
+        """Hourly (real-time) AQI from values keyed by the edition's hourly items.
+
+        2012: SO2/NO2/CO/O3 1-hour values, the O3 8-hour moving mean, PM 24-hour moving means; an SO2 1-hour
+        value above 800 takes the SO2 24-hour sub-index when ``SO2_24h`` (moving mean) is given (note 2),
+        an O3 8-hour value above 800 the O3 1-hour one (note 3). 2026: the six 1-hour values, PM on the daily
+        breakpoints; SO2 above 800 scores 200 (note b). Values are scored as given (round them first
+        where the edition says so: :attr:`round_hourly`)."""
+        sub = {item: self.iaqi(item, hourly[item]) for item in self.hourly_items if item in hourly}
+        if np.isnan(self.above_top("SO2_1h")) and "SO2_1h" in sub and "SO2_24h" in hourly:
+            over = np.asarray(hourly["SO2_1h"]) > self.breakpoints("SO2_1h")[-1]
+            sub["SO2_1h"] = np.where(over, self.iaqi("SO2_24h", hourly["SO2_24h"]), sub["SO2_1h"])
+        if np.isnan(self.above_top("O3_8h")) and "O3_8h" in sub and "O3_1h" in sub:
+            with np.errstate(invalid="ignore"):
+                over = np.asarray(hourly["O3_8h"]) > self.breakpoints("O3_8h")[-1]
+            sub["O3_8h"] = np.where(over, sub["O3_1h"], sub["O3_8h"])
+        return combine(sub)
 
 
-def beyond_table(item: str, conc) -> np.ndarray:
-    """True where a concentration lies above the top breakpoint of table 1 for ``item``."""
+@cache
+def edition(key: str) -> Edition:
+    """The edition ``"2012"`` or ``"2026"`` of HJ 633."""
+    if key not in _table()["editions"]:
+        raise ValueError(f"unknown HJ 633 edition {key!r}")
+    return Edition(key)
+
+
+def beyond_table(ed: Edition, item: str, conc) -> np.ndarray:
+    """True where a concentration lies above the top breakpoint of ``item`` in edition ``ed``."""
     with np.errstate(invalid="ignore"):
-        return np.asarray(conc, dtype=float) > breakpoints(item)[-1]
+        return np.asarray(conc, dtype=float) > ed.breakpoints(item)[-1]
 
 
-@dataclass
-class AQIResult:
-    items: tuple[str, ...]
-    iaqi: dict[str, np.ndarray]  # item → IAQI array (NaN where not computed)
-    aqi: np.ndarray  # max IAQI (NaN where no sub-index at all)
-    primary: np.ndarray  # bool array (n_items, *shape): item is a primary pollutant
-
-
-def combine(subindices: dict[str, np.ndarray]) -> AQIResult:
-    """AQI = max of the sub-indices; primary pollutant(s) = item(s) with the max IAQI when AQI > 50."""
-    items = tuple(subindices)
-    return combine_stack(items, np.stack([np.asarray(subindices[i], dtype=float) for i in items]))
-
-
-def combine_stack(items: tuple[str, ...], stack: np.ndarray) -> AQIResult:
-    """:func:`combine` of sub-indices already stacked, ``stack[k]`` the IAQI of ``items[k]``."""
-    aqi = np.fmax.reduce(stack, axis=0)  # fmax skips NaN: NaN only where every sub-index is NaN
-    with np.errstate(invalid="ignore"):
-        primary = stack == aqi[None, ...]
-        primary &= aqi[None, ...] > 50
+def join(parts: list[tuple[slice, AQIResult]], shape: tuple[int, ...]) -> AQIResult:
+    """One result over the last axis of ``shape`` from results of consecutive slices of it (each scored by
+    its own edition): the union of their items in report order, NaN / not primary where a part has none."""
+    if len(parts) == 1 and parts[0][0] == slice(0, shape[-1]):
+        return parts[0][1]
+    items = tuple(i for i in ALL_ITEMS if any(i in r.items for _, r in parts))
+    stack = np.full((len(items), *shape), np.nan)
+    primary = np.zeros((len(items), *shape), dtype=bool)
+    aqi = np.full(shape, np.nan)
+    for sl, r in parts:
+        aqi[..., sl] = r.aqi
+        for k, item in enumerate(items):
+            if item in r.items:
+                j = r.items.index(item)
+                stack[k][..., sl] = r.iaqi[item]
+                primary[k][..., sl] = r.primary[j]
     return AQIResult(items, dict(zip(items, stack, strict=True)), aqi, primary)
 
 
-def daily_aqi(daily: dict[str, np.ndarray], decimals: dict[str, int] | None = None) -> AQIResult:
-    """Daily AQI from daily statistics keyed by item: ``SO2_24h, NO2_24h, PM10_24h, CO_24h, PM2.5_24h``
-    (24-h means), ``O3_8h`` (daily max 8-h mean) and optionally ``O3_1h`` (daily max 1-h value).
-
-    Where the O3 8-h value exceeds 800 μg/m³ its sub-index is replaced by the O3 1-h one (note 3).
-    ``decimals``: items whose values are already rounded to that many decimals (:func:`iaqi_rounded`).
-    """
-    items = tuple(i for i in DAILY_ITEMS if i in daily)
-    decimals = decimals or {}
-    if items and all(i in decimals for i in items):
-        conc = np.stack([np.asarray(daily[i], dtype=float) for i in items])
-        return daily_aqi_stack(items, conc, tuple(decimals[i] for i in items))
-    sub = {}
-    for item in items:
-        if item in decimals:
-            sub[item] = iaqi_rounded(item, daily[item], decimals[item])
-        else:
-            sub[item] = iaqi(item, daily[item])
-    if "O3_8h" in sub and "O3_1h" in sub:
-        over = beyond_table("O3_8h", daily["O3_8h"])
-        sub["O3_8h"] = np.where(over, sub["O3_1h"], sub["O3_8h"])
-    return combine(sub)
-
-
-def daily_aqi_stack(items: tuple[str, ...], conc: np.ndarray, decimals: tuple[int, ...]) -> AQIResult:
-    """:func:`daily_aqi` of rounded daily values stacked in the order of ``DAILY_ITEMS`` (``conc[k]`` the
-    values of ``items[k]``, rounded to ``decimals[k]``): every sub-index by one lookup, the AQI by one
-    reduction over the stack."""
-    sub = iaqi_rounded_stack(items, conc, decimals)
-    if "O3_8h" in items and "O3_1h" in items:
-        k8, k1 = items.index("O3_8h"), items.index("O3_1h")
-        np.copyto(sub[k8], sub[k1], where=beyond_table("O3_8h", conc[k8]))
-    return combine_stack(items, sub)
-
-
-def hourly_aqi(hourly: dict[str, np.ndarray]) -> AQIResult:
-    """Hourly (real-time) AQI: SO2/NO2/CO/O3 1-h values, O3 8-h moving mean and PM 24-h moving means
-    keyed by ``HOURLY_ITEMS``. An SO2 1-h value above 800 uses the SO2 24-h sub-index when
-    ``SO2_24h`` (24-h moving mean) is given (note 2); otherwise it gets none.
-    """
-    sub = {}
-    for item in HOURLY_ITEMS:
-        if item in hourly:
-            sub[item] = iaqi(item, hourly[item])
-    if "SO2_1h" in sub and "SO2_24h" in hourly:
-        over = beyond_table("SO2_1h", hourly["SO2_1h"])
-        sub["SO2_1h"] = np.where(over, iaqi("SO2_24h", hourly["SO2_24h"]), sub["SO2_1h"])
-    if "O3_8h" in sub and "O3_1h" in sub:
-        over = beyond_table("O3_8h", hourly["O3_8h"])
-        sub["O3_8h"] = np.where(over, sub["O3_1h"], sub["O3_8h"])
-    return combine(sub)
-
-
 def category_index(aqi) -> np.ndarray:
-    """0..5 for 优..严重污染 (−1 where AQI is NaN)."""
+    """0..5 for 优..严重污染 (−1 where AQI is NaN); the bands are the same in both editions."""
     a = np.asarray(aqi, dtype=float)
     edges = np.array([c["max"] for c in _table()["categories"][:-1]], dtype=float)
     idx = np.zeros(a.shape, dtype=np.intp)  # = searchsorted(edges, a, "left"), by a few comparisons

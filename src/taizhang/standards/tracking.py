@@ -1,8 +1,8 @@
 """Ledger targets checked against indicators computed from monitoring data (pure functions, no web framework).
 
 The web service and ``taizhang track-target`` call :func:`track_target` with a ledger target (the dict of
-:class:`taizhang.ledger.Target`) and an evaluation made by :func:`taizhang.standards.hj663.evaluate`
-(air) or :func:`taizhang.standards.gb3838.evaluate_sections` (water) for the target's jurisdiction and year.
+:class:`taizhang.ledger.Target`) and an evaluation made through :mod:`taizhang.standards.evaluation`
+(HJ 663 for air, GB 3838 for water) for the target's jurisdiction and year.
 """
 
 from __future__ import annotations
@@ -107,6 +107,8 @@ def track_target(target: dict[str, Any], evaluation: dict[str, Any] | None, *,
     out["computed_unit"] = rule["unit"]
     if evaluation is None:
         return {**out, "status": "no_data", "status_text": STATUS_TEXT["no_data"], "message": "没有评价结果"}
+    if evaluation.get("standard"):
+        out["standard"] = evaluation["standard"]
     if target.get("year") and evaluation.get("year") and int(target["year"]) != int(evaluation["year"]):
         out["message"] = f"评价年份{evaluation['year']}与目标年份{target['year']}不同"
     comp, thr, problem = _threshold(target, rule, baseline)
@@ -117,6 +119,11 @@ def track_target(target: dict[str, Any], evaluation: dict[str, Any] | None, *,
     if actual is None:
         return {**out, "status": "no_data", "status_text": STATUS_TEXT["no_data"], "message": "评价结果中没有该指标"}
     out["gap"] = _clean(actual - thr)
+    if rule["kind"] in ("mean", "percentile"):
+        p = evaluation["pollutants"][rule["key"]]  # present: _actual found the value there
+        # the national limit in force for the period, beside the plan's own target
+        out["standard_limit"] = {"limit": p.get("limit"), "standard": p.get("limit_standard"),
+                                 "compliant": p.get("compliant")}
     out["met"] = _meets(comp, actual, thr)
     period = evaluation.get("period") or {}
     if not period.get("year_to_date"):
@@ -225,25 +232,3 @@ def _clean(x: float | None) -> float | None:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return None
     return round(float(x), 4)
-
-
-def evaluate_air_file(path, year: int | None = None, *, station: str | None = None, through=None) -> dict:
-    """Convenience for callers (web service, CLI): read an hourly air file (CSV/.xlsx, long or wide) and
-    evaluate the city (mean over its stations) or one ``station`` for ``year`` (to ``through`` if given).
-    Raises :class:`taizhang.errors.DataError` for a bad file."""
-    from taizhang.monitoring import read_air
-    from taizhang.standards import hj663
-
-    hourly = read_air(path).to_hourly(year, [station] if station else None)
-    daily = hj663.compute_daily(hourly)
-    if not station:
-        daily = hj663.city_daily(daily)
-    return hj663.evaluate(daily, year=year, through=through)
-
-
-def evaluate_water_file(path, *, default_waterbody: str = "river") -> dict:
-    """Read a surface-water sample file and evaluate its sections (GB 3838-2002)."""
-    from taizhang.monitoring import read_water
-    from taizhang.standards import gb3838
-
-    return gb3838.evaluate_sections(read_water(path, default_waterbody=default_waterbody))

@@ -59,6 +59,9 @@ class Organisation(models.Model):
     name = models.CharField("名称", max_length=200)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     email = models.EmailField("通知邮箱", blank=True)
+    # False for collective names (各镇、相关部门…): they stay on tasks but are never a user's own unit.
+    assignable = models.BooleanField("可作为用户所属单位", default=True,
+                                     help_text="集合称谓（各镇、相关部门等）不是具体单位，不能作为用户的所属单位")
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"
@@ -403,7 +406,8 @@ class UserProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="users", verbose_name="所属单位")
+                                     related_name="users", verbose_name="所属单位",
+                                     limit_choices_to={"assignable": True})
 
     class Meta:
         verbose_name = verbose_name_plural = "用户角色"

@@ -131,7 +131,7 @@ def merged_hourly(datasets: list, year: int):
     order): stations united, a later dataset's values replacing earlier ones for the same station and hour."""
     from taizhang.standards.hj663 import HourlyData
 
-    parts = [load_air(d).to_hourly(year) for d in datasets]
+    parts = [load_air(d).to_hourly(year, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)) for d in datasets]
     stations = list(dict.fromkeys(s for h in parts for s in h.stations))
     row = {s: i for i, s in enumerate(stations)}
     n_hours = next(iter(parts[0].values.values())).shape[1]

@@ -74,7 +74,8 @@ def resolve_unit(jurisdiction: Jurisdiction, unit: dict, user) -> Organisation:
     if org is None:
         kind = Kind.GENERIC if unit.get("generic") or GENERIC_RE.match(name) else (
             Kind.GOVERNMENT if name.endswith(("人民政府", "管委会", "管委会）")) else Kind.DEPARTMENT)
-        org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind)
+        org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind,
+                                          assignable=kind != Kind.GENERIC)
         audit.record("organisation.create", org, actor=user, data={"name": name, "raw": raw, "why": "导入时新建"})
     if raw and raw != org.name:
         remember_alias(org, raw)
@@ -93,7 +94,8 @@ def create_organisation(user, jurisdiction: Jurisdiction, name: str, *, kind: st
     with transaction.atomic():
         if Organisation.objects.filter(jurisdiction=jurisdiction, name=name).exists():
             raise ServiceError(f"单位“{name}”已存在")
-        org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind)
+        org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind,
+                                          assignable=kind != Kind.GENERIC)
         for a in aliases:
             remember_alias(org, a)
         audit.record("organisation.create", org, actor=user, data={"name": name, "aliases": list(aliases)})

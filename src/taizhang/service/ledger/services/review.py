@@ -269,8 +269,9 @@ def set_task_units(task: Task, user, *, version: int, role: str, units: list[dic
                 name = u["name"].strip()
                 org = find_organisation(jurisdiction, name)
                 if org is None:
-                    org = Organisation.objects.create(jurisdiction=jurisdiction, name=name,
-                                                      kind=u.get("kind") or "department")
+                    kind = u.get("kind") or Organisation.Kind.DEPARTMENT
+                    org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind,
+                                                      assignable=kind != Organisation.Kind.GENERIC)
                     audit.record("organisation.create", org, actor=user, task=task,
                                  data={"name": name, "why": why or "审核时新建"})
             else:
