@@ -1,7 +1,8 @@
 """Access checks for the screens: the roles come from :mod:`taizhang.service.ledger.permissions` only.
 
 Anonymous visitors of an internal page are sent to the login page (302); a logged-in user whose role does
-not allow the page gets 403 with a Chinese explanation.
+not allow the page gets 403 with a Chinese explanation; a logged-in user without any role (an account made
+without one, or a deactivated profile) gets a 403 page that says to ask the office for a role, with 退出.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 
 from taizhang.service.ledger import permissions as perms
 
@@ -22,6 +24,8 @@ def role_required(check, what: str):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if perms.role_of(request.user) is None:
+                return render(request, "web/no_role.html", status=403)
             if not check(request.user):
                 raise PermissionDenied(f"无权{what}")
             return view(request, *args, **kwargs)
