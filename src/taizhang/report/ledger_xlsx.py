@@ -85,11 +85,13 @@ def _table(wb: Workbook, name: str, columns: list[Column], rows: list[list[Any]]
 def write_ledger_rows(rows: list[dict[str, Any]], path: str | Path, *, keys: list[str] | None = None,
                       plan: str = "", particulars: str = "", targets: list[dict] | None = None,
                       documents: list[dict] | None = None, warnings: list[dict] | None = None,
-                      with_file_column: bool = False) -> Path:
+                      with_file_column: bool = False, footer: str | None = None) -> Path:
     """Write display rows (and optionally targets, document info, warnings) as the clerks' workbook.
 
     ``keys``: the 台账 sheet's columns (default: the ledger's, :data:`LEDGER_KEYS`); ``plan``: what the titles
     start with (《a plan's title》, or "3 份文件的"); ``particulars``: the line below the title (filters, time).
+    ``footer``: a line printed at the foot of every page of the ledger sheet (left of the page numbers) and kept
+    in the workbook's description.
     The file is written to a temporary name and moved into place, so nothing half-written is left behind.
     """
     wb = Workbook()
@@ -108,6 +110,10 @@ def write_ledger_rows(rows: list[dict[str, Any]], path: str | Path, *, keys: lis
         data.append(values)
     particulars = particulars or f"生成时间：{now_text()}"
     _table(wb, "台账", [column(k) for k in keys], data, f"{plan}任务台账", particulars)
+    if footer:
+        wb["台账"].oddFooter.left.text = footer
+        wb["台账"].oddFooter.left.size = 8
+        wb.properties.description = footer
 
     target_rows = []
     for t in targets or []:
