@@ -21,6 +21,7 @@ import numpy as np
 import yaml
 
 from taizhang.errors import DataError
+from taizhang.read.safezip import check_zip
 
 MAX_PROBLEMS = 20
 
@@ -80,14 +81,15 @@ def read_rows(path: str | Path) -> list[tuple[int, list[Any]]]:
     if suffix == ".xlsx":
         import openpyxl
 
+        check_zip(p, DataError)  # the bounds on a zip (taizhang.limits) before openpyxl unpacks anything
         try:
             wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-        except Exception as exc:  # corrupt or not a workbook
+            ws = wb.worksheets[0]
+            rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)
+                    if any(c not in (None, "") and str(c).strip() for c in r)]
+            wb.close()
+        except Exception as exc:  # corrupt or not a workbook (also a damaged sheet, read row by row)
             raise DataError(f"无法读取Excel文件（{type(exc).__name__}）", path=str(p)) from None
-        ws = wb.worksheets[0]
-        rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)
-                if any(c not in (None, "") and str(c).strip() for c in r)]
-        wb.close()
     elif suffix in (".csv", ".txt"):
         raw = p.read_bytes()
         for enc in ("utf-8-sig", "gb18030"):

@@ -48,7 +48,10 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        _check_pages(pdf, name)
         pages = list(pdf.pages)
+    except ReadError:
+        raise
     except Exception as exc:  # pdfminer raises many types for broken or protected files
         raise _open_error(exc, name) from None
     try:
@@ -130,6 +133,23 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     if not text.strip():
         raise ReadError(NO_TEXT_MESSAGE, path=name)
     return SourceDocument(name=name, sha256="", text=text, blocks=out.blocks, format="pdf", pages=len(pages))
+
+
+def _check_pages(pdf, name: str) -> None:
+    """The page-count bound, counted lazily from the page tree (never more than the bound + 1 pages made)."""
+    from itertools import islice
+
+    from pdfminer.pdfpage import PDFPage
+
+    from taizhang.limits import PDF_PAGES
+    from taizhang.read import check_page_count
+
+    bound = PDF_PAGES.value
+    try:
+        check_page_count(sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), bound + 1)), name)
+    except ReadError:
+        pdf.close()
+        raise
 
 
 def _open_error(exc: Exception, name: str) -> ReadError:
