@@ -29,7 +29,7 @@ from .organisations import remember_alias
 
 def merge_organisations(user, keep: Organisation, others: list[Organisation], *, why: str = "") -> dict:
     """Merge ``others`` into ``keep`` (same jurisdiction); returns what moved (counts and task ids)."""
-    perm.require(perm.can_manage(user), "合并单位")
+    perm.require_to("manage_units", user)
     others = [o for o in others if o.pk != keep.pk]
     if not others:
         raise ServiceError("请选择至少两个单位，并指定保留哪一个")
@@ -75,7 +75,7 @@ def merge_organisations(user, keep: Organisation, others: list[Organisation], *,
 def set_assignable(user, org: Organisation, assignable: bool, *, why: str = "") -> Organisation:
     """Mark a unit as a collective name (not a user's own unit) or as a real unit again. A collective name
     with users bound to it is refused: move the users to a real unit first."""
-    perm.require(perm.can_manage(user), "修改单位")
+    perm.require_to("manage_units", user)
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=org.pk)
         if org.assignable == assignable:

@@ -36,7 +36,7 @@ def new_password() -> str:
 
 def _require_manager(user) -> None:
     if user is not None:
-        perm.require(perm.can_manage(user), "管理用户")
+        perm.require_to("manage_users", user)
 
 
 def _require_changeable(user, target: User) -> None:

@@ -18,7 +18,7 @@ from taizhang.service.ledger.models import Assignment, Organisation, UserProfile
 from taizhang.service.ledger.services.units import collective_candidates, duplicate_candidates
 
 from ..access import manager_required
-from ..user_forms import MergeForm, UnitFilterForm, UserFilterForm, UserForm
+from ..forms import UnitFilterForm, UnitMergeForm, UserFilterForm, UserForm
 from .common import service_call
 
 
@@ -128,7 +128,7 @@ def units(request):
 def unit_merge(request):
     """GET: the units ticked on the list, to choose the one kept; POST: merge."""
     data = request.POST if request.method == "POST" else request.GET
-    form = MergeForm(data)
+    form = UnitMergeForm(data)
     if not form.is_valid():
         for e in form.non_field_errors() or [m for errs in form.errors.values() for m in errs]:
             messages.error(request, e)
