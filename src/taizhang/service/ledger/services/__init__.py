@@ -35,10 +35,13 @@ from .review import (
     EDITABLE_FIELDS,
     delete_task,
     edit_task,
+    merge_by_id,
     merge_tasks,
+    revise_task,
     set_task_deadline,
     set_task_units,
     split_task,
+    split_task_before,
 )
 from .schedule import refresh_schedule
 from .settings import set_warning_days
@@ -55,8 +58,8 @@ __all__ = [
     "EDITABLE_FIELDS", "Conflict", "DuplicateDocument", "InvalidTransition", "NotAllowed", "ServiceError", "Upload",
     "add_monitoring_dataset", "approve_deadline_change", "claim_completion", "close_task", "create_organisation",
     "decide_deadline_change", "delete_task", "disclosure", "edit_task", "find_organisation", "get_jurisdiction",
-    "import_document", "import_ledger", "merge_tasks", "open_file", "publish_document", "refresh_schedule",
+    "import_document", "import_ledger", "merge_by_id", "merge_tasks", "revise_task", "open_file", "publish_document", "refresh_schedule",
     "reject_claim", "reject_deadline_change", "reopen_task", "request_deadline_change", "set_task_deadline",
-    "set_task_units", "set_warning_days", "split_task", "stored_files", "submit_progress", "timeline",
+    "set_task_units", "set_warning_days", "split_task", "split_task_before", "stored_files", "submit_progress", "timeline",
     "visible_documents", "visible_tasks",
 ]

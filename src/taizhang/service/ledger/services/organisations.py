@@ -87,7 +87,7 @@ def resolve_unit(jurisdiction: Jurisdiction, unit: dict, user) -> Organisation:
 
 def create_organisation(user, jurisdiction: Jurisdiction, name: str, *, kind: str = Kind.DEPARTMENT,
                         aliases: list[str] = ()) -> Organisation:
-    perm.require(perm.can_review(user), "新建单位")
+    perm.require_to("create_organisation", user)
     name = name.strip()
     if not name:
         raise ServiceError("单位名称不能为空")

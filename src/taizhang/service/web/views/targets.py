@@ -3,8 +3,6 @@ jurisdiction (HJ 663, GB 3838); the office uploads that data here once (:mod:`ta
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -18,6 +16,7 @@ from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed
 from taizhang.service.ledger.models import MonitoringDataset
 
 from ..access import role_required, viewer_required
+from ..forms import MonitoringUploadForm, ThroughForm
 
 monitoring_uploader_required = role_required(perms.can_upload_monitoring, "上传监测数据")
 
@@ -30,12 +29,10 @@ def document_targets(request, pk: int):
     far and what the rest of the year must average. ``?through=YYYY-MM-DD`` evaluates the year only to that
     day."""
     doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
-    through = None
-    if request.GET.get("through"):
-        try:
-            through = dt.date.fromisoformat(request.GET["through"])
-        except ValueError:
-            messages.error(request, f"日期“{request.GET['through']}”格式不对，应为 YYYY-MM-DD；已按全部数据计算。")
+    form = ThroughForm(request.GET)
+    through = form.cleaned_data["through"] if form.is_valid() else None
+    if form.errors:
+        messages.error(request, f"{form.errors['through'][0]}；已按全部数据计算。")
     targets = list(doc.targets.all())
     jur_ids = {g.jurisdiction_id or doc.jurisdiction_id for g in targets} | {doc.jurisdiction_id}
     datasets = monitoring.datasets_of(jur_ids)
@@ -51,13 +48,14 @@ def document_targets(request, pk: int):
 def monitoring_upload(request, pk: int):
     """Store an uploaded monitoring file as a dataset of the document's jurisdiction (office admin, reviewer)."""
     doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
-    f = request.FILES.get("file")
-    if f is None or not f.name:
-        messages.error(request, "请选择监测数据文件（.csv 或 .xlsx）。")
+    form = MonitoringUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
         return redirect("web:document_targets", pk=doc.pk)
+    cd = form.cleaned_data
     try:
-        ds = services.add_monitoring_dataset(f, request.user, jurisdiction=doc.jurisdiction,
-                                             kind=request.POST.get("kind") or "air", note=request.POST.get("note", ""))
+        ds = services.add_monitoring_dataset(cd["file"], request.user, jurisdiction=doc.jurisdiction,
+                                             kind=cd["kind"], note=cd["note"])
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except DuplicateDocument as exc:
