@@ -17,6 +17,7 @@ from taizhang.service.ledger.errors import (
     ServiceError,
 )
 from taizhang.service.ledger.models import (
+    Assignment,
     AuditEvent,
     Document,
     EvidenceFile,
@@ -36,7 +37,9 @@ def _media_files() -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
-def test_import_builds_the_draft_ledger_with_units_deadlines_targets(draft, people, plan_text):
+def test_import_builds_the_draft_ledger_with_units_deadlines_targets(people, import_plan, plan_text):
+    n_orgs = Organisation.objects.count()
+    draft = import_plan()
     assert draft.state == "draft"
     assert draft.jurisdiction.name == "桐溪县"
     assert draft.text == plan_text and draft.original_name == "plan.txt"
@@ -46,19 +49,29 @@ def test_import_builds_the_draft_ledger_with_units_deadlines_targets(draft, peop
     t1 = tasks[0]
     assert plan_text[t1.span_start:t1.span_end] == t1.text
     lead = t1.assignments.get(role="lead")
-    assert lead.organisation == people["org_a"]  # resolved to the existing organisation by canonical name
+    # a draft names its units: nothing is added to the office's unit list until the plan is published
+    assert lead.organisation is None and lead.name == "桐溪县生态环境局" and lead.unit_name == "桐溪县生态环境局"
     assert lead.raw == "县环保局" and plan_text[lead.span_start:lead.span_end] == "县环保局"
-    # the surface form is remembered as an alias, the reform rename is kept
-    assert OrganisationAlias.objects.get(alias="县环保局").organisation == people["org_a"]
-    assert OrganisationRename.objects.get(old_name="桐溪县环境保护局").organisation == people["org_a"]
+    assert lead.renamed_from == "桐溪县环境保护局"
+    assert Organisation.objects.count() == n_orgs and not OrganisationAlias.objects.exists()
     assert {a.role for a in t1.assignments.all()} == {"lead", "support", "territorial"}
-    assert Organisation.objects.get(name="各乡镇人民政府").kind == "generic"
+    assert t1.assignments.get(role="territorial").generic
     assert t1.deadlines.get().date == date(YEAR, 9, 30)
     assert tasks[1].ongoing and tasks[2].immediate
     g1 = Target.objects.get(document=draft, key="G1")
     assert (g1.indicator, g1.comparator, g1.value, g1.stretch_value) == ("PM2.5浓度", "<=", 32, 30)
     ev = AuditEvent.objects.get(action="document.import")
     assert ev.actor == people["reviewer"] and ev.data["tasks"] == 3 and ev.data["sha256"] == draft.sha256
+    # publishing files the units: the existing organisation by its canonical name, the wording as an alias,
+    # the reform's old name as a rename, a collective name as a unit no user may have
+    services.publish_document(draft, people["reviewer"])
+    lead.refresh_from_db()
+    assert lead.organisation == people["org_a"]
+    assert OrganisationAlias.objects.get(alias="县环保局").organisation == people["org_a"]
+    assert OrganisationRename.objects.get(old_name="桐溪县环境保护局").organisation == people["org_a"]
+    towns = Organisation.objects.get(name="各乡镇人民政府")
+    assert towns.kind == "generic" and not towns.assignable
+    assert not Assignment.objects.filter(task__document=draft, organisation__isnull=True).exists()
 
 
 def test_reimport_of_same_file_is_detected_and_names_the_existing_document(draft, import_plan):
@@ -69,10 +82,11 @@ def test_reimport_of_same_file_is_detected_and_names_the_existing_document(draft
     assert Document.objects.count() == 1
 
 
-def test_second_import_resolves_units_through_remembered_aliases(draft, import_plan, plan_text):
+def test_second_import_resolves_units_through_remembered_aliases(published, people, import_plan, plan_text):
     n_orgs = Organisation.objects.count()
     other = plan_text.replace("年大气", "年度大气")
     doc2 = import_plan(text=other, name="plan2027.txt")
+    services.publish_document(doc2, people["reviewer"])
     assert Organisation.objects.count() == n_orgs
     assert doc2.tasks.get(key="T1").assignments.get(role="lead").organisation.name == "桐溪县生态环境局"
 
@@ -122,8 +136,8 @@ def test_split_merge_delete(draft, people, plan_text):
     t1.refresh_from_db()
     assert t1.text == "推进燃煤锅炉淘汰。" and new.text.startswith(f"{YEAR}年9月底前")
     assert plan_text[new.span_start:new.span_end].startswith(new.text)
-    assert set(new.assignments.values_list("organisation__name", "role")) == set(
-        t1.assignments.values_list("organisation__name", "role"))
+    assert set(new.assignments.values_list("name", "role")) == set(t1.assignments.values_list("name", "role"))
+    assert len(set(new.assignments.values_list("name", "role"))) == 3
     assert new.position == t1.position + 1 and draft.tasks.get(key="T2").position > new.position
     services.merge_tasks(t1, [new], rv, versions={t1.pk: t1.version, new.pk: new.version})
     t1.refresh_from_db()
@@ -143,14 +157,26 @@ def test_set_units_picks_or_creates_organisation_and_remembers_alias(draft, peop
     services.set_task_units(t2, people["reviewer"], version=t2.version, role="support",
                             units=[{"name": "桐溪县综合行政执法局", "raw": "县城管局"}], why="城管局已并入综合执法局")
     t2.refresh_from_db()
+    # a draft's unit is a name until publication
+    assert list(t2.assignments.filter(role="support").values_list("name", "organisation")) == [
+        ("桐溪县综合行政执法局", None)]
+    assert not Organisation.objects.filter(name="桐溪县综合行政执法局").exists()
+    services.set_task_units(t2, people["reviewer"], version=t2.version, role="lead",
+                            units=[{"organisation": people["org_b"].pk}])
+    assert t2.assignments.get(role="lead").organisation == people["org_b"]
+    services.publish_document(draft, people["reviewer"])
     org = Organisation.objects.get(name="桐溪县综合行政执法局")
     assert list(t2.assignments.filter(role="support").values_list("organisation", flat=True)) == [org.pk]
     assert OrganisationAlias.objects.get(alias="县城管局").organisation == org
-    services.set_task_units(t2, people["reviewer"], version=t2.version, role="lead",
-                            units=[{"organisation": people["org_b"].pk}])
     # the next plan's "县城管局" resolves to the organisation the reviewer picked
     doc2 = import_plan(text=plan_text + "附：无。\n", name="plan-b.txt")
+    services.publish_document(doc2, people["reviewer"])
     assert doc2.tasks.get(key="T2").assignments.get(role="support").organisation == org
+    # a published task's unit is filed at once
+    t2 = doc2.tasks.get(key="T2")
+    services.set_task_units(t2, people["reviewer"], version=t2.version, role="territorial",
+                            units=[{"name": "东岭镇人民政府"}])
+    assert t2.assignments.get(role="territorial").organisation.name == "东岭镇人民政府"
 
 
 def test_publish_makes_tasks_active_and_schedules_them(published, people):
