@@ -47,6 +47,7 @@ class _Line:
 def read_pdf(data: bytes, name: str) -> SourceDocument:
     import pypdfium2 as pdfium
 
+    _guard(data, name)
     try:
         pdf = pdfium.PdfDocument(data)
     except Exception as exc:  # PdfiumError for broken, encrypted or unsupported files
@@ -83,6 +84,23 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     if not lines and not tables:
         raise ReadError(NO_TEXT_MESSAGE, path=name)
     return _assemble(items, lines, n_pages, name)
+
+
+def _guard(data: bytes, name: str) -> None:
+    """The bounds of issue 10 (pages, characters and drawings a page, unpacked bytes; taizhang.read.pdfguard),
+    checked on the file's structure before PDFium lays a page out."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    from taizhang.read.pdfguard import check_pdf
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        check_pdf(PDFDocument(PDFParser(io.BytesIO(data))), name)
+    except ReadError:
+        raise
+    except Exception as exc:  # a structure the guard cannot walk is refused, as a damaged or locked file
+        raise _open_error(exc, name) from None
 
 
 def _page_lines(page, pno: int) -> list[_Line]:
