@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from service_builders import as_user
 from taizhang.report.common import ROW_COLUMNS
 from taizhang.service.ledger.models import (
     AuditEvent,
@@ -23,10 +24,6 @@ HEADERS = [h for _, h in ROW_COLUMNS]
 
 pytestmark = pytest.mark.django_db
 
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def upload(name="进展照片.jpg", data=b"\xff\xd8\xff invented photo bytes"):
