@@ -200,3 +200,45 @@ def bomb_xlsx(path: Path, unpacked_mb: int = 300) -> Path:
                             .encode(), chunk, times, b"</sheetData></worksheet>"))
     path.write_bytes(raw_zip(members))
     return path
+
+
+def pdf_with_streams(path: Path, content: bytes, forms: dict[str, bytes] | None = None) -> Path:
+    """A one-page PDF whose page content (and form XObjects ``/Name``) are ``content`` (and ``forms``),
+    deflated: a small file that draws whatever the content says."""
+    forms = forms or {}
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    xobjects = b" ".join(b"/%s %d 0 R" % (k.encode(), 6 + i) for i, k in enumerate(forms))
+    objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 "
+                b"5 0 R >> /XObject << " + xobjects + b" >> >> >>")
+    comp = zlib.compress(content, 9)
+    objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream")
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    for body in forms.values():
+        comp = zlib.compress(body, 9)
+        objs.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+                    b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+PDF_BOMBS = {
+    # a million characters in one string (took 2.4 GB and two minutes before the guard)
+    "one-huge-string": lambda p: pdf_with_streams(p, b"BT /F1 12 Tf 72 720 Td (" + b"a" * (1 << 20) + b") Tj ET"),
+    # 750,000 one-character text objects (1.9 GB, three and a half minutes)
+    "many-text-objects": lambda p: pdf_with_streams(p, b"BT /F1 12 Tf 72 720 Td " + b"(a) Tj " * 750_000 + b"ET"),
+    # 100,000 line segments (310 MB and 15 s for a 3 KB file)
+    "many-lines": lambda p: pdf_with_streams(p, b"0.5 w " + b"10 10 m 300 300 l S " * 50_000),
+    # a form of 1,000 characters drawn 1,000 times
+    "form-reused": lambda p: pdf_with_streams(p, b"/Fm1 Do " * 1000,
+                                             {"Fm1": b"BT /F1 12 Tf 72 720 Td (" + b"b" * 1000 + b") Tj ET"}),
+    # page content that inflates past the unpacked-size bound (tests set the bound to 16 MB)
+    "inflates-past-the-bound": lambda p: pdf_with_streams(p, b"BT /F1 12 Tf 72 720 Td (x) Tj ET " + b" " * (40 << 20)),
+}

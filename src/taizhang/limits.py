@@ -73,6 +73,10 @@ UNPACKED_BYTES = Bound("TAIZHANG_MAX_UNPACKED_BYTES", 256 * MiB, "解压后总�
 # million characters takes a few seconds and about 150 MB (benchmarks/extract.py).
 TEXT_CHARS = Bound("TAIZHANG_MAX_TEXT_CHARS", 1_000_000, "文字长度", "字")
 PDF_PAGES = Bound("TAIZHANG_MAX_PDF_PAGES", 1_000, "PDF 页数", "页")
+# What one PDF page draws (characters, plus path segments and text or image operations), estimated from its content
+# before a PDF engine makes an object of each (a few KB apiece): a dense page of text and a ruled table has a few
+# thousand.
+PDF_PAGE_OBJECTS = Bound("TAIZHANG_MAX_PDF_PAGE_OBJECTS", 30_000, "PDF 单页字符与图形个数", "个")
 # Tables inside table cells: real documents nest two or three deep.
 TABLE_DEPTH = Bound("TAIZHANG_MAX_TABLE_DEPTH", 10, "表格嵌套层数", "层")
 # Unpacked XML of one paragraph or one body table row of a .docx (the reader holds one at a time, and the tree of
@@ -88,4 +92,4 @@ def largest_upload() -> int:
 
 
 ALL = (DOCUMENT_BYTES, EVIDENCE_BYTES, MONITORING_BYTES, ZIP_MEMBERS, UNPACKED_BYTES, TEXT_CHARS, PDF_PAGES,
-       TABLE_DEPTH, BLOCK_BYTES)
+       PDF_PAGE_OBJECTS, TABLE_DEPTH, BLOCK_BYTES)

@@ -217,3 +217,34 @@ def test_cli_refuses_a_monitoring_bomb_with_exit_2_and_bounded_memory(tmp_path):
     rc, err, rss = _run_cli(["aqi", str(bomb), "-o", str(out)])
     assert rc == 2 and "TAIZHANG_MAX_UNPACKED_BYTES" in err and "Traceback" not in err
     assert not out.exists() and rss < MAX_RSS_MB
+
+
+PDF_MESSAGES = {"inflates-past-the-bound": ["解压后过大", "TAIZHANG_MAX_UNPACKED_BYTES"]}
+
+
+PDF_ENV = {"TAIZHANG_MAX_UNPACKED_BYTES": str(16 * limits.MiB)}  # scanning 256 MB of content takes half a minute
+
+
+@pytest.mark.parametrize("key", sorted(H.PDF_BOMBS))
+def test_pdf_bombs_are_refused_before_a_page_is_laid_out(tmp_path, monkeypatch, key):
+    for var, value in PDF_ENV.items():
+        monkeypatch.setenv(var, value)
+    path = H.PDF_BOMBS[key](tmp_path / f"{key}.pdf")
+    assert path.stat().st_size < 2 * limits.MiB
+    with pytest.raises(ReadError) as exc:
+        read_document(path)
+    for fragment in PDF_MESSAGES.get(key, ["内容过于复杂", "TAIZHANG_MAX_PDF_PAGE_OBJECTS"]):
+        assert fragment in str(exc.value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", sorted(H.PDF_BOMBS))
+def test_cli_refuses_pdf_bombs_with_exit_2_and_bounded_memory(tmp_path, key):
+    path = H.PDF_BOMBS[key](tmp_path / f"{key}.pdf")
+    _assert_refused(tmp_path, path, PDF_MESSAGES.get(key, ["TAIZHANG_MAX_PDF_PAGE_OBJECTS"]), PDF_ENV)
+
+
+def test_a_page_within_the_bound_is_read(tmp_path):
+    content = b"BT /F1 12 Tf 72 720 Td (" + " 青禾县".encode("latin-1", "ignore") + b"plan text) Tj ET " * 2
+    path = H.pdf_with_streams(tmp_path / "ok.pdf", content + b"/Fm1 Do " * 3, {"Fm1": b"0 0 m 10 10 l S " * 10})
+    assert "plan text" in read_document(path).text

@@ -82,6 +82,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
                 grid = _table_grid(t)
                 if grid:
                     items.append((pno, t.bbox[1], grid))
+            page.close()  # the page's layout objects are not needed any more: memory follows one page
     except Exception as exc:
         raise ReadError(f"PDF 文件已损坏，无法读出文字（{type(exc).__name__}）", path=name) from None
     finally:
@@ -136,17 +137,11 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
 
 
 def _check_pages(pdf, name: str) -> None:
-    """The page-count bound, counted lazily from the page tree (never more than the bound + 1 pages made)."""
-    from itertools import islice
+    """The page-count and per-page bounds, checked before any page is laid out (taizhang.read.pdfguard)."""
+    from taizhang.read.pdfguard import check_pdf
 
-    from pdfminer.pdfpage import PDFPage
-
-    from taizhang.limits import PDF_PAGES
-    from taizhang.read import check_page_count
-
-    bound = PDF_PAGES.value
     try:
-        check_page_count(sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), bound + 1)), name)
+        check_pdf(pdf.doc, name)
     except ReadError:
         pdf.close()
         raise

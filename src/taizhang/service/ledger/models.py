@@ -408,6 +408,7 @@ class UserProfile(models.Model):
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="users", verbose_name="所属单位",
                                      limit_choices_to={"assignable": True})
+    phone = models.CharField("联系电话", max_length=30, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户角色"

@@ -133,6 +133,8 @@ REQUIREMENTS: dict[str, tuple] = {
     "decide_deadline": (_anyone_with(can_decide_deadline_change), "审批时限调整"),
     "upload_monitoring": (_anyone_with(can_upload_monitoring), "上传监测数据"),
     "set_warning_days": (_anyone_with(can_manage), "修改预警天数"),
+    "manage_users": (_anyone_with(can_manage), "管理用户"),
+    "manage_units": (_anyone_with(can_manage), "合并单位或修改单位类别"),
 }
 
 

@@ -38,6 +38,7 @@ def role_required(check, what: str):
 viewer_required = role_required(perms.can_view_ledger, "查看台账")
 reviewer_required = role_required(perms.can_review, "导入或审核方案")
 verifier_required = role_required(perms.can_verify, "核查销号")
+manager_required = role_required(perms.can_manage, "管理用户与单位")
 liaison_required = role_required(
     lambda u: perms.role_of(u) in (perms.LIAISON, perms.ADMIN), "使用单位工作台"
 )
@@ -59,4 +60,9 @@ def nav_items(user, current: str) -> list[dict]:
         items.append(("web:documents", "文件"))
         if perms.can_import(user):
             items.append(("web:document_upload", "导入方案"))
-    return [{"url": reverse(n), "label": lab, "active": n == current} for n, lab in items]
+        if perms.can_manage(user):
+            items.append(("web:office_users", "用户与单位"))
+    def active(name: str) -> bool:
+        return name == current or (name == "web:office_users" and current.startswith("web:office_"))
+
+    return [{"url": reverse(n), "label": lab, "active": active(n)} for n, lab in items]
