@@ -15,7 +15,11 @@ each as CSV and as .xlsx (timestamps as Excel date-time cells, numbers as number
 have them; written with the sheet's dimension first, as Excel writes it — openpyxl's read-only reader scans
 a sheet without it once more). Prints the best and the median wall time of ``--runs`` runs per case, and a digest of what was
 read (stations, hours, every value) so that runs of two versions of the readers can be checked to give the
-same data. Wall time on a possibly shared machine: compare runs made back to back.
+same data. Wall time on a possibly shared machine: compare runs made back to back; the CPU time of the process
+(all its threads: Polars parses on several) is less sensitive to other work on the machine.
+
+To compare with another version of the readers, run this file with that version first on ``PYTHONPATH``:
+``PYTHONPATH=/path/to/other/src .venv/bin/python benchmarks/monitoring_read.py``.
 """
 
 from __future__ import annotations
@@ -117,19 +121,20 @@ def main() -> int:
     from taizhang.monitoring import read_air
 
     print(f"read_air from {Path(taizhang.monitoring.__file__).parent}; wall time, best / median of {args.runs} "
-          f"runs (the machine may be shared and loaded)")
+          f"runs, and the least CPU time (the machine may be shared and loaded)")
     with tempfile.TemporaryDirectory(prefix="taizhang-bench-read-") as tmp:
         for label, paths in cases(Path(tmp), args.only):
-            times = []
+            times, cpu = [], []
             for _ in range(args.runs):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 read = [read_air(p) for p in paths]
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
             records = sum(len(d.times) for d in read)
             digests = [digest(d) for d in read]
             size = sum(p.stat().st_size for p in paths) / 2**20
             combined = hashlib.sha256("".join(digests).encode()).hexdigest()[:12]
-            print(f"{label:44} {min(times):7.3f} s  (median {statistics.median(times):7.3f} s)  "
+            print(f"{label:44} {min(times):7.3f} s  (median {statistics.median(times):7.3f} s, CPU {min(cpu):7.3f} s)  "
                   f"{records:7d} station-hours, {size:5.1f} MiB, digest {combined}")
     return 0
 
