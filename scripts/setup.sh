@@ -8,12 +8,17 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages: chromium (+ CJK fonts) for the browser tests; an embeddable TrueType CJK font for the PDF
+# variants that tests/variants.py typesets (reportlab cannot embed the CFF outlines of fonts-noto-cjk).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-noto-cjk)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium for the browser tests…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    echo "Installing Debian's ${missing[*]}…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "NOTE: /usr/bin/chromium is missing; install Debian's 'chromium' package to run the browser tests." >&2
+    echo "NOTE: install Debian's ${missing[*]} (browser tests; embedded fonts in the PDF variants)." >&2
   fi
 fi
 echo "taizhang is set up: .venv/bin/taizhang --help"

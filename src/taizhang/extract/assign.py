@@ -216,12 +216,15 @@ def _parse(text: str, start: int, end: int, *, require_role: bool, label_field: 
                 f = {"lead": "lead_strict", "support": SUPPORT, "implementing": "lead_or_implementing"}.get(kind, LEAD)
                 if kind == "unit" and labelled_lead:  # 牵头单位：X；责任单位：Y → Y supports or carries it out
                     f = "support_or_implementing"
-                units += _units_in(text, fm.end(), ce, f)
                 field_of_label = f
-                continue
-            field_of_label = None
-            if kind == "leader":
-                continue
+                if kind != "unit" or _role_at_end(text[fm.end():ce]) is None:
+                    units += _units_in(text, fm.end(), ce, f)
+                    continue
+                cs = fm.end()  # 责任单位：X和Y牵头，Z配合 — the role words inside the value decide
+            else:
+                field_of_label = None
+                if kind == "leader":
+                    continue
         if cs >= ce:
             continue
         clause = text[cs:ce]

@@ -33,6 +33,12 @@ class Note:
     units: list[UnitRef]
     inherit: list[UnitRef]  # units of a "以下均需…落实，不再列出" clause (implementing for every later task)
     labelled: bool = False  # field labels outside brackets (…。牵头单位：X；配合单位：Y。), not a bracketed note
+    closes: int = -1  # where the task the note closes ends: the note's end, or the end of the sentence it stands in
+    dated: bool = False  # the note holds a time-limit field of its own (…；完成时限：2022年11月底前）
+
+    def __post_init__(self) -> None:
+        if self.closes < 0:
+            self.closes = self.end
 
 
 def inherit_units(text: str, start: int, end: int) -> list[UnitRef]:
@@ -104,6 +110,25 @@ def _groups(text: str, start: int, end: int):
                 yield open_at, k + 1
 
 
+_SENTENCE_CLOSE = re.compile(r"[。；;！？]")
+
+
+def _has_label(text: str, a: int, b: int) -> bool:
+    """Whether a field label (牵头单位：, 责任单位： …) stands anywhere in text[a:b]."""
+    rx = field_regex()
+    return any(rx.match(text, k, b) for k in range(a, b) if text[k] in _LABEL_HEADS)
+
+
+_LABEL_HEADS = frozenset("牵责配协参主落实完整办时")
+
+
+def _dated(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] holds a time-limit field (完成时限：…)."""
+    rx = field_regex()
+    return any(text[k] in "完整时办" and (m := rx.match(text, k, b)) and field_kind(m.group("name")) == "deadline"
+               for k in range(a, b))
+
+
 def find_notes(text: str, start: int, end: int, *, order: OrderState | None = None) -> list[Note]:
     """Every responsibility note of the paragraph text[start:end], in order; each closes the text before it.
 
@@ -118,15 +143,20 @@ def find_notes(text: str, start: int, end: int, *, order: OrderState | None = No
         if j - i > 400:
             continue
         closing = j == tail
+        closes = j
         if not closing:
             before = text[start:i].rstrip(" \t\u3000")
             after = text[j:tail].lstrip(" \t\u3000")
-            if not (before.endswith(_SENTENCE_END) or after[:1] in ("。", "；", ";")):
+            between = before.endswith(_SENTENCE_END) or after[:1] in ("。", "；", ";")
+            if not between and not _has_label(text, i + 1, j - 1):
                 continue
+            if not between:  # a labelled note inside a sentence closes the sentence: …设施（牵头单位：X），年底前完成。
+                m = _SENTENCE_CLOSE.search(text, j, tail)
+                closes = m.end() if m else tail
         units = parse_assignment(text, i + 1, j - 1, require_role=not closing, order=order)
         inh = inherit_units(text, i + 1, j - 1)
         if units or inh:
-            out.append(Note(i, j, units or [], inh))
+            out.append(Note(i, j, units or [], inh, closes=closes, dated=_dated(text, i + 1, j - 1)))
     label = find_label_note(text, out[-1].end if out else start, end, order=order)
     if label is not None:
         out.append(label)
@@ -150,7 +180,7 @@ def find_label_note(text: str, start: int, end: int, *, order: OrderState | None
         b = p
         while b > start and text[b - 1] in " \t\u3000":
             b -= 1
-        if b > start and text[b - 1] not in "。；;\n":
+        if b > start and text[b - 1] not in "。；;\n，,":
             continue
         seps = [k.end() for k in SENTENCE_SEP.finditer(text, p, e) if _depth(text, start, k.start()) == 0]
         if not all(rx.match(text, k, e) or text[k] in "。；;\n" for k in seps):

@@ -23,6 +23,7 @@ from taizhang.extract.tasks import Draft, _descendants, _section
 from taizhang.segment.outline import Line, Node, Outline
 
 PROBLEM_KINDS = {"deadline", "goal", "measures", "progress", "unit"}
+RECTIFICATION_KINDS = {"goal", "measures", "progress"}  # a problem has one of these (or an 整改… field)
 
 
 @dataclass
@@ -56,6 +57,8 @@ def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
         fl = _fields(ol, node)
         if not fl or not ({f.kind for f in fl} & PROBLEM_KINDS) or len({f.kind for f in fl}) < 2:
             continue
+        if not any(f.kind in RECTIFICATION_KINDS or f.name.startswith("整改") for f in fl):
+            continue  # units and a time limit under a plan item: its responsibility note (a measure)
         first_field = min(f.line.start for f in fl)
         body_lines = [ln for ln in node.lines if ln.start < first_field and ln.node is node]
         s = node.content_start

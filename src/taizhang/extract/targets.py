@@ -366,7 +366,8 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                 chunk = first_chunk
             else:
                 cmp_ = G.verb_cmp[vm_.group(0)]
-                if cmp_ == "neutral":
+                if cmp_ == "neutral" or (cmp_ == ">=" and tail in g["below_words"]):
+                    # 保持在X以下; 达到Ⅲ类标准（0.2毫克/升以下）: the words after the value decide
                     cmp_ = "<=" if tail in g["below_words"] else ">="
                 chunk = first_chunk[:vm_.start()]
             indicator, ioff = _strip_indicator(chunk)

@@ -117,6 +117,14 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
             pending = ln
         notes = N.find_notes(text, ln.start, ln.end, order=order)
         if not notes:
+            fm = A.field_regex().match(text, ln.start, ln.end)
+            if fm and A.field_kind(fm.group("name")) == "deadline" and pending is ln and drafts \
+                    and not text[drafts[-1].end:ln.start].strip():
+                # 完成时限：… on a line of its own under a task's label lines
+                d = drafts[-1]
+                d.deadline_regions.append((fm.end(), ln.end))
+                d.end = _strip(text, d.start, ln.end)[1]
+                pending = None
             continue
         note = notes[0]
         if len(notes) == 1 and note.labelled and pending is ln and drafts \
@@ -134,20 +142,20 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
         for k, note in enumerate(notes):
             # each note closes the text since the note before it; text after the last note stays with the last
             last = k == len(notes) - 1
-            s, e = _strip(text, seg_start, ln.end if last else note.end)
+            s, e = _strip(text, seg_start, ln.end if last else max(note.closes, note.end))
             if e <= s:
                 continue
             d = Draft("measure", s, e, number=owner.path if owner else None,
                       title=_title_of(text, s, e), section=_section(owner))
             d.units = list(note.units)
             d.deadline_regions.append((s, note.start))
-            if note.labelled:  # 完成时限：… among the labels
+            if note.labelled or note.dated:  # 完成时限：… among the labels
                 d.deadline_regions.append((note.start, note.end))
-            if last and note.end < e:
+            if note.end < e:
                 d.deadline_regions.append((note.end, e))
             d.inherit = note.inherit
             drafts.append(d)
-            seg_start = note.end
+            seg_start = max(note.closes, note.end)
         for n in [ln.node, *(ln.node.ancestors() if ln.node else [])]:
             if n is not None:
                 noted_nodes.add(id(n))
@@ -160,8 +168,8 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
         if is_excluded_section(node) or is_goal_section(node):
             continue
         lines = [ln for ln in node.lines if not isinstance(ln.block, Table)]
-        if not lines or (node.heading_only and len(lines) == 1 and (node.tables or node.level == 1)):
-            continue
+        if not lines or (node.heading_only and (node.level == 1 or (len(lines) == 1 and node.tables))):
+            continue  # a section (一、重点工作 with prose under it) or a table's caption, not a work item
         s, e = _strip(text, node.content_start, max(ln.end for ln in lines))
         if e <= s:
             continue

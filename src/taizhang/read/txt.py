@@ -88,6 +88,11 @@ def parse_text(text: str) -> list:
     i = 0
     while i < n:
         line = lines[i]
+        rows = _inline_rows(lines, starts, i)
+        if rows:
+            blocks.append(_inline_table(text, rows))
+            i += len(rows)
+            continue
         if line.startswith("\t"):
             rows, j = _scan_table(lines, i)
             if _looks_like_table(rows):
@@ -100,6 +105,65 @@ def parse_text(text: str) -> list:
         _add_paragraph(blocks, text, starts[i], len(line))
         i += 1
     return blocks
+
+
+# cells of a table written one row a line: " | " (or "|"), tabs inside the line, or runs of three blanks
+_CELL_SEP = re.compile(r"[ \u3000]*[|｜][ \u3000]*|\t+| {3,}")
+_RULE_ROW = re.compile(r"^[\s|｜:：\-—–=+]+$")  # a markdown rule row |---|---|
+
+
+def _row_cells(line: str, base: int) -> list[tuple[int, int]] | None:
+    """The cells of one line of a table written one row a line (at least three), as spans; None otherwise."""
+    body = line.strip()
+    if not body or line.startswith("\t") or _RULE_ROW.match(line):
+        return None
+    lead = len(line) - len(line.lstrip())
+    seg = line[lead:len(line.rstrip())]
+    if seg[:1] in "|｜":
+        seg, lead = seg[1:], lead + 1
+    if seg[-1:] in "|｜":
+        seg = seg[:-1]
+    cells: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CELL_SEP.finditer(seg):
+        cells.append((pos, m.start()))
+        pos = m.end()
+    cells.append((pos, len(seg)))
+    if len(cells) < 3:
+        return None
+    return [(base + lead + a, base + lead + b) for a, b in cells]
+
+
+def _inline_rows(lines: list[str], starts: list[int], i: int) -> list[list[tuple[int, int]]]:
+    """Rows of a table written one row a line from line i: two or more lines of the same number of cells."""
+    first = _row_cells(lines[i], starts[i])
+    if first is None:
+        return []
+    rows = [first]
+    j = i + 1
+    while j < len(lines):
+        if _RULE_ROW.match(lines[j]) and lines[j].strip():
+            rows.append([])  # kept as a row of no cells so that line counting stays right
+            j += 1
+            continue
+        r = _row_cells(lines[j], starts[j])
+        if r is None or len(r) != len(first):
+            break
+        rows.append(r)
+        j += 1
+    return rows if sum(1 for r in rows if r) >= 2 else []
+
+
+def _inline_table(text: str, rows: list[list[tuple[int, int]]]) -> Table:
+    out: list[list[Cell]] = []
+    for cells in rows:
+        if not cells:
+            continue
+        r = len(out)
+        out.append([Cell(r, c, *stripped_span(text, a, b)) for c, (a, b) in enumerate(cells)])
+    first = rows[0][0][0]
+    last = rows[-1][-1][1] if rows[-1] else max(c[1] for r in rows if r for c in r)
+    return Table(text.rfind("\n", 0, first) + 1, last, out)
 
 
 def _add_paragraph(blocks: list, text: str, start: int, length: int) -> None:

@@ -113,6 +113,8 @@ class Lexicon:
         )
         self.generic_exact = frozenset(key(str(x)) for x in data.get("generic_exact") or [])
         self.generic_patterns = [re.compile(str(p)) for p in data.get("generic_patterns") or []]
+        gp = data.get("generic_prefix")
+        self.generic_prefix = re.compile(str(gp)) if gp else None
         self.bare_role_words = (
             frozenset(key(str(x)) for x in data.get("bare_role_words") or []) | self.generic_exact
         )

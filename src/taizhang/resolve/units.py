@@ -29,6 +29,7 @@ _LEVEL_OF_CHAR = {
     "县": "county",
     "镇": "town",
     "乡": "town",
+    "旗": "county",
 }
 
 
@@ -108,6 +109,10 @@ def _generic(lex: Lexicon, k: str) -> bool:
     if len(k) > 1 and k[0] in "市区县" and k[1:2] in ("各", "相", "有", "所"):
         k = k[1:]
     core = k
+    j = core.find("各", 1)
+    if 0 < j <= 6 and lex.generic_prefix is not None and lex.generic_prefix.fullmatch(core[:j]) \
+            and _generic(lex, core[j:]):
+        return True  # a descriptive prefix before 各: 沿河各乡镇人民政府, 涉及的各县区
     while True:  # drop trailing alternatives: 各镇（街道） → 各镇
         m = _TRAILING_PARENS.match(core)
         if not m:
@@ -127,7 +132,8 @@ def _generic(lex: Lexicon, k: str) -> bool:
             return False
     if "部门" in rest or "单位" in rest or "企业" == rest[-2:]:
         return False
-    return rest.endswith(lex.territorial_nouns)
+    # alternatives inside the noun: 村（居）委会 reads as 村委会
+    return rest.endswith(lex.territorial_nouns) or re.sub(r"\([^()]*\)", "", rest).endswith(lex.territorial_nouns)
 
 
 def _shape(lex: Lexicon, k: str) -> bool:
@@ -295,6 +301,12 @@ def split_units(s: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _complete(lex: Lexicon, name: str) -> bool:
+    """A complete organisation name: it ends as one (局, 委员会, 人民政府, 公司 …) or is a territorial role."""
+    k = _strip_deng(key(name))
+    return _shape(lex, k) or _generic(lex, k) or bool(_PLACE.search(k))
+
+
 def _soft_cuts(s: str, a: int, b: int) -> list[tuple[int, int]]:
     """Positions of soft separators (whitespace runs, 和/及/与/以及) at bracket depth 0 in s[a:b]."""
     cuts: list[tuple[int, int]] = []
@@ -351,13 +363,15 @@ def _split_segment(lex: Lexicon, s: str, a: int, b: int, out: list[tuple[str, in
         p_start = pieces[idx][0]
         if not unitish(cur_start, left_end):
             continue
-        # after 和/及/与 the right side must be a complete name (党工委和管委会 is one body); after a blank any
-        # name-like word will do
+        # at 和/及/与 both sides must be complete names, with an organisation's ending (林业和草原局 and
+        # 党工委和管委会 are one body each); at a blank any name-like word will do
         connector = not s[left_end].isspace()
+        if connector and not _complete(lex, s[cur_start:left_end]):
+            continue
         right_ok = False
         for j in range(idx, len(pieces)):
-            if unitish(p_start, pieces[j][1]) and not (
-                    connector and key(s[p_start:pieces[j][1]]) in lex.bare_role_words):
+            if unitish(p_start, pieces[j][1]) and not (connector and (
+                    key(s[p_start:pieces[j][1]]) in lex.bare_role_words or not _complete(lex, s[p_start:pieces[j][1]]))):
                 right_ok = True
                 break
         if not right_ok:

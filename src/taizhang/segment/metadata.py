@@ -125,7 +125,7 @@ def region_of(name: str | None) -> str | None:
     pos, found = 0, None
     while True:
         m = lex["_region_re"].match(s, pos)
-        if not m or any(w in m.group(0) for w in lex["not_region_words"]):
+        if not m or any(w in m.group(0) for w in lex["not_region_words"]) or m.group(0) in lex["not_regions"]:
             break
         found, pos = m.group(0), m.end()
     if found and pm and found.endswith("高新区"):

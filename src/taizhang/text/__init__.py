@@ -18,25 +18,36 @@ __all__ = ["Normalised", "OffsetMap", "comparable", "fold", "normalise", "normal
 def normalise_document(doc: SourceDocument) -> tuple[SourceDocument, OffsetMap]:
     """The document in normal form and the map of its positions back to ``doc.text``.
 
-    Lines broken inside a sentence are joined outside tables only; paragraphs that a join brings onto one line
-    become one paragraph.
+    Tables keep their cells (moved onto the normal text); outside them every non-blank line of the normal text is
+    a paragraph, so lines the normal form joins or splits (taizhang.text.normalise) are paragraphs as they read.
     """
+    from taizhang.read.common import is_page_number, stripped_span
+
     norm = normalise(doc.text)
     m = norm.map
     if m.identity:
         return replace(doc, text=norm.text, blocks=list(doc.blocks)), m
     fwd = m.from_source
-    blocks: list = []
+    text = norm.text
+    tables = []
     for b in doc.blocks:
         if isinstance(b, Table):
             rows = [[Cell(c.row, c.col, fwd(c.start), fwd(c.end), c.merged_from, c.row_span, c.col_span)
                      for c in row] for row in b.rows]
-            blocks.append(Table(fwd(b.start), fwd(b.end), rows))
-            continue
-        s, e = fwd(b.start), fwd(b.end)
-        prev = blocks[-1] if blocks else None
-        if isinstance(prev, Paragraph) and "\n" not in norm.text[prev.end:s]:
-            prev.end = e  # joined onto the line before
-            continue
-        blocks.append(Paragraph(s, e, style=b.style, numbering=b.numbering))
-    return replace(doc, text=norm.text, blocks=blocks), m
+            tables.append(Table(fwd(b.start), fwd(b.end), rows))
+    blocks: list = []
+    pos = 0
+    ti = 0
+    for line in text.split("\n"):
+        a, e = pos, pos + len(line)
+        pos = e + 1
+        while ti < len(tables) and tables[ti].end <= a:
+            blocks.append(tables[ti])
+            ti += 1
+        if ti < len(tables) and tables[ti].start <= a:
+            continue  # a line of a table
+        s, t_end = stripped_span(text, a, e)
+        if t_end > s and not is_page_number(text[s:t_end]):
+            blocks.append(Paragraph(s, t_end))
+    blocks += tables[ti:]
+    return replace(doc, text=text, blocks=blocks), m

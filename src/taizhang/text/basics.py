@@ -38,9 +38,13 @@ LABEL_PATTERNS: list[tuple[str, str]] = [
     ("cn", rf"(?P<n>[{CN_DIGITS}]{{1,3}})\s*[、，．](?![{CN_DIGITS}][、级类是])\s*"),
     ("pcn", rf"[（(]\s*(?P<n>[{CN_DIGITS}]{{1,3}})\s*[)）]\s*[、．.]?\s*"),
     ("pnum", r"[（(]\s*(?P<n>[0-9０-９]{1,3})\s*[)）]\s*[、．.]?\s*"),
+    # 2.1 / 2.1.3 (decimal outline numbering; the last part is the item's number): dnum2, dnum3
+    ("dnum3", r"(?P<n>[0-9０-９]{1,2}[.．][0-9０-９]{1,2}[.．][0-9０-９]{1,2})[ \u3000]*(?![万亿千百个倍米克吨元年月日天])(?=[\u4e00-\u9fff（(“])"),
+    ("dnum2", r"(?P<n>[0-9０-９]{1,2}[.．][0-9０-９]{1,2})(?![.．]?[0-9０-９%％])[ \u3000]*(?![万亿千百个倍米克吨元年月日天])(?=[\u4e00-\u9fff（(“])"),
     ("num", r"(?P<n>[0-9０-９]{1,3})\s*(?:[．、]|\.(?![0-9０-９]))\s*"),
     ("rnum", r"(?P<n>[0-9０-９]{1,3})\s*[)）](?![、，,])\s*"),  # 1) 1）: half-bracketed numbers
     ("circ", r"(?P<n>[①-⑳])\s*"),
+    ("snum", r"(?P<n>[0-9０-９]{1,2})[ \u3000]+(?![万亿千百个倍米克吨元年月日天家处台辆座条项])(?=[\u4e00-\u9fff])"),  # 2 主要任务 (a number and a blank)
 ]
 # any of them, for "does this line start with a numbering"
 LABEL_RE = re.compile(r"[ \t\u3000]*(?:" + "|".join(
@@ -53,6 +57,8 @@ def cn_int(s: str | None) -> int | None:
     if not s:
         return None
     s = s.strip()
+    if "." in s or "．" in s:  # 2.1.3: the item's own number is the last part
+        s = s.replace("．", ".").rsplit(".", 1)[-1]
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
     a = s.translate(FW_DIGITS)

@@ -54,57 +54,115 @@ _STARTS_NEW = re.compile(
 )
 _SENTENCE_MARKS = re.compile(r"[，、。；]")
 _WRAP_MIN = 16  # a line shorter than this is a heading or a label, not a broken sentence
+# a field line (责任单位：…) and an indented line after it that carries no label: its value running on
+_FIELD_LINE = re.compile(rf"^[ \t\u3000]*[{_CJK}]{{2,10}}[：:]\S")
+_FIELD_CONTINUATION = re.compile(rf"^[ \u3000]{{2,}}(?P<rest>[{_CJK}（(])")
+# an item numbered 1. / 1、 / 1． at the head of a line, and the next one after a sentence end on the same line
+_ITEM_HEAD = re.compile(r"[ \u3000]*(?P<n>[0-9０-９]{1,2})(?P<dot>[.．、])(?![0-9０-９])")
+_ITEM_NEXT = re.compile(r"(?<=[。；;])[ \u3000]*(?P<n>[0-9０-９]{1,2})(?P<dot>[.．、])(?![0-9０-９])")
+_FW_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass
 class OffsetMap:
     """Positions of the normal text → positions of the source text (and back).
 
-    ``cuts[i]`` is a position of the normal text before which ``cum[i] - cum[i-1]`` source characters were
-    dropped; positions between cuts move by the number dropped so far.
+    The normal text is a sequence of pieces: runs copied from the source (a character for a character) and
+    replacements (a few characters standing for a source range: a dropped line break, an inserted one). Between
+    the pieces lie dropped source characters. ``pieces`` holds (normal start, normal length, source start, source
+    length) of every piece that is not a plain copy of the same length at the same offset shift, in order.
     """
 
-    cuts: list[int] = field(default_factory=list)  # normal positions, ascending
-    cum: list[int] = field(default_factory=list)  # source characters dropped up to and including cut i
+    norm: list[int] = field(default_factory=list)  # normal start of each piece
+    pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
     src_len: int = 0
 
     @property
     def identity(self) -> bool:
-        return not self.cuts
+        return not self.pieces
+
+    def _piece(self, pos: int) -> tuple[int, int, int, int] | None:
+        i = bisect.bisect_right(self.norm, pos) - 1
+        return self.pieces[i] if i >= 0 else None
+
+    def source_range(self, pos: int) -> tuple[int, int]:
+        """The source range the normal character at ``pos`` was made from."""
+        p = self._piece(pos)
+        if p is None:
+            return pos, pos + 1
+        ns, nl, ss, sl = p
+        if pos < ns + nl:
+            if nl == sl:  # copied
+                return ss + pos - ns, ss + pos - ns + 1
+            return ss, ss + sl  # a replacement stands for its whole source range
+        # after the piece: copied with the shift of its end
+        o = ss + sl + (pos - ns - nl)
+        return o, o + 1
 
     def to_source(self, pos: int) -> int:
         """The source position of the normal text's position ``pos`` (a start)."""
-        i = bisect.bisect_right(self.cuts, pos)
-        return pos + (self.cum[i - 1] if i else 0)
+        return self.source_range(pos)[0]
 
     def span_to_source(self, start: int, end: int) -> tuple[int, int]:
         """A span ``[start, end)`` of the normal text → the span of the source it was made from (dropped
         characters at its edges excluded)."""
-        s = self.to_source(start)
+        s = self.source_range(start)[0]
         if end <= start:
             return s, s
-        return s, self.to_source(end - 1) + 1
+        e = self.source_range(end - 1)[1]
+        return s, max(s, e)
 
     def from_source(self, pos: int) -> int:
-        """The normal position of source position ``pos`` (inside a dropped run: the position after it)."""
-        lo, hi = 0, len(self.cuts)
-        # source position of cut i = cuts[i] + cum[i-1] (the first dropped character)
-        while lo < hi:
+        """The normal position of source position ``pos`` (inside a dropped range: the position after it)."""
+        lo, hi = 0, len(self.pieces)
+        while lo < hi:  # the last piece starting at or before pos in the source
             mid = (lo + hi) // 2
-            if self.cuts[mid] + (self.cum[mid - 1] if mid else 0) < pos:
+            if self.pieces[mid][2] <= pos:
                 lo = mid + 1
             else:
                 hi = mid
-        # cuts before lo start before pos
-        i = lo
-        if i == 0:
+        i = lo - 1
+        if i < 0:
             return pos
-        before = self.cum[i - 1]
-        run_src = self.cuts[i - 1] + (self.cum[i - 2] if i >= 2 else 0)
-        run_len = before - (self.cum[i - 2] if i >= 2 else 0)
-        if pos < run_src + run_len:  # inside the dropped run
-            return self.cuts[i - 1]
-        return pos - before
+        ns, nl, ss, sl = self.pieces[i]
+        if pos < ss + sl:
+            return ns + (pos - ss if nl == sl else 0)
+        return ns + nl + (pos - ss - sl)
+
+
+class _Builder:
+    """Builds a normal text from source pieces, recording every piece that moves positions."""
+
+    def __init__(self, src: str):
+        self.src = src
+        self.parts: list[str] = []
+        self.map = OffsetMap(src_len=len(src))
+        self.n = 0  # normal length so far
+        self.pos = 0  # source position copied up to
+
+    def _copy_to(self, a: int) -> None:
+        if a > self.pos:
+            self.parts.append(self.src[self.pos:a])
+            self.n += a - self.pos
+            self.pos = a
+
+    def replace(self, a: int, b: int, new: str) -> None:
+        """Source range [a, b) (a >= every earlier range's end) becomes ``new`` ("" drops it)."""
+        self._copy_to(a)
+        if a < self.pos:
+            return
+        self.map.norm.append(self.n)
+        self.map.pieces.append((self.n, len(new), a, b - a))
+        self.parts.append(new)
+        self.n += len(new)
+        self.pos = b
+        # the copy after this piece restarts the shift: record it as a piece of its own
+        self.map.norm.append(self.n)
+        self.map.pieces.append((self.n, 0, b, 0))
+
+    def text(self) -> str:
+        self._copy_to(len(self.src))
+        return "".join(self.parts)
 
 
 @dataclass
@@ -156,25 +214,69 @@ def comparable(text: str) -> str:
     return _KEY_DROP.sub("", fold(text)).translate(_KEY_PUNCT)
 
 
-def _drops(t: str, join_lines: bool) -> list[tuple[int, int]]:
-    """Source ranges ``(start, end)`` to drop: zero-width characters, the spaces of letter-spaced runs, line
-    breaks inside a sentence."""
-    out: list[tuple[int, int]] = [(m.start(), m.end()) for m in _ZERO_WIDTH.finditer(t)]
+def _edits(t: str, join_lines: bool) -> list[tuple[int, int, str]]:
+    """Edits of the folded text, (start, end, replacement) in order: zero-width characters and the spaces of
+    letter-spaced runs dropped; lines broken inside a sentence or a field value joined; a numbered item written
+    after another on the same line put on a line of its own."""
+    out: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for m in _ZERO_WIDTH.finditer(t)]
     for m in _SPACED_RUN.finditer(t):
         for k in range(m.start() + 1, m.end(), 2):
-            out.append((k, k + 1))
+            out.append((k, k + 1, ""))
     if join_lines:
-        pos = 0
-        n = len(t)
-        while True:
-            nl = t.find("\n", pos)
-            if nl < 0 or nl + 1 >= n:
-                break
-            line = t[pos:nl]
-            if _broken(line, t, nl + 1):
-                out.append((nl, nl + 1))
-            pos = nl + 1
+        out += _line_edits(t)
     out.sort()
+    return out
+
+
+def _line_edits(t: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for ln in t.split("\n"):
+        lines.append((pos, pos + len(ln)))
+        pos += len(ln) + 1
+    in_field = False  # the line is a field line or runs a field value on
+    field_indent = 0
+    for i, (a, b) in enumerate(lines):
+        line = t[a:b]
+        if line.startswith("\t") or " | " in line:
+            in_field = False
+            continue
+        out += _inline_items(t, a, b)
+        if _FIELD_LINE.match(line):
+            in_field, field_indent = True, _indent(line)
+        if i + 1 >= len(lines):
+            continue
+        c, d = lines[i + 1]
+        nxt = t[c:d]
+        cont = _FIELD_CONTINUATION.match(nxt)
+        if not (cont and in_field and not _FIELD_LINE.match(nxt.strip()) and "。" not in nxt
+                and cont.start("rest") >= field_indent + 3):  # deeper than a paragraph's indent: under the value
+            in_field = False
+        if in_field:
+            # a field value running on under its label, indented: 配合单位：A、B、\n　　　　C、D
+            sep = "" if line.rstrip().endswith(("、", "，", ",")) else "、"
+            out.append((b, c + cont.start("rest"), sep))
+        elif _broken(line, t, c):
+            out.append((b, c, ""))
+    return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \u3000"))
+
+
+def _inline_items(t: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """1.X。2.Y。 on one line: the next item of the line's own numbering starts a line of its own."""
+    m = _ITEM_HEAD.match(t, a, b)
+    if not m:
+        return []
+    out = []
+    n = int(m.group("n").translate(_FW_DIGITS))
+    for k in _ITEM_NEXT.finditer(t, m.end(), b):
+        if int(k.group("n").translate(_FW_DIGITS)) == n + 1 and k.group("dot") == m.group("dot"):
+            out.append((k.start("n"), k.start("n"), "\n"))
+            n += 1
     return out
 
 
@@ -194,28 +296,10 @@ def _broken(line: str, t: str, nxt: int) -> bool:
 def normalise(text: str, *, join_lines: bool = True) -> Normalised:
     """The normal form of ``text`` and the map of its positions back to ``text``."""
     t = fold(text)
-    drops = _drops(t, join_lines)
-    if not drops:
+    edits = _edits(t, join_lines)
+    if not edits:
         return Normalised(t, OffsetMap(src_len=len(text)))
-    parts: list[str] = []
-    cuts: list[int] = []
-    cum: list[int] = []
-    dropped = 0
-    pos = 0
-    out_len = 0
-    for a, b in drops:
-        if a < pos:
-            a = pos
-        if b <= a:
-            continue
-        parts.append(t[pos:a])
-        out_len += a - pos
-        dropped += b - a
-        if cuts and cuts[-1] == out_len:
-            cum[-1] = dropped
-        else:
-            cuts.append(out_len)
-            cum.append(dropped)
-        pos = b
-    parts.append(t[pos:])
-    return Normalised("".join(parts), OffsetMap(cuts, cum, len(text)))
+    b = _Builder(t)
+    for s, e, new in edits:
+        b.replace(s, e, new)
+    return Normalised(b.text(), b.map)
