@@ -297,13 +297,18 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def tracking(self, request, pk=None):
         """Where the target stands against the stored monitoring data of its jurisdiction, as on the target
-        view (``?through=YYYY-MM-DD``: the year only to that day). Targets of a draft plan: reviewers only,
-        as in the UI."""
+        view (``?through=YYYY-MM-DD``: the year only to that day; ``?standard=auto|2012|2026``: the standards,
+        by default those in force on each day). Targets of a draft plan: reviewers only, as in the UI."""
         from taizhang.service.ledger import monitoring
+        from taizhang.standards import editions
 
         target = get_object_or_404(self.get_queryset().select_related("document__jurisdiction"), pk=pk)
         through = _date(request.query_params["through"], "through") if request.query_params.get("through") else None
-        return Response(monitoring.track_targets([target], target.document.jurisdiction, through=through)[0])
+        standard = request.query_params.get("standard") or "auto"
+        if standard not in editions.CHOICES:
+            raise ServiceError(f"standard 应为 {'、'.join(editions.CHOICES)} 之一，收到：{standard!r}")
+        return Response(monitoring.track_targets([target], target.document.jurisdiction, through=through,
+                                                 standard=standard)[0])
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):

@@ -16,10 +16,12 @@ from taizhang.service.ledger import monitoring, services
 from taizhang.service.ledger import permissions as perms
 from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed
 from taizhang.service.ledger.models import MonitoringDataset
+from taizhang.standards import editions
 
 from ..access import role_required, viewer_required
 
 monitoring_uploader_required = role_required(perms.can_upload_monitoring, "上传监测数据")
+STANDARD_CHOICES = (("auto", "按数据日期（2026-03-01起用2026年版）"), ("2012", "全部用2012年版"), ("2026", "全部用2026年版"))
 
 
 @require_safe
@@ -28,7 +30,7 @@ def document_targets(request, pk: int):
     """The document's numeric targets and, for each, the indicator computed from the stored monitoring data of
     its jurisdiction and year: actual value, met or missed and by how much, or during the year the value so
     far and what the rest of the year must average. ``?through=YYYY-MM-DD`` evaluates the year only to that
-    day."""
+    day; ``?standard=auto|2012|2026`` chooses the standards (default: those in force on each day)."""
     doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
     through = None
     if request.GET.get("through"):
@@ -36,13 +38,19 @@ def document_targets(request, pk: int):
             through = dt.date.fromisoformat(request.GET["through"])
         except ValueError:
             messages.error(request, f"日期“{request.GET['through']}”格式不对，应为 YYYY-MM-DD；已按全部数据计算。")
+    standard = request.GET.get("standard") or "auto"
+    if standard not in editions.CHOICES:
+        messages.error(request, f"标准“{standard}”不对，应为 {'、'.join(editions.CHOICES)} 之一；已按数据日期选用。")
+        standard = "auto"
     targets = list(doc.targets.all())
     jur_ids = {g.jurisdiction_id or doc.jurisdiction_id for g in targets} | {doc.jurisdiction_id}
     datasets = monitoring.datasets_of(jur_ids)
-    tracked = monitoring.track_targets(targets, doc.jurisdiction, through=through, datasets=datasets)
+    tracked = monitoring.track_targets(targets, doc.jurisdiction, through=through, datasets=datasets,
+                                       standard=standard)
     rows = [{"target": g, "tracking": t} for g, t in zip(targets, tracked, strict=True)]
     return render(request, "web/document_targets.html", {
-        "doc": doc, "rows": rows, "datasets": list(reversed(datasets)), "through": through,
+        "doc": doc, "rows": rows, "datasets": list(reversed(datasets)), "through": through, "standard": standard,
+        "standard_choices": STANDARD_CHOICES,
         "can_upload": perms.can_upload_monitoring(request.user), "kinds": MonitoringDataset.Kind.choices})
 
 
