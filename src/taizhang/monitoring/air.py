@@ -99,6 +99,12 @@ class AirData:
             if s not in self.stations:
                 raise DataError(f"数据中没有站点“{s}”（有：{'、'.join(self.stations)}）", path=self.path)
         n_hours = ((end - start).days + 1) * 24
+        shape = (len(names), n_hours)
+        if list(names) == self.stations and len(self.times) == shape[0] * shape[1] and len(self.times) and \
+                (self.station_idx.reshape(shape) == np.arange(shape[0])[:, None]).all() and \
+                (self.times.reshape(shape) == np.datetime64(start, "h") + np.arange(n_hours)).all():
+            # every station hour present, in order (a national file as exported): the values are the arrays
+            return HourlyData(list(names), start, {p: v.reshape(shape) for p, v in self.values.items()})
         pos = self.times.astype(np.int64) - np.datetime64(start, "h").astype(np.int64)
         order = {s: i for i, s in enumerate(names)}
         remap = np.array([order.get(s, -1) for s in self.stations], dtype=np.int64)
@@ -109,11 +115,6 @@ class AirData:
         everything = bool(keep.all())
         if not everything:
             flat = flat[keep]
-        shape = (len(names), n_hours)
-        if everything and len(flat) == shape[0] * shape[1] and (flat[1:] - flat[:-1] == 1).all() and \
-                (not len(flat) or flat[0] == 0):
-            # every station hour present, in order (a national file as exported): the values are the arrays
-            return HourlyData(list(names), start, {p: v.reshape(shape) for p, v in self.values.items()})
         arrays = {}
         for pol, vals in self.values.items():
             a = np.full(shape, np.nan)
@@ -317,11 +318,25 @@ def long_records(station_hour: np.ndarray, hours: np.ndarray, station_idx: np.nd
                  values: np.ndarray, pol_order: list[str]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Rows of the long layout (one value each, with a code per station and hour) as records: one per station
     and hour in order of first appearance, each pollutant's values put in its column."""
-    _, first, inverse = np.unique(station_hour, return_index=True, return_inverse=True)
-    order = np.argsort(first)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    pos = rank[inverse]
+    n = len(station_hour)
+    lo = int(station_hour.min()) if n else 0
+    span = int(station_hour.max()) - lo + 1 if n else 0
+    if span <= 4 * n + 1024:  # dense codes (the usual case): the first row of each code without sorting the rows
+        key = station_hour - lo
+        first_of = np.full(span, n, dtype=np.int64)
+        np.minimum.at(first_of, key, np.arange(n, dtype=np.int64))
+        codes = np.flatnonzero(first_of < n)
+        first = first_of[codes]
+        rank_of = np.empty(span, dtype=np.int64)
+        order = np.argsort(first)
+        rank_of[codes[order]] = np.arange(len(order))
+        pos = rank_of[key]
+    else:
+        _, first, inverse = np.unique(station_hour, return_index=True, return_inverse=True)
+        order = np.argsort(first)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        pos = rank[inverse]
     columns = {}
     for k, pol in enumerate(pol_order):
         rows_k = pol_idx == k

@@ -203,7 +203,7 @@ def _typed_numbers(col) -> np.ndarray:
 
 def _no_duplicates(key: np.ndarray) -> None:
     """Fallback when a key occurs twice (the plain reader names both lines)."""
-    if not len(key):
+    if not len(key) or (key[1:] > key[:-1]).all():  # strictly increasing (a sorted file): no repeat
         return
     lo, hi = int(key.min()), int(key.max())
     if hi - lo < 4 * len(key) + 1024:  # a dense range: count per key in one pass
@@ -264,7 +264,7 @@ def read_air_csv(path: str | Path):
     hours = np.asarray(times.values, dtype=np.int64)[np.concatenate(parts.pop("hour"))]
     n_st = len(stations.values)
     if not lay.long:
-        _no_duplicates(hours * n_st + station_idx)
+        _no_duplicates(station_idx * (int(hours.max()) - int(hours.min()) + 1) + (hours - hours.min()))
         values = {pol: np.concatenate(v) for pol, v in parts.items()}
         return AirData(str(path), "wide", list(stations.values), hours.astype("datetime64[h]"), station_idx,
                        values, list(lay.warnings))
