@@ -136,11 +136,12 @@ def _wrap(text: str, chars: int) -> list[str]:
     return [text[i:i + chars] for i in range(0, len(text), chars)]
 
 
-def plan_pdf(tmp_path: Path, name: str = "plan.pdf") -> Path:
+def plan_pdf(tmp_path: Path, name: str = "plan.pdf", **canvas_options) -> Path:
     """Two pages: title, a paragraph wrapped over several lines, a ruled table with a merged cell,
-    a running header, and page numbers (— 1 —) in the footer."""
+    a running header, and page numbers (— 1 —) in the footer. ``canvas_options`` go to reportlab's Canvas
+    (``invariant=1`` for the same bytes on every run, ``pageCompression=0`` for readable content streams)."""
     path = tmp_path / name
-    c, (width, height) = _cjk_canvas(path)
+    c, (width, height) = _cjk_canvas(path, **canvas_options)
     size = 12
     left = 72
     chars = int((width - 2 * left) // size)

@@ -34,6 +34,7 @@ def test_xlsx_needs_output_and_writes_it(tmp_path):
     x = tmp_path / "ledger.xlsx"
     out = _run(p, "--format", "xlsx", "-o", x)
     assert out.returncode == 0, out.stderr
+    assert out.stdout == f"已写入 {x}\n"  # that line and nothing else
     from openpyxl import load_workbook
 
     wb = load_workbook(x)
@@ -60,8 +61,27 @@ def test_folder_with_failures_summary(tmp_path):
     dst = tmp_path / "out"
     out = _run(src, "-o", dst, "--format", "md")
     assert out.returncode == 2
-    assert (dst / "a.txt.md").exists()
-    assert not (dst / "b.docx.md").exists()
+    assert (dst / "a.md").exists()
+    assert not (dst / "b.md").exists()
+    assert out.stdout == f"已写入 {dst / 'a.md'}\n"
     assert "失败 1 个" in out.stderr and "b.docx" in out.stderr
     ok = _run(src / "a.txt", "-o", Path(dst) / "a.json")
     assert ok.returncode == 0 and json.loads((dst / "a.json").read_text(encoding="utf-8"))["tasks"]
+    assert ok.stdout == f"已写入 {dst / 'a.json'}\n"
+
+
+def test_folder_outputs_named_by_stem_unless_two_share_it(tmp_path):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text(PLAN, encoding="utf-8")
+    (src / "sub" / "c.txt").write_text(PLAN, encoding="utf-8")
+    (src / "d.txt").write_text(PLAN, encoding="utf-8")
+    from builders import responsibility_docx  # a real .docx of the same stem as d.txt
+
+    responsibility_docx(src, "d.docx")
+    dst = tmp_path / "out"
+    out = _run(src, "-o", dst, "--format", "xlsx")
+    assert out.returncode == 0, out.stderr
+    written = sorted(str(p.relative_to(dst)) for p in dst.rglob("*.xlsx"))
+    assert written == ["a.xlsx", "d.docx.xlsx", "d.txt.xlsx", "sub/c.xlsx"]
+    assert sorted(out.stdout.splitlines()) == sorted(f"已写入 {dst / w}" for w in written)

@@ -50,33 +50,53 @@ def _metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
 
 def extract_document(doc: SourceDocument, *, timings: dict | None = None) -> Ledger:
     """The ledger of a document. Extraction reads the document in normal form (:mod:`taizhang.text`); the
-    ledger's strings are the normal form's, its spans point into ``doc.text`` as the reader produced it."""
+    ledger quotes the document as written: its spans point into ``doc.text`` as the reader produced it and its
+    strings (task texts, units' raw forms, deadline and target texts) are those spans' text. Canonical names
+    (units' ``name``), titles of headings and the metadata are of the normal form."""
     with _timed(timings, "normalise"):
         ndoc, omap = normalise_document(doc)
-    ledger = _extract(ndoc, timings)
+    same = ndoc.text == doc.text
+    if same:
+        quote = None
+    else:
+        def quote(s: int, e: int) -> str:
+            a, b = omap.span_to_source(s, e)
+            return doc.text[a:b]
+    ledger = _extract(ndoc, timings, quote)
     ledger.document.source["chars"] = len(doc.text)
-    if not omap.identity:
-        _map_spans(ledger, omap)
+    if not same:
+        _to_source(ledger, omap, doc.text)
     return ledger
 
 
-def _map_spans(ledger: Ledger, omap: OffsetMap) -> None:
+def _to_source(ledger: Ledger, omap: OffsetMap, source: str) -> None:
+    """Spans of the normal text → spans of the source, and every spanned string → the source's characters."""
     def back(span: list[int] | None) -> list[int] | None:
         return list(omap.span_to_source(span[0], span[1])) if span else span
 
     for t in ledger.tasks:
         t.span = back(t.span)
+        t.text = source[t.span[0]:t.span[1]]
         for u in (*t.lead_units, *t.support_units, *t.implementing_units):
             u.span = back(u.span)
+            if u.span:
+                u.raw = source[u.span[0]:u.span[1]]
         for d in t.deadlines:
             d.span = back(d.span)
+            if d.span:
+                d.text = source[d.span[0]:d.span[1]]
     for g in ledger.targets:
+        k = g.text.rfind(g.unit) if g.unit else -1
+        if k >= 0:  # the unit as written (萬噸 in a traditional text)
+            a, b = omap.span_to_source(g.span[0] + k, g.span[0] + k + len(g.unit))
+            g.unit = source[a:b]
         g.span = back(g.span)
+        g.text = source[g.span[0]:g.span[1]]
     for w in ledger.warnings:
         w.span = back(w.span)
 
 
-def _extract(doc: SourceDocument, timings: dict | None) -> Ledger:
+def _extract(doc: SourceDocument, timings: dict | None, quote=None) -> Ledger:
     warnings: list[Warning] = []
     with _timed(timings, "segment"):
         meta, body_start = _metadata(doc)
@@ -101,7 +121,7 @@ def _extract(doc: SourceDocument, timings: dict | None) -> Ledger:
         _warn_stray_fields(outline, covered, warnings)
         targets = _targets(outline, problems, doc_date)
     with _timed(timings, "resolve"):
-        tasks = _finish(text, drafts, meta, doc_date)
+        tasks = _finish(text, drafts, meta, doc_date, quote)
     for i, t in enumerate(targets, 1):
         t.id = f"G{i}"
     return Ledger(document=meta, targets=targets, tasks=tasks, warnings=warnings)
@@ -180,7 +200,13 @@ def _year_in(s: str | None) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
-def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date) -> list[Task]:
+def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date, quote=None) -> list[Task]:
+    """Ledger tasks of the drafts: units resolved, deadlines and flags read from each draft's own regions.
+    ``quote(start, end)`` gives the source's characters of a span (titles, goals and measures as written)."""
+    if quote is None:
+        def quote(s: int, e: int) -> str:
+            return text[s:e]
+
     from taizhang.extract.deadlines import find_deadlines, find_flags, period_end
     from taizhang.resolve import resolve_units
 
@@ -221,13 +247,14 @@ def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date) -> lis
         for dl in deadlines:
             if dl.date and _YEAR_RX.search(dl.text):
                 last_year = int(dl.date[:4])
-        goal = text[d.goal[0]:d.goal[1]] if d.goal else None
+        goal = quote(*d.goal) if d.goal else None
+        title = quote(d.start, d.start + len(d.title)) if text.startswith(d.title, d.start) else d.title
         tasks.append(Task(
             id=ids[id(d)], parent_id=ids.get(id(d.parent)) if d.parent else None, number=d.number,
-            kind=d.kind, title=d.title, text=text[d.start:d.end], span=[d.start, d.end],
+            kind=d.kind, title=title, text=text[d.start:d.end], span=[d.start, d.end],
             lead_units=units_by_field["lead"], support_units=units_by_field["support"],
             implementing_units=units_by_field["implementing"], deadlines=deadlines,
             immediate=immediate, ongoing=ongoing, status=d.status, goal=goal,
-            measures=[text[s:e] for s, e in d.measures], measures_count=d.measures_count, section=d.section,
+            measures=[quote(s, e) for s, e in d.measures], measures_count=d.measures_count, section=d.section,
         ))
     return tasks

@@ -179,7 +179,7 @@ def test_review_bad_deadline_date_is_explained_and_nothing_else_said(client, peo
     resp = c.post(reverse("web:review_edit", args=[draft.pk, t3.pk]), {"version": t3.version, "due_date": "2099-13-45"})
     assert resp.status_code == 302 and resp["Location"].endswith(f"#task-{t3.pk}")
     html = follow_messages(c, resp)
-    assert "日期格式不对，应为 YYYY-MM-DD。" in html and "已保存修改" not in html
+    assert "日期“2099-13-45”格式不对，应为 YYYY-MM-DD" in html and "已保存修改" not in html
     due = t3.due_date
     t3.refresh_from_db()
     assert t3.due_date == due

@@ -59,6 +59,15 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     "web:review_split": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
     "web:review_merge": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
     "web:review_delete": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
+    # the office's user and unit management
+    "web:office_users": {"GET": {"admin"}},
+    "web:office_user_create": {"GET": {"admin"}, "POST": {"admin"}},
+    "web:office_user_edit": {"GET": {"admin"}, "POST": {"admin"}, "kwargs": {"pk": "user"}},
+    "web:office_user_password": {"POST": {"admin"}, "kwargs": {"pk": "user"}},
+    "web:office_user_active": {"POST": {"admin"}, "kwargs": {"pk": "user"}},
+    "web:office_units": {"GET": {"admin"}},
+    "web:office_unit_merge": {"GET": {"admin"}, "POST": {"admin"}},
+    "web:office_unit_assignable": {"POST": {"admin"}, "kwargs": {"pk": "organisation"}},
     # public disclosure: no login
     "web:public": {"GET": EVERYONE},
     "web:public_document": {"GET": EVERYONE, "kwargs": {"pk": "document"}},

@@ -1,7 +1,9 @@
 """``taizhang extract FILE|DIR [--format json|xlsx|text|md] [-o OUT]`` — a plan document → its ledger.
 
-json (ledger format v1) goes to standard output when no ``-o`` is given; xlsx needs ``-o``. A folder is
-processed file by file (.txt/.docx/.pdf) into ``-o OUTDIR`` with a progress bar and a summary of failures.
+json (ledger format v1) goes to standard output when no ``-o`` is given; xlsx needs ``-o``. With ``-o`` the
+command prints ``已写入 PATH`` for each file it wrote and nothing else on standard output. A folder is
+processed file by file (.txt/.docx/.pdf) into ``-o OUTDIR`` with a progress bar and a summary of failures on
+standard error; ``a.docx`` becomes ``a.xlsx`` (``a.docx.xlsx`` only when ``a.txt`` is there too).
 Output is written to a temporary file and renamed only on success: nothing half-written.
 """
 
@@ -74,8 +76,22 @@ def run(args) -> int:
         sys.stdout.buffer.write(data or b"")
         sys.stdout.flush()
         return 0
-    _write_one(src, fmt, Path(args.output))
+    out = Path(args.output)
+    _write_one(src, fmt, out)
+    print(f"已写入 {out}")
     return 0
+
+
+def output_names(files: list[Path], src: Path, fmt: str) -> dict[Path, Path]:
+    """Each input's output path relative to the output folder: the input's stem with the format's suffix,
+    or — when two inputs of one folder share a stem (a.txt, a.docx) — the whole name with the suffix, so that
+    no output overwrites another."""
+    rels = {f: f.relative_to(src) for f in files}
+    stems: dict[Path, int] = {}
+    for rel in rels.values():
+        stems[rel.with_suffix("")] = stems.get(rel.with_suffix(""), 0) + 1
+    return {f: (rel.with_suffix(SUFFIX[fmt]) if stems[rel.with_suffix("")] == 1
+                else rel.with_name(rel.name + SUFFIX[fmt])) for f, rel in rels.items()}
 
 
 def _run_dir(src: Path, fmt: str, output: str | None) -> int:
@@ -91,15 +107,18 @@ def _run_dir(src: Path, fmt: str, output: str | None) -> int:
     if not files:
         raise ReadError("文件夹中没有 .txt/.docx/.pdf 文件", path=str(src))
     failures: list[tuple[Path, str]] = []
-    for f in tqdm(files, desc="抽取", unit="个", file=sys.stderr):
-        rel = f.relative_to(src)
-        out = outdir / rel.with_name(rel.name + SUFFIX[fmt])
+    names = output_names(files, src, fmt)
+    bar = tqdm(files, desc="抽取", unit="个", file=sys.stderr)
+    for f in bar:
+        out = outdir / names[f]
         try:
             _write_one(f, fmt, out)
         except TaizhangError as exc:
             failures.append((f, str(exc)))
         except Exception as exc:  # keep going with the other files, report at the end
             failures.append((f, f"{type(exc).__name__}: {exc}"))
+        else:
+            bar.write(f"已写入 {out}", file=sys.stdout)
     done = len(files) - len(failures)
     print(f"完成 {done} 个，失败 {len(failures)} 个，输出在 {outdir}", file=sys.stderr)
     for f, msg in failures:

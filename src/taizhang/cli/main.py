@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "taizhang.cli.extract",
     "taizhang.cli.standards",
     "taizhang.cli.service",
+    "taizhang.cli.users",
 ]
 
 

@@ -18,16 +18,22 @@ def _pattern() -> tuple[re.Pattern, set[str]]:
     return re.compile("|".join(re.escape(w) for w in words)), completed
 
 
+_LASTING = {"持续推进", "持续整改"}  # after 已完成整改: keeping it up, not work left undone
+
+
 def find_status(text: str) -> str | None:
-    """The status a progress report states: the phrase right after 整改进展： if there is one, else the
-    earliest status phrase of ``text``; None when it states none."""
+    """The status a progress report states (the phrases after 整改进展： if there is one, else all of ``text``):
+    completed when it opens with a completed phrase and no later phrase says work is still under way;
+    in_progress when it says so; None when it states none."""
     if not text:
         return None
     rx, completed = _pattern()
     f = _FIELD.search(text)
-    m = rx.search(text, f.end() if f else 0)
-    if m is None and f is not None:
-        m = rx.search(text)
-    if m is None:
+    start = f.end() if f else 0
+    found = [m.group(0) for m in rx.finditer(text, start)] or ([m.group(0) for m in rx.finditer(text)] if f else [])
+    if not found:
         return None
-    return "completed" if m.group(0) in completed else "in_progress"
+    if found[0] not in completed:
+        return "in_progress"
+    # done, unless a later phrase of the same report says part of it is still under way (已拆除，修复正在推进)
+    return "in_progress" if any(w not in completed and w not in _LASTING for w in found[1:]) else "completed"

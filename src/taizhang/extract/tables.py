@@ -59,7 +59,7 @@ def _classify(label: str) -> str:
         return "text"
     if PERIOD.match(lab):
         return "period"
-    for kind in ("number", "support", "project", "implementing", "lead", "deadline", "money", "area"):
+    for kind in ("number", "support", "project", "implementing", "lead", "deadline", "money", "area", "progress"):
         if any(w in lab for w in lex[kind]):
             return kind
     return "text"
@@ -182,6 +182,7 @@ def _align(n_cells: int, cols: list[Column], values: list[str] | None = None) ->
 
 def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list[Warning]) -> list:
     from taizhang.extract.deadlines import period_end
+    from taizhang.extract.status import find_status
     from taizhang.extract.tasks import Draft
 
     drafts = []
@@ -209,6 +210,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             row_units: dict[int, list[A.UnitRef]] = {}
             task_cells = []
             deadline_cells: list[tuple[int, int]] = []
+            progress_cells: list[tuple[int, int]] = []
             periods = []
             placed = list(zip(cidx, cells, strict=False))
             for ci, (val, s, e) in placed:
@@ -225,6 +227,8 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                     deadline_cells.append((s, e))  # explicit dates written inside a plan cell count as well
                 elif col.kind == "deadline":
                     deadline_cells.append((s, e))
+                elif col.kind == "progress":
+                    progress_cells.append((s, e))
                 else:
                     task_cells.append((s, e))
             # responsibility cells merged from the row above: with no lead unit of its own, a row takes the
@@ -273,6 +277,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             d = Draft(kind, s0, e0, number=None, title=_cell_title(text, *title_cell))
             d.units = units
             d.deadline_regions = [(s, e) for s, e in task_cells] + deadline_cells
+            d.status = next((st for a, b in progress_cells if (st := find_status(text[a:b]))), None)
             for col in periods:
                 if period_end(col.label, doc_date=doc_date) is not None:
                     d.extra_deadlines.append((col.label, col.start, col.end, "by"))

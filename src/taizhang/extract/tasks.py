@@ -10,6 +10,7 @@ deadlines, flags and resolved units.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -154,6 +155,7 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
             if note.end < e:
                 d.deadline_regions.append((note.end, e))
             d.inherit = note.inherit
+            _handling_result(text, d, s, e)
             drafts.append(d)
             seg_start = max(note.closes, note.end)
         for n in [ln.node, *(ln.node.ancestors() if ln.node else [])]:
@@ -179,6 +181,25 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> li
         drafts.append(d)
     drafts.sort(key=lambda d: d.start)
     return drafts
+
+
+def _handling_result(text: str, d: Draft, s: int, e: int) -> None:
+    """An item stating a problem and its handling result (…。责任单位：X。处理情况：已停业。) is a problem with a
+    status: the first progress field of the item decides."""
+    from taizhang.extract.status import find_status
+
+    rx = A.field_regex()
+    for m in re.finditer(r"(?:^|(?<=[。；;，,\s]))", text[s:e]):
+        fm = rx.match(text, s + m.start(), e)
+        if fm and A.field_kind(fm.group("name")) == "progress":
+            nxt = _NEXT_FIELD.search(text, fm.end(), e)
+            status = find_status(text[fm.end():nxt.start() if nxt else e])
+            if status:
+                d.kind, d.status = "problem", status
+            return
+
+
+_NEXT_FIELD = re.compile(r"[。；;，,](?=[\u4e00-\u9fff]{2,8}[：:])")
 
 
 def _title_of(text: str, s: int, e: int) -> str:

@@ -21,6 +21,7 @@ import numpy as np
 import yaml
 
 from taizhang.errors import DataError
+from taizhang.read.safezip import check_zip
 
 MAX_PROBLEMS = 20
 
@@ -78,6 +79,7 @@ def read_rows(path: str | Path) -> list[tuple[int, list[Any]]]:
         raise DataError("文件不存在", path=str(p))
     suffix = p.suffix.lower()
     if suffix == ".xlsx":
+        check_zip(p, DataError)  # the bounds on a zip (taizhang.limits) before calamine unpacks anything
         rows = _xlsx_rows(p)
     elif suffix in (".csv", ".txt"):
         raw = p.read_bytes()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from taizhang import limits
 from taizhang.document import SourceDocument
 from taizhang.errors import ReadError
 
@@ -47,6 +48,7 @@ def read_bytes(data: bytes, name: str) -> SourceDocument:
     """Read a document given as bytes; ``name`` (a file name) gives the extension and the error messages."""
     if not data:
         raise ReadError("文件为空（0 字节）", path=name)
+    check_size(len(data), name)
     fmt = sniff_format(data, Path(name).suffix, name)
     if fmt == "pdf":
         from taizhang.read.pdf import read_pdf
@@ -64,9 +66,29 @@ def read_bytes(data: bytes, name: str) -> SourceDocument:
     doc.sha256 = hashlib.sha256(data).hexdigest()
     doc.size = len(data)
     doc.format = fmt
+    check_text_length(len(doc.text), name)
     if not doc.text.strip():
         raise ReadError("文件中没有任何文字内容", path=name)
     return doc
+
+
+def check_size(size: int, name: str) -> None:
+    """A plan document larger than the bound is refused before it is read into memory."""
+    bound = limits.DOCUMENT_BYTES
+    if size > bound.value:
+        raise ReadError(f"文件过大（{size / limits.MiB:,.1f} MB），超过{bound.describe()}", path=name)
+
+
+def check_page_count(pages: int, name: str) -> None:
+    bound = limits.PDF_PAGES
+    if pages > bound.value:
+        raise ReadError(f"PDF 页数过多（超过 {bound.value:,} 页），超过{bound.describe()}", path=name)
+
+
+def check_text_length(chars: int, name: str) -> None:
+    bound = limits.TEXT_CHARS
+    if chars > bound.value:
+        raise ReadError(f"文字过长（{chars:,} 字），超过{bound.describe()}", path=name)
 
 
 def read_document(path: str | Path) -> SourceDocument:
@@ -77,6 +99,7 @@ def read_document(path: str | Path) -> SourceDocument:
     if p.is_dir():
         raise ReadError("这是一个文件夹，不是文件", path=str(path))
     try:
+        check_size(p.stat().st_size, str(path))
         data = p.read_bytes()
     except OSError as exc:
         raise ReadError(f"无法读取文件（{exc.strerror or exc}）", path=str(path)) from None

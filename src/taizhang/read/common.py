@@ -117,5 +117,10 @@ class TextBuilder:
         self._append("\n")
         self._last_blank = True
 
+    @property
+    def length(self) -> int:
+        """Characters of text so far."""
+        return self._len
+
     def text(self) -> str:
         return "".join(self._parts)

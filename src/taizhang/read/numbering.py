@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_LEVEL = 8  # Word has nine list levels, 0–8
+MAX_START = 32767  # the largest start value Word accepts
 
 _CN_DIGITS = "零一二三四五六七八九"
 _CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
@@ -117,51 +119,65 @@ def _val(el, tag: str) -> str | None:
     return None if child is None else child.get(W + "val")
 
 
+def _int(value: str | None, default: int | None, low: int, high: int) -> int | None:
+    """A whole number from the XML, kept within Word's own range (a damaged or hostile file may say anything)."""
+    if value is None:
+        return default
+    try:
+        n = int(value.strip())
+    except ValueError:
+        return default
+    return min(max(n, low), high)
+
+
 def _parse_level(lvl) -> Level:
     level = Level()
-    start = _val(lvl, "start")
-    if start is not None and start.lstrip("-").isdigit():
-        level.start = int(start)
+    level.start = _int(_val(lvl, "start"), 1, 0, MAX_START)
     level.fmt = _val(lvl, "numFmt") or "decimal"
     text = _val(lvl, "lvlText")
     level.text = text if text is not None else ""
     level.is_legal = lvl.find(W + "isLgl") is not None
-    restart = _val(lvl, "lvlRestart")
-    if restart is not None and restart.isdigit():
-        level.restart = int(restart)
+    level.restart = _int(_val(lvl, "lvlRestart"), None, 0, MAX_LEVEL + 1)
     return level
 
 
 class Numbering:
-    """The numbering definitions of one document plus the running counters."""
+    """The numbering definitions of one document plus the running counters.
+
+    Built from the root of numbering.xml, or definition by definition with :meth:`add` (the reader streams
+    the part and frees each definition once added)."""
 
     def __init__(self, root=None) -> None:
         self.abstract: dict[str, dict[int, Level]] = {}
         self.nums: dict[str, _Num] = {}
         self.counters: dict[str, dict[int, int]] = {}
-        if root is None:
-            return
-        for an in root.findall(W + "abstractNum"):
+        if root is not None:
+            for el in root:
+                self.add(el)
+
+    def add(self, el) -> None:
+        """Take one ``w:abstractNum`` or ``w:num`` definition (anything else is ignored)."""
+        if el.tag == W + "abstractNum":
             levels = {}
-            for lvl in an.findall(W + "lvl"):
-                levels[int(lvl.get(W + "ilvl", "0"))] = _parse_level(lvl)
-            self.abstract[an.get(W + "abstractNumId")] = levels
-        for num in root.findall(W + "num"):
-            aid = _val(num, "abstractNumId")
+            for lvl in el.findall(W + "lvl"):
+                levels[_int(lvl.get(W + "ilvl"), 0, 0, MAX_LEVEL)] = _parse_level(lvl)
+            self.abstract[el.get(W + "abstractNumId")] = levels
+        elif el.tag == W + "num":
+            aid = _val(el, "abstractNumId")
             if aid is None:
-                continue
+                return
             n = _Num(aid)
-            for ov in num.findall(W + "lvlOverride"):
-                ilvl = int(ov.get(W + "ilvl", "0"))
-                so = _val(ov, "startOverride")
-                if so is not None and so.lstrip("-").isdigit():
-                    n.overrides[ilvl] = int(so)
+            for ov in el.findall(W + "lvlOverride"):
+                ilvl = _int(ov.get(W + "ilvl"), 0, 0, MAX_LEVEL)
+                so = _int(_val(ov, "startOverride"), None, 0, MAX_START)
+                if so is not None:
+                    n.overrides[ilvl] = so
                 lvl = ov.find(W + "lvl")
                 if lvl is not None:
                     n.levels[ilvl] = _parse_level(lvl)
                     if so is None:
                         n.overrides[ilvl] = n.levels[ilvl].start
-            self.nums[num.get(W + "numId")] = n
+            self.nums[el.get(W + "numId")] = n
 
     def _level(self, num: _Num, ilvl: int) -> Level | None:
         if ilvl in num.levels:

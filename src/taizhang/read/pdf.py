@@ -48,7 +48,10 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        _check_pages(pdf, name)
         pages = list(pdf.pages)
+    except ReadError:
+        raise
     except Exception as exc:  # pdfminer raises many types for broken or protected files
         raise _open_error(exc, name) from None
     try:
@@ -79,6 +82,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
                 grid = _table_grid(t)
                 if grid:
                     items.append((pno, t.bbox[1], grid))
+            page.close()  # the page's layout objects are not needed any more: memory follows one page
     except Exception as exc:
         raise ReadError(f"PDF 文件已损坏，无法读出文字（{type(exc).__name__}）", path=name) from None
     finally:
@@ -130,6 +134,17 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     if not text.strip():
         raise ReadError(NO_TEXT_MESSAGE, path=name)
     return SourceDocument(name=name, sha256="", text=text, blocks=out.blocks, format="pdf", pages=len(pages))
+
+
+def _check_pages(pdf, name: str) -> None:
+    """The page-count and per-page bounds, checked before any page is laid out (taizhang.read.pdfguard)."""
+    from taizhang.read.pdfguard import check_pdf
+
+    try:
+        check_pdf(pdf.doc, name)
+    except ReadError:
+        pdf.close()
+        raise
 
 
 def _open_error(exc: Exception, name: str) -> ReadError:

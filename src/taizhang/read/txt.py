@@ -17,15 +17,26 @@ from taizhang.read.common import is_page_number, nfc, stripped_span
 # Control characters that never occur in a text document (tab, LF, CR, FF, ESC-free).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
 # Characters expected in Chinese plan documents; a GB18030 decode of binary data yields few of these.
-_COMMON_RE = re.compile(r"[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2160-\u2188\u2460-\u24ff\u2500-\u257f"
-                        r"\u25a0-\u25ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_COMMON = (r"\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u2160-\u2188\u2460-\u24ff\u2500-\u257f"
+           r"\u25a0-\u25ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef")
+_UNCOMMON_RE = re.compile(f"[^{_COMMON}]")
 _CELL_CONT_MAX = 20  # a trailing continuation of the last cell before a table ends is short
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
-    """Return (text, encoding). Raises ReadError for empty, binary or undecodable data."""
+    """Return (text, encoding). Raises ReadError for empty, binary or undecodable data, or a text over the
+    length bound (checked on the bytes first: no encoding takes more than 4 bytes a character)."""
+    from taizhang.read import check_text_length
+
+    check_text_length(len(data) // 4, name)
     if not data.strip():
         raise ReadError("文件为空，没有任何文字内容", path=name)
+    text, encoding = _decode(data, name)
+    check_text_length(len(text), name)
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return _check_controls(_strict(data[3:], "utf-8", name), name), "utf-8-sig"
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -37,21 +48,22 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
-            if len(_COMMON_RE.findall(text)) >= 0.95 * len(text) and not _CONTROL_RE.search(text):
+            if not _more_than(_UNCOMMON_RE, text, 0.05 * len(text)) and not _CONTROL_RE.search(text):
                 return text, enc
         raise ReadError("不是文本文件（含有二进制数据），无法作为 .txt 读取", path=name)
     try:
         return _check_controls(data.decode("utf-8"), name), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_at = exc.start
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise ReadError(
-            f"无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK；第 {exc.start} 字节处无法解码）", path=name
+            f"无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK：按 UTF-8 第 {utf8_at} 字节处、"
+            f"按 GB18030 第 {exc.start} 字节处无法解码）", path=name
         ) from None
     _check_controls(text, name)
-    if len(_COMMON_RE.findall(text)) < 0.9 * len(text):
+    if _more_than(_UNCOMMON_RE, text, 0.1 * len(text)):
         raise ReadError("不是文本文件（内容无法识别为中文或英文文字，可能是二进制文件）", path=name)
     return text, "gb18030"
 
@@ -63,10 +75,20 @@ def _strict(data: bytes, enc: str, name: str) -> str:
         raise ReadError(f"文件声明为 {enc.upper()} 编码，但第 {exc.start} 字节处无法解码", path=name) from None
 
 
+def _more_than(regex: re.Pattern, text: str, limit: float) -> bool:
+    """Does ``regex`` match more than ``limit`` times? Stops counting there (no list of every match)."""
+    count = 0
+    for _ in regex.finditer(text):
+        count += 1
+        if count > limit:
+            return True
+    return False
+
+
 def _check_controls(text: str, name: str) -> str:
-    bad = len(_CONTROL_RE.findall(text))
-    if bad > max(2, len(text) // 1000):
-        raise ReadError(f"不是文本文件（含有 {bad} 个控制字符，可能是二进制文件）", path=name)
+    limit = max(2, len(text) // 1000)
+    if _more_than(_CONTROL_RE, text, limit):
+        raise ReadError(f"不是文本文件（含有超过 {limit} 个控制字符，可能是二进制文件）", path=name)
     return text
 
 

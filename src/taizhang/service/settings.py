@@ -20,6 +20,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from taizhang import limits
+
 
 def _home() -> Path:
     env = os.environ.get("TAIZHANG_HOME")
@@ -159,7 +161,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = TAIZHANG_HOME / "media"
 MEDIA_URL = "/media/"  # never served publicly: evidence is downloaded through permission-checked views
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# a request body that is not a file (JSON, form fields) is never larger than the largest upload (taizhang.limits);
+# an uploaded file over 10 MB is spooled to a temporary file instead of memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.largest_upload()
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGIN_URL = "/login/"

@@ -34,7 +34,10 @@ DAY = rf"(?:[{DIGIT}]{{1,2}}|三十一?|二十[一二三四五六七八九]?|十
 # numbering styles of headings and items: style name → regex at the start of a line (group "n": the number)
 LABEL_PATTERNS: list[tuple[str, str]] = [
     ("chapter", rf"第(?P<n>[{CN_DIGITS}]+)章\s*"),
+    ("part", rf"第(?P<n>[{CN_DIGITS}]+)部分\s*"),
+    ("section", rf"第(?P<n>[{CN_DIGITS}]+)节\s*"),
     ("article", rf"第(?P<n>[{CN_DIGITS}]+)条\s*"),
+    ("item", rf"第(?P<n>[{CN_DIGITS}]+)项\s*"),
     ("cn", rf"(?P<n>[{CN_DIGITS}]{{1,3}})\s*[、，．](?![{CN_DIGITS}][、级类是])\s*"),
     ("pcn", rf"[（(]\s*(?P<n>[{CN_DIGITS}]{{1,3}})\s*[)）]\s*[、．.]?\s*"),
     ("pnum", r"[（(]\s*(?P<n>[0-9０-９]{1,3})\s*[)）]\s*[、．.]?\s*"),

@@ -1,10 +1,7 @@
-"""API views. Reads need a ledger role; every write calls a service, which checks the same permission
-functions as the UI (:mod:`taizhang.service.ledger.permissions`)."""
+"""API views. Reads need a ledger role; every write reads its input through :mod:`.inputs` and calls a
+service, which checks the permission (:mod:`taizhang.service.ledger.permissions`), as for the UI."""
 
 from __future__ import annotations
-
-import json
-from datetime import date
 
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse
@@ -16,28 +13,16 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from taizhang.service.ledger import lights, search, services
+from taizhang.service.ledger import lights, search, services, values
 from taizhang.service.ledger import models as m
 from taizhang.service.ledger import permissions as perm
 from taizhang.service.ledger.errors import ServiceError
 
+from . import inputs as i
 from . import serializers as s
+from .inputs import inputs
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
-
-
-def _int(value, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ServiceError(f"{name} 应为整数，收到：{value!r}") from None
-
-
-def _date(value, name: str) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ServiceError(f"{name} 应为日期 YYYY-MM-DD，收到：{value!r}") from None
 
 
 def _files(request) -> list:
@@ -65,21 +50,20 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return s.DocumentDetailSerializer if self.action == "retrieve" else s.DocumentSerializer
 
     def create(self, request):
-        perm.require(perm.can_import(request.user), "导入文件")
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ServiceError("请上传文件（字段 file）")
+        data = inputs(i.DocumentImport, request.data, action="import", user=request.user)
         parent = None
-        if request.data.get("parent"):
-            parent = get_object_or_404(m.Document, pk=_int(request.data["parent"], "parent"))
-        doc = services.import_document(upload, request.user, parent=parent)
+        if data.get("parent") is not None:
+            perm.require_to("import", request.user)  # refused (403) before a document is looked up
+            parent = get_object_or_404(m.Document, pk=data["parent"])
+        doc = services.import_document(data["file"], request.user, parent=parent)
         return Response(s.DocumentDetailSerializer(doc).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        perm.require(perm.can_publish(request.user), "发布台账")  # refused (403) before a draft is looked up
+        why = inputs(i.Why, request.data, action="publish", user=request.user)["why"]
+        perm.require_to("publish", request.user)  # refused (403) before a draft is looked up
         doc = self.get_object()
-        services.publish_document(doc, request.user, why=request.data.get("why", ""))
+        services.publish_document(doc, request.user, why=why)
         return Response(s.DocumentSerializer(doc).data)
 
     @action(detail=True, methods=["get"])
@@ -118,28 +102,28 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema's generation: no request user
             return m.Task.objects.none()
-        p = self.request.query_params
+        p = inputs(i.TaskFilter, self.request.query_params)
         qs = services.visible_tasks(self.request.user)  # as on the screens: no deleted tasks, drafts for reviewers
-        if p.get("state"):
+        if p["state"]:
             qs = qs.filter(state=p["state"])
-        if p.get("document"):
-            qs = qs.filter(document_id=_int(p["document"], "document"))
-        if p.get("unit"):
+        if "document" in p:
+            qs = qs.filter(document_id=p["document"])
+        if "unit" in p:
             qs = qs.filter(pk__in=m.Assignment.objects.filter(
-                Q(organisation_id=_int(p["unit"], "unit")) & (Q(role=p["role"]) if p.get("role") else Q())
+                Q(organisation_id=p["unit"]) & (Q(role=p["role"]) if p["role"] else Q())
             ).values("task_id"))
-        if p.get("light"):
+        if p["light"]:
             try:
                 qs = qs.filter(lights.light_q(p["light"]))
             except ValueError as exc:
                 raise ServiceError(str(exc)) from None
-        if p.get("due_from"):
-            qs = qs.filter(due_date__gte=_date(p["due_from"], "due_from"))
-        if p.get("due_to"):
-            qs = qs.filter(due_date__lte=_date(p["due_to"], "due_to"))
-        if p.get("q"):
+        if "due_from" in p:
+            qs = qs.filter(due_date__gte=p["due_from"])
+        if "due_to" in p:
+            qs = qs.filter(due_date__lte=p["due_to"])
+        if p["q"]:
             qs = qs.filter(search.keyword_q(p["q"]))  # the same keyword search as the ledger screen
-        order = p.get("ordering")
+        order = p["ordering"]
         qs = qs.order_by(order, "id") if order in self.ORDERING else qs.order_by("document_id", "position", "id")
         qs = lights.annotate_lights(qs)
         return qs.prefetch_related(
@@ -148,13 +132,11 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(description="审核修改任务字段；必须带上读取时的 version，过期则 409。")
     def partial_update(self, request, pk=None):
         task = get_object_or_404(m.Task, pk=pk)
-        perm.require(perm.can_review(request.user), "修改任务")
-        data = dict(request.data.items())
-        version = _int(data.pop("version", None), "version")
-        why = data.pop("why", "")
-        if "measures" in data and isinstance(data["measures"], str):
-            data["measures"] = json.loads(data["measures"])
-        services.edit_task(task, request.user, version=version, changes=data, why=why)
+        given = inputs(i.TaskEdit, request.data, action="edit", user=request.user)
+        changes = {k: v for k, v in request.data.items() if k not in ("version", "why")}
+        if "measures" in changes:
+            changes["measures"] = values.parse_json(changes["measures"], "measures")
+        services.edit_task(task, request.user, version=given["version"], changes=changes, why=given["why"])
         return Response(self.get_serializer(m.Task.objects.get(pk=task.pk)).data)
 
     def update(self, request, *args, **kwargs):
@@ -169,77 +151,71 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         task = self._task(pk)
-        perm.require(perm.can_claim(request.user, task), "为该任务申请销号")
-        services.claim_completion(task, request.user, text=request.data.get("text", ""), files=_files(request),
-                                  period=request.data.get("period") or None)
+        data = inputs(i.Claim, request.data, action="claim", user=request.user, obj=task)
+        services.claim_completion(task, request.user, text=data["text"], files=_files(request),
+                                  period=data["period"] or None)
         return self._done(task)
 
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         task = self._task(pk)
-        services.close_task(task, request.user, note=request.data.get("note", ""))
+        services.close_task(task, request.user,
+                            note=inputs(i.Note, request.data, action="close", user=request.user, obj=task)["note"])
         return self._done(task)
 
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         task = self._task(pk)
-        services.reject_claim(task, request.user, note=request.data.get("note", ""))
+        services.reject_claim(task, request.user,
+                              note=inputs(i.Note, request.data, action="reject", user=request.user, obj=task)["note"])
         return self._done(task)
 
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         task = self._task(pk)
-        services.reopen_task(task, request.user, reason=request.data.get("reason", ""))
+        reason = inputs(i.Reason, request.data, action="reopen", user=request.user, obj=task)["reason"]
+        services.reopen_task(task, request.user, reason=reason)
         return self._done(task)
 
     @action(detail=True, methods=["post"], url_path="deadline-change")
     def deadline_change(self, request, pk=None):
         task = self._task(pk)
-        perm.require(perm.can_request_deadline_change(request.user, task), "申请调整该任务的时限")
-        req = services.request_deadline_change(task, request.user,
-                                               new_date=_date(request.data.get("new_date"), "new_date"),
-                                               reason=request.data.get("reason", ""))
+        data = inputs(i.DeadlineChange, request.data, action="request_deadline", user=request.user, obj=task)
+        req = services.request_deadline_change(task, request.user, new_date=data["new_date"], reason=data["reason"])
         return Response(s.DeadlineChangeSerializer(req).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def split(self, request, pk=None):
         task = self._task(pk)
-        perm.require(perm.can_review(request.user), "拆分任务")
-        new = services.split_task(task, request.user, version=_int(request.data.get("version"), "version"),
-                                  at=_int(request.data.get("at"), "at"), why=request.data.get("why", ""))
+        data = inputs(i.Split, request.data, action="split", user=request.user)
+        new = services.split_task(task, request.user, version=data["version"], at=data["at"], why=data["why"])
         return Response(self.get_serializer(m.Task.objects.get(pk=new.pk)).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         """Body: ``{"versions": {"<id>": version, ...}}`` covering this task and the tasks merged into it."""
         task = self._task(pk)
-        perm.require(perm.can_review(request.user), "合并任务")
-        versions = request.data.get("versions") or {}
-        if isinstance(versions, str):
-            versions = json.loads(versions)
-        versions = {_int(k, "id"): _int(v, "version") for k, v in versions.items()}
-        others = [self._task(i) for i in versions if i != task.pk]
-        services.merge_tasks(task, others, request.user, versions=versions, why=request.data.get("why", ""))
+        data = inputs(i.Merge, request.data, action="merge", user=request.user)
+        versions = data["versions"]
+        perm.require_to("merge", request.user)  # refused before the other tasks are looked up
+        others = [self._task(t) for t in versions if t != task.pk]
+        services.merge_tasks(task, others, request.user, versions=versions, why=data["why"])
         return self._done(task)
 
     @action(detail=True, methods=["post"])
     def delete(self, request, pk=None):
         task = self._task(pk)
-        perm.require(perm.can_review(request.user), "删除任务")
-        services.delete_task(task, request.user, version=_int(request.data.get("version"), "version"),
-                             why=request.data.get("why", ""))
+        data = inputs(i.Versioned, request.data, action="delete", user=request.user)
+        services.delete_task(task, request.user, version=data["version"], why=data["why"])
         return self._done(task)
 
     @action(detail=True, methods=["post"])
     def units(self, request, pk=None):
         """Body: ``{"version": n, "role": "lead", "units": [{"organisation": id} | {"name": "…", "raw": "…"}]}``."""
         task = self._task(pk)
-        perm.require(perm.can_review(request.user), "修改责任单位")
-        units = request.data.get("units") or []
-        if isinstance(units, str):
-            units = json.loads(units)
-        services.set_task_units(task, request.user, version=_int(request.data.get("version"), "version"),
-                                role=request.data.get("role", ""), units=units, why=request.data.get("why", ""))
+        data = inputs(i.Units, request.data, action="set_units", user=request.user)
+        services.set_task_units(task, request.user, version=data["version"], role=data["role"],
+                                units=data["units"] or [], why=data["why"])
         return self._done(task)
 
     @action(detail=True, methods=["get"])
@@ -258,15 +234,16 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     def get_queryset(self):
         qs = (m.ProgressReport.objects.filter(task__in=services.visible_tasks(self.request.user))
               .select_related("organisation", "submitted_by").prefetch_related("files"))
-        if self.request.query_params.get("task"):
-            qs = qs.filter(task_id=_int(self.request.query_params["task"], "task"))
+        by = inputs(i.ByTask, self.request.query_params)
+        if "task" in by:
+            qs = qs.filter(task_id=by["task"])
         return qs.order_by("-submitted_at", "-id")
 
     def create(self, request):
-        task = get_object_or_404(m.Task, pk=_int(request.data.get("task"), "task"))
-        report = services.submit_progress(task, request.user, period=request.data.get("period", ""),
-                                          text=request.data.get("text", ""), percent=request.data.get("percent"),
-                                          files=_files(request))
+        data = inputs(i.Report, request.data)
+        task = get_object_or_404(m.Task, pk=data["task"])
+        report = services.submit_progress(task, request.user, period=data["period"], text=data["text"],
+                                          percent=data["percent"], files=_files(request))
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -289,8 +266,9 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         qs = m.Target.objects.filter(document__in=services.visible_documents(self.request.user))
-        if self.request.query_params.get("document"):
-            qs = qs.filter(document_id=_int(self.request.query_params["document"], "document"))
+        by = inputs(i.ByDocument, self.request.query_params)
+        if "document" in by:
+            qs = qs.filter(document_id=by["document"])
         return qs
 
     @extend_schema(responses={200: dict})
@@ -300,15 +278,11 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
         view (``?through=YYYY-MM-DD``: the year only to that day; ``?standard=auto|2012|2026``: the standards,
         by default those in force on each day). Targets of a draft plan: reviewers only, as in the UI."""
         from taizhang.service.ledger import monitoring
-        from taizhang.standards import editions
 
         target = get_object_or_404(self.get_queryset().select_related("document__jurisdiction"), pk=pk)
-        through = _date(request.query_params["through"], "through") if request.query_params.get("through") else None
-        standard = request.query_params.get("standard") or "auto"
-        if standard not in editions.CHOICES:
-            raise ServiceError(f"standard 应为 {'、'.join(editions.CHOICES)} 之一，收到：{standard!r}")
-        return Response(monitoring.track_targets([target], target.document.jurisdiction, through=through,
-                                                 standard=standard)[0])
+        asked = inputs(i.Through, request.query_params)
+        return Response(monitoring.track_targets([target], target.document.jurisdiction, through=asked.get("through"),
+                                                 standard=asked.get("standard") or "auto")[0])
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -323,11 +297,13 @@ class DeadlineChangeViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         req = self.get_object()
-        services.approve_deadline_change(req, request.user, note=request.data.get("note", ""))
+        note = inputs(i.Note, request.data, action="decide_deadline", user=request.user)["note"]
+        services.approve_deadline_change(req, request.user, note=note)
         return Response(self.get_serializer(m.DeadlineChangeRequest.objects.get(pk=req.pk)).data)
 
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         req = self.get_object()
-        services.reject_deadline_change(req, request.user, note=request.data.get("note", ""))
+        note = inputs(i.Note, request.data, action="decide_deadline", user=request.user)["note"]
+        services.reject_deadline_change(req, request.user, note=note)
         return Response(self.get_serializer(m.DeadlineChangeRequest.objects.get(pk=req.pk)).data)

@@ -8,6 +8,9 @@ from django.contrib.auth.models import Group, User
 
 from . import models
 
+admin.site.site_header = admin.site.site_title = "台账系统管理"
+admin.site.index_title = "系统数据管理（仅限超级管理员；日常的用户与单位管理请在台账系统的“用户与单位”页面办理）"
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request, obj=None):
@@ -38,8 +41,8 @@ class RenameInline(admin.TabularInline):
 
 @admin.register(models.Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "jurisdiction")
-    list_filter = ("kind", "jurisdiction")
+    list_display = ("name", "kind", "jurisdiction", "assignable")
+    list_filter = ("kind", "assignable", "jurisdiction")
     search_fields = ("name", "aliases__alias")
     inlines = [AliasInline, RenameInline]
 
@@ -50,8 +53,13 @@ class SettingAdmin(admin.ModelAdmin):
 
 
 class ProfileInline(admin.StackedInline):
+    """The user's role and unit: required (a user without a role can do nothing in the service)."""
+
     model = models.UserProfile
     can_delete = False
+    min_num = max_num = 1
+    validate_min = True
+    verbose_name = verbose_name_plural = "角色与所属单位"
 
 
 admin.site.unregister(User)
@@ -60,7 +68,17 @@ admin.site.unregister(Group)  # roles are UserProfile.role, not groups
 
 @admin.register(User)
 class TaizhangUserAdmin(UserAdmin):
+    """Roles are ``UserProfile.role`` (the inline), not Django's groups and permissions: those are left out."""
+
     inlines = [ProfileInline]
+    add_form_template = "admin_site/user_add_form.html"
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("first_name", "last_name", "email")}),
+        ("账号状态", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("重要日期", {"fields": ("last_login", "date_joined")}),
+    )
+    list_filter = ("is_active", "is_superuser", "profile__role")
 
 
 @admin.register(models.Document)

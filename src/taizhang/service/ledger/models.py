@@ -3,14 +3,13 @@
 State changes go through :mod:`taizhang.service.ledger.services` only; every change there writes an
 :class:`AuditEvent`, which can never be updated or deleted (refused here and by database triggers).
 
-Each closed vocabulary is one ``TextChoices`` class here (task states, unit roles, lights, user roles …);
-those of the ledger format are built from :mod:`taizhang.ledger`'s vocabularies. Code and templates read
-labels from these classes only. The task lifecycle is :data:`TASK_LIFECYCLE`.
+Each closed vocabulary is one ``TextChoices`` class, on its model (unit roles, user roles …) or in
+:mod:`.vocabulary` (task states, lights, and the task lifecycle table :data:`TASK_LIFECYCLE`); those of the
+ledger format are built from :mod:`taizhang.ledger`'s vocabularies. Code and templates read labels from these
+classes only.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -19,25 +18,8 @@ from django.db import models
 from taizhang import ledger
 
 from .audit import AuditEvent, AuditQuerySet  # noqa: F401  (re-exported model)
-
-
-def choices_of(vocabulary: type[ledger.Vocabulary], name: str) -> type[models.TextChoices]:
-    """Model choices with the codes and labels of a vocabulary of the ledger format."""
-    return models.TextChoices(name, [(m.name, (m.value, m.label)) for m in vocabulary])
-
-
-def label_of(choices: type[models.Choices], code: str | None) -> str:
-    """The label of ``code`` in ``choices``; an unknown code as it is, nothing for none."""
-    return choices(code).label if code in choices.values else (code or "")
-
-
-class Light(models.TextChoices):
-    """A supervised task's traffic light (computed, never stored: see :mod:`.lights`)."""
-
-    RED = "red", "红灯"
-    YELLOW = "yellow", "黄灯"
-    GREEN = "green", "绿灯"
-    DONE = "done", "已销号"
+from .values import PERIOD_PATTERN
+from .vocabulary import TASK_LIFECYCLE, Light, Step, TaskState, choices_of, label_of  # noqa: F401  (re-exported)
 
 
 class Jurisdiction(models.Model):
@@ -77,6 +59,9 @@ class Organisation(models.Model):
     name = models.CharField("名称", max_length=200)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     email = models.EmailField("通知邮箱", blank=True)
+    # False for collective names (各镇、相关部门…): they stay on tasks but are never a user's own unit.
+    assignable = models.BooleanField("可作为用户所属单位", default=True,
+                                     help_text="集合称谓（各镇、相关部门等）不是具体单位，不能作为用户的所属单位")
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"
@@ -177,14 +162,7 @@ class Target(models.Model):
 
 
 class Task(models.Model):
-    class State(models.TextChoices):
-        """The task's lifecycle (the steps between the states: :data:`TASK_LIFECYCLE`)."""
-
-        DRAFT = "draft", "待审核"
-        ACTIVE = "active", "推进中"
-        CLAIMED = "claimed", "申请销号"
-        CLOSED = "closed", "已销号"
-        DELETED = "deleted", "已删除"
+    State = TaskState
 
     Kind = choices_of(ledger.TaskKind, "Kind")
 
@@ -241,35 +219,6 @@ class Task(models.Model):
     def allows(self, action: str) -> bool:
         """Whether the task's state allows ``action`` (a key of :data:`TASK_LIFECYCLE`), whoever asks."""
         return self.state in TASK_LIFECYCLE[action].sources
-
-
-@dataclass(frozen=True)
-class Step:
-    """One action of the task lifecycle: the states it applies in, and the state it leads to (None: the task
-    stays in its state)."""
-
-    sources: frozenset[str]
-    target: str | None = None
-
-
-_S = Task.State
-#: The task lifecycle, the one table the services (which enforce it), the task page's action buttons and
-#: the API (a task's ``actions``) read. Who may take each action is :mod:`.permissions`.
-TASK_LIFECYCLE: dict[str, Step] = {
-    # review of an imported plan (a published task keeps being correctable until it is closed)
-    "edit": Step(frozenset({_S.DRAFT, _S.ACTIVE, _S.CLAIMED})),
-    "delete": Step(frozenset({_S.DRAFT, _S.ACTIVE, _S.CLAIMED}), _S.DELETED),
-    "merge": Step(frozenset({_S.DRAFT}), _S.DELETED),  # the tasks merged into another
-    "set_deadline": Step(frozenset({_S.DRAFT})),  # later: a deadline change request
-    "publish": Step(frozenset({_S.DRAFT}), _S.ACTIVE),  # 交办
-    # supervision
-    "report": Step(frozenset({_S.ACTIVE})),
-    "claim": Step(frozenset({_S.ACTIVE}), _S.CLAIMED),  # 申请销号
-    "close": Step(frozenset({_S.CLAIMED}), _S.CLOSED),  # 核查销号
-    "reject": Step(frozenset({_S.CLAIMED}), _S.ACTIVE),  # 核查不通过，退回
-    "reopen": Step(frozenset({_S.CLOSED}), _S.ACTIVE),  # 反弹回潮
-    "request_deadline": Step(frozenset({_S.ACTIVE, _S.CLAIMED})),
-}
 
 
 class Assignment(models.Model):
@@ -351,7 +300,7 @@ class DeadlineChangeRequest(models.Model):
         ordering = ["-requested_at", "-id"]
 
 
-PERIOD_VALIDATOR = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "报送期应为 YYYY-MM")
+PERIOD_VALIDATOR = RegexValidator(PERIOD_PATTERN, "报送期应为 YYYY-MM")
 
 
 class ProgressReport(models.Model):
@@ -457,7 +406,9 @@ class UserProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="users", verbose_name="所属单位")
+                                     related_name="users", verbose_name="所属单位",
+                                     limit_choices_to={"assignable": True})
+    phone = models.CharField("联系电话", max_length=30, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户角色"

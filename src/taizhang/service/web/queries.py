@@ -15,11 +15,12 @@ from django.db.models import Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from taizhang.service.ledger import denorm, lights, search, services
 from taizhang.service.ledger.models import Assignment, Document, Light, Organisation, ReportMonthCount, Task
+
+from .markup import select_html
 
 ROLE_CHOICES = [("", "全部角色"), *Assignment.Role.choices]
 LIGHT_CHOICES = [("", "全部灯色"), *Light.choices]
@@ -326,13 +327,6 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
     )
 
 
-def _options(choices, selected) -> str:
-    selected = "" if selected in (None, "") else str(selected)
-    return "".join(
-        f'<option value="{escape(str(v))}"{" selected" if str(v) == selected else ""}>{escape(str(label))}</option>'
-        for v, label in choices)
-
-
 def filter_selects(form: LedgerFilterForm) -> tuple[dict[str, str], dict[int, str]]:
     """The filter form's <select> elements built in Python (Django's widget templates render one template per
     <option>, tens of milliseconds with a long organisation list), and the documents' titles by id."""
@@ -344,7 +338,7 @@ def filter_selects(form: LedgerFilterForm) -> tuple[dict[str, str], dict[int, st
     out = {}
     for name, choices in (("document", docs), ("unit", units), ("role", ROLE_CHOICES), ("light", LIGHT_CHOICES),
                           ("state", STATE_CHOICES)):
-        out[name] = mark_safe(f'<select name="{name}" id="id_{name}">{_options(choices, data.get(name))}</select>')
+        out[name] = mark_safe(select_html(name, choices, data.get(name)))
     return out, titles
 
 

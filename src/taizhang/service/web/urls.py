@@ -4,7 +4,7 @@ kind in tests/service/ui_route_expectations.py (the permission crawl fails on a 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, documents, ledger, targets, tasks, work
+from .views import dashboard, documents, ledger, office, targets, tasks, work
 
 app_name = "web"
 
@@ -38,6 +38,14 @@ urlpatterns = [
     path("documents/<int:doc_pk>/tasks/<int:pk>/delete/", documents.review_delete, name="review_delete"),
     path("my/", work.workspace, name="workspace"),
     path("verify/", work.verify_queue, name="verify_queue"),
+    path("office/users/", office.users, name="office_users"),
+    path("office/users/new/", office.user_create, name="office_user_create"),
+    path("office/users/<int:pk>/", office.user_edit, name="office_user_edit"),
+    path("office/users/<int:pk>/password/", office.user_reset_password, name="office_user_password"),
+    path("office/users/<int:pk>/active/", office.user_set_active, name="office_user_active"),
+    path("office/units/", office.units, name="office_units"),
+    path("office/units/merge/", office.unit_merge, name="office_unit_merge"),
+    path("office/units/<int:pk>/assignable/", office.unit_assignable, name="office_unit_assignable"),
     path("public/", work.public, name="public"),
     path("public/documents/<int:pk>/", work.public_document, name="public_document"),
 ]

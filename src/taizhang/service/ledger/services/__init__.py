@@ -16,6 +16,8 @@ One module per concern; this package re-exports them, so callers write ``service
 - :mod:`.deadline_changes` — requests to move a published task's deadline and their decisions;
 - :mod:`.monitoring` — monitoring data of a jurisdiction;
 - :mod:`.settings` — settings the office changes at run time;
+- :mod:`.users` — user accounts (roles, units, passwords, deactivation);
+- :mod:`.units` — the unit list's upkeep (merging duplicates, collective names);
 - :mod:`.queries` — read-only queries shared by the screens and the API (visibility, history, disclosure).
 """
 
@@ -35,13 +37,18 @@ from .review import (
     EDITABLE_FIELDS,
     delete_task,
     edit_task,
+    merge_by_id,
     merge_tasks,
+    revise_task,
     set_task_deadline,
     set_task_units,
     split_task,
+    split_task_before,
 )
 from .schedule import refresh_schedule
 from .settings import set_warning_days
+from .units import merge_organisations, set_assignable
+from .users import create_user, reset_password, set_user_active, update_user
 from .workflow import (
     claim_completion,
     close_task,
@@ -53,10 +60,11 @@ from .workflow import (
 
 __all__ = [
     "EDITABLE_FIELDS", "Conflict", "DuplicateDocument", "InvalidTransition", "NotAllowed", "ServiceError", "Upload",
-    "add_monitoring_dataset", "approve_deadline_change", "claim_completion", "close_task", "create_organisation",
+    "add_monitoring_dataset", "approve_deadline_change", "create_user", "merge_organisations", "reset_password",
+    "set_assignable", "set_user_active", "update_user", "claim_completion", "close_task", "create_organisation",
     "decide_deadline_change", "delete_task", "disclosure", "edit_task", "find_organisation", "get_jurisdiction",
-    "import_document", "import_ledger", "merge_tasks", "open_file", "publish_document", "refresh_schedule",
+    "import_document", "import_ledger", "merge_by_id", "merge_tasks", "revise_task", "open_file", "publish_document", "refresh_schedule",
     "reject_claim", "reject_deadline_change", "reopen_task", "request_deadline_change", "set_task_deadline",
-    "set_task_units", "set_warning_days", "split_task", "stored_files", "submit_progress", "timeline",
+    "set_task_units", "set_warning_days", "split_task", "split_task_before", "stored_files", "submit_progress", "timeline",
     "visible_documents", "visible_tasks",
 ]

@@ -13,15 +13,15 @@ from .. import audit
 from .. import permissions as perm
 from ..errors import InvalidTransition, ServiceError
 from ..models import DeadlineChangeRequest, Task
+from ..values import parse_date
 from .schedule import replace_by_deadline
 
 
 def request_deadline_change(task: Task, user, *, new_date: date, reason: str) -> DeadlineChangeRequest:
-    perm.require(perm.can_request_deadline_change(user, task), "申请调整该任务的时限")
+    perm.require_to("request_deadline", user, task)
     if not (reason or "").strip():
         raise ServiceError("申请调整时限须说明理由")
-    if isinstance(new_date, str):
-        new_date = _strict_date(new_date)
+    new_date = parse_date(new_date)
     with transaction.atomic():
         task.refresh_from_db()
         if not task.allows("request_deadline"):
@@ -35,15 +35,8 @@ def request_deadline_change(task: Task, user, *, new_date: date, reason: str) ->
     return req
 
 
-def _strict_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        raise ServiceError(f"日期“{value}”格式不对，应为 YYYY-MM-DD") from None
-
-
 def decide_deadline_change(req: DeadlineChangeRequest, user, *, approve: bool, note: str = "") -> DeadlineChangeRequest:
-    perm.require(perm.can_decide_deadline_change(user), "审批时限调整")
+    perm.require_to("decide_deadline", user)
     with transaction.atomic():
         n = DeadlineChangeRequest.objects.filter(pk=req.pk, state="pending").update(
             state="approved" if approve else "rejected", decided_by=user, decided_at=timezone.now(),

@@ -6,7 +6,6 @@ deadlines and targets. All-or-nothing, and the same file (same SHA-256) is never
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -19,17 +18,9 @@ from .. import audit
 from .. import permissions as perm
 from ..errors import DuplicateDocument, ServiceError
 from ..models import Assignment, Deadline, Document, Target, Task
+from ..values import lenient_date
 from .files import Upload, stored_files
 from .organisations import get_jurisdiction, resolve_unit
-
-
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _span(obj: dict) -> tuple[int | None, int | None]:
@@ -48,7 +39,7 @@ def check_duplicate(sha: str, name: str) -> None:
 
 def import_document(file: Any, user, *, parent: Document | None = None) -> Document:
     """Read a plan (.docx/.pdf/.txt), run the extraction engine, store a draft ledger. All-or-nothing."""
-    perm.require(perm.can_import(user), "导入文件")
+    perm.require_to("import", user)
     upload = Upload.of(file)
     check_duplicate(upload.sha256, upload.name)
     from taizhang.pipeline import extract_document
@@ -69,7 +60,7 @@ def import_document(file: Any, user, *, parent: Document | None = None) -> Docum
 def import_ledger(ledger: dict, *, upload: Upload, text: str, fmt: str, user,
                   parent: Document | None = None) -> Document:
     """Store one extracted ledger (``taizhang.ledger/1``) with its original file as a draft document."""
-    perm.require(perm.can_import(user), "导入文件")
+    perm.require_to("import", user)
     if ledger.get("format") not in (None, "taizhang.ledger/1"):
         raise ServiceError(f"不支持的台账格式：{ledger.get('format')}", path=upload.name)
     with stored_files() as stored:
@@ -92,7 +83,7 @@ def _store_ledger(ledger: dict, *, upload: Upload, text: str, fmt: str, user, pa
     jurisdiction = get_jurisdiction(meta.get("region"))
     doc = Document.objects.create(
         title=(meta.get("title") or "")[:500], doc_number=meta.get("doc_number") or "",
-        issuer=meta.get("issuer") or "", issue_date=_parse_date(meta.get("issue_date")),
+        issuer=meta.get("issuer") or "", issue_date=lenient_date(meta.get("issue_date")),
         region=meta.get("region") or "", jurisdiction=jurisdiction,
         original=original, original_name=upload.name, sha256=upload.sha256,
         size=len(upload.content), text=text, format=fmt, parent=parent, imported_by=user,
@@ -118,7 +109,7 @@ def _store_ledger(ledger: dict, *, upload: Upload, text: str, fmt: str, user, pa
                     "raw": unit.get("raw") or "", "span_start": us, "span_end": ue})
         for d in t.get("deadlines") or []:
             ds, de = _span(d)
-            Deadline.objects.create(task=task, type=d.get("type") or DeadlineType.BY, date=_parse_date(d.get("date")),
+            Deadline.objects.create(task=task, type=d.get("type") or DeadlineType.BY, date=lenient_date(d.get("date")),
                                     text=(d.get("text") or "")[:200], span_start=ds, span_end=de)
     for t in ledger.get("tasks") or []:
         if t.get("parent_id") and t["parent_id"] in tasks_by_key:

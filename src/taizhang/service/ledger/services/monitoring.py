@@ -23,7 +23,7 @@ def add_monitoring_dataset(file: Any, user, *, jurisdiction: Jurisdiction, kind:
     a bad file raises :class:`ServiceError` with its name and line and nothing is stored; the same file
     (same SHA-256) uploaded again raises :class:`DuplicateDocument`. The reader's warnings (ignored
     columns) are on the returned dataset as ``warnings``."""
-    perm.require(perm.can_upload_monitoring(user), "上传监测数据")
+    perm.require_to("upload_monitoring", user)
     upload = Upload.of(file)
     note = (note or "").strip()
     if len(note) > 200:

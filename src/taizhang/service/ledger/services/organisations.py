@@ -74,7 +74,8 @@ def resolve_unit(jurisdiction: Jurisdiction, unit: dict, user) -> Organisation:
     if org is None:
         kind = Kind.GENERIC if unit.get("generic") or GENERIC_RE.match(name) else (
             Kind.GOVERNMENT if name.endswith(("人民政府", "管委会", "管委会）")) else Kind.DEPARTMENT)
-        org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind)
+        org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind,
+                                          assignable=kind != Kind.GENERIC)
         audit.record("organisation.create", org, actor=user, data={"name": name, "raw": raw, "why": "导入时新建"})
     if raw and raw != org.name:
         remember_alias(org, raw)
@@ -86,14 +87,15 @@ def resolve_unit(jurisdiction: Jurisdiction, unit: dict, user) -> Organisation:
 
 def create_organisation(user, jurisdiction: Jurisdiction, name: str, *, kind: str = Kind.DEPARTMENT,
                         aliases: list[str] = ()) -> Organisation:
-    perm.require(perm.can_review(user), "新建单位")
+    perm.require_to("create_organisation", user)
     name = name.strip()
     if not name:
         raise ServiceError("单位名称不能为空")
     with transaction.atomic():
         if Organisation.objects.filter(jurisdiction=jurisdiction, name=name).exists():
             raise ServiceError(f"单位“{name}”已存在")
-        org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind)
+        org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind,
+                                          assignable=kind != Kind.GENERIC)
         for a in aliases:
             remember_alias(org, a)
         audit.record("organisation.create", org, actor=user, data={"name": name, "aliases": list(aliases)})

@@ -48,7 +48,7 @@ def _require_reviewable(task: Task) -> None:
 
 def edit_task(task: Task, user, *, version: int, changes: dict, why: str = "") -> Task:
     """A reviewer corrects fields of a task; a stale ``version`` raises :class:`Conflict`."""
-    perm.require(perm.can_review(user), "修改任务")
+    perm.require_to("edit", user)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ServiceError(f"不能修改的字段：{'、'.join(sorted(unknown))}")
@@ -59,6 +59,32 @@ def edit_task(task: Task, user, *, version: int, changes: dict, why: str = "") -
         _bump(task, version, **changes)
         audit.record("task.edit", task, actor=user, task=task,
                      data={"before": before, "after": _task_snapshot(task, changes.keys()), "why": why})
+    return task
+
+
+UNCHANGED = object()  # revise_task: the card did not send a deadline
+
+
+def revise_task(task: Task, user, *, version: int | None, changes: dict, due=UNCHANGED, why: str = "") -> Task:
+    """A reviewer's corrections of one task card, as the card sent them: the fields whose values differ from
+    the task's are edited (:func:`edit_task`), and a draft's by-deadline is replaced when ``due`` differs
+    from the current one (:func:`set_task_deadline`, with the version the edit left). ``version`` is the
+    task's as the card showed it; it is needed only when something changes. Nothing to change: no event."""
+    perm.require_to("edit", user)
+    changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
+    new_due = False
+    if due is not UNCHANGED and task.allows("set_deadline"):
+        current = task.deadlines.filter(active=True, type="by").order_by("date").first()
+        new_due = (current.date if current else None) != due
+    if (changes or new_due) and version is None:
+        raise ServiceError("缺少任务版本号，请刷新页面后重新编辑")
+    with transaction.atomic():
+        if changes:
+            edit_task(task, user, version=version, changes=changes, why=why)
+            version = task.version
+        if new_due:
+            task.refresh_from_db()
+            set_task_deadline(task, user, version=version, due=due, why=why)
     return task
 
 
@@ -77,7 +103,7 @@ def _copy_relations(src: Task, dst: Task) -> None:
 
 def split_task(task: Task, user, *, version: int, at: int, why: str = "") -> Task:
     """Split the task's text at character ``at``: the task keeps the first part, a new task gets the rest."""
-    perm.require(perm.can_review(user), "拆分任务")
+    perm.require_to("split", user)
     with transaction.atomic():
         task.refresh_from_db()
         _require_reviewable(task)
@@ -102,6 +128,17 @@ def split_task(task: Task, user, *, version: int, at: int, why: str = "") -> Tas
     return new
 
 
+def split_task_before(task: Task, user, *, version: int, text: str, why: str = "") -> Task:
+    """:func:`split_task` where ``text`` (the first words of the second part, as a reviewer pastes them)
+    first occurs in the task's text."""
+    perm.require_to("split", user)
+    text = (text or "").strip()
+    at = task.text.find(text) if text else -1
+    if at <= 0:
+        raise ServiceError(f"在任务文本中找不到“{text}”，或它位于开头，无法从此处拆分")
+    return split_task(task, user, version=version, at=at, why=why)
+
+
 def _merged_parent(keep: Task, absorbed: set[int]) -> int | None:
     """The parent of the merged task: its own, unless a task merged into it is one of its ancestors — then the
     merged task takes the place of the topmost such ancestor (that ancestor's parent), which leaves no cycle."""
@@ -123,7 +160,7 @@ def merge_tasks(keep: Task, others: list[Task], user, *, versions: dict[int, int
     last end, the first position, every unit with its role, the active deadlines, the goals and measures, and
     the targets and children of the others; the others become ``deleted``. Each task's ``version`` (from
     ``versions``) must still be current, else :class:`Conflict` and nothing changes."""
-    perm.require(perm.can_review(user), "合并任务")
+    perm.require_to("merge", user)
     if not others:
         raise ServiceError("请选择要合并的任务")
     ids = [keep.pk, *(o.pk for o in others)]
@@ -181,9 +218,22 @@ def merge_tasks(keep: Task, others: list[Task], user, *, versions: dict[int, int
     return keep
 
 
+def merge_by_id(keep: Task, chosen: dict[int, int | None], user, *, version: int, why: str = "") -> Task:
+    """:func:`merge_tasks` with the others given by id, each with the version the reviewer saw (None: the
+    task's current one); ``version`` is ``keep``'s."""
+    perm.require_to("merge", user)
+    found = Task.objects.in_bulk(list(chosen))
+    missing = sorted(set(chosen) - set(found))
+    if missing:
+        raise ServiceError(f"要合并的任务不存在：{'、'.join(map(str, missing))}")
+    others = sorted(found.values(), key=lambda o: (o.position, o.pk))
+    versions = {keep.pk: version, **{o.pk: chosen[o.pk] or o.version for o in others}}
+    return merge_tasks(keep, others, user, versions=versions, why=why)
+
+
 def delete_task(task: Task, user, *, version: int, why: str) -> Task:
     """Remove a false task (kept in the database and the audit trail as state ``deleted``)."""
-    perm.require(perm.can_review(user), "删除任务")
+    perm.require_to("delete", user)
     if not (why or "").strip():
         raise ServiceError("删除任务须说明理由")
     with transaction.atomic():
@@ -198,7 +248,7 @@ def delete_task(task: Task, user, *, version: int, why: str) -> Task:
 def set_task_units(task: Task, user, *, version: int, role: str, units: list[dict], why: str = "") -> Task:
     """Replace the task's units of ``role``. Each unit: ``{"organisation": id}`` or ``{"name": new name}``,
     with an optional ``"raw"`` surface form that is remembered as an alias of the chosen organisation."""
-    perm.require(perm.can_review(user), "修改责任单位")
+    perm.require_to("set_units", user)
     if role not in Assignment.Role.values:
         raise ServiceError(f"未知的责任角色：{role}")
     with transaction.atomic():
@@ -219,8 +269,9 @@ def set_task_units(task: Task, user, *, version: int, role: str, units: list[dic
                 name = u["name"].strip()
                 org = find_organisation(jurisdiction, name)
                 if org is None:
-                    org = Organisation.objects.create(jurisdiction=jurisdiction, name=name,
-                                                      kind=u.get("kind") or "department")
+                    kind = u.get("kind") or Organisation.Kind.DEPARTMENT
+                    org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind,
+                                                      assignable=kind != Organisation.Kind.GENERIC)
                     audit.record("organisation.create", org, actor=user, task=task,
                                  data={"name": name, "why": why or "审核时新建"})
             else:
@@ -241,7 +292,7 @@ def set_task_units(task: Task, user, *, version: int, role: str, units: list[dic
 
 def set_task_deadline(task: Task, user, *, version: int, due: date | None, text: str = "", why: str = "") -> Task:
     """Review-time correction of the by-deadline (a draft task). Published tasks use a change request."""
-    perm.require(perm.can_review(user), "修改时限")
+    perm.require_to("set_deadline", user)
     with transaction.atomic():
         task.refresh_from_db()
         if not task.allows("set_deadline"):

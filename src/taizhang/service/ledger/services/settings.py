@@ -11,7 +11,7 @@ from ..models import Setting
 
 
 def set_warning_days(user, days: int) -> None:
-    perm.require(perm.can_manage(user), "修改预警天数")
+    perm.require_to("set_warning_days", user)
     days = int(days)
     if not 0 <= days <= 365:
         raise ServiceError("预警天数应在 0–365 之间")

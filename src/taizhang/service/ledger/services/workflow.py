@@ -7,7 +7,6 @@ only one finds the task in the state it expects; the other gets :class:`InvalidT
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import transaction
@@ -29,15 +28,14 @@ from ..models import (
     Verification,
     label_of,
 )
+from ..values import parse_percent, parse_period
 from .files import FileStore, Upload, stored_files
 from .schedule import refresh_schedule
-
-PERIOD_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def publish_document(document: Document, user, *, why: str = "") -> Document:
     """Draft → published: all its draft tasks become active (交办)."""
-    perm.require(perm.can_publish(user), "发布台账")
+    perm.require_to("publish", user)
     with transaction.atomic():
         n = Document.objects.filter(pk=document.pk, state=Document.State.DRAFT).update(
             state=Document.State.PUBLISHED, published_at=timezone.now())
@@ -70,23 +68,6 @@ def _transition(task: Task, action: str, **extra) -> str:
     for k, v in extra.items():
         setattr(task, k, v)
     return before
-
-
-def _check_period(period: str) -> str:
-    period = (period or "").strip()
-    if not PERIOD_RE.match(period):
-        raise ServiceError(f"报送期“{period}”格式不对，应为 YYYY-MM")
-    return period
-
-
-def _check_percent(percent: Any) -> int:
-    try:
-        value = int(percent)
-    except (TypeError, ValueError):
-        raise ServiceError(f"完成进度“{percent}”应为 0–100 的整数") from None
-    if not 0 <= value <= 100:
-        raise ServiceError(f"完成进度 {value} 应在 0–100 之间")
-    return value
 
 
 def _reporting_organisation(user, task: Task) -> Organisation | None:
@@ -123,8 +104,8 @@ def _create_report(task: Task, user, *, period: str, text: str, percent: int, fi
 
 def submit_progress(task: Task, user, *, period: str, text: str, percent: Any, files: list = ()) -> ProgressReport:
     """A monthly progress report (liaison of a lead/support unit, or admin), with optional evidence files."""
-    perm.require(perm.can_report(user, task), "报送该任务的进展（仅牵头或配合单位可报送）")
-    period, percent = _check_period(period), _check_percent(percent)
+    perm.require_to("report", user, task)
+    period, percent = parse_period(period), parse_percent(percent)
     if not (text or "").strip():
         raise ServiceError("请填写进展情况")
     with stored_files() as stored, transaction.atomic():
@@ -137,13 +118,13 @@ def submit_progress(task: Task, user, *, period: str, text: str, percent: Any, f
 
 def claim_completion(task: Task, user, *, text: str, files: list, period: str | None = None) -> ProgressReport:
     """申请销号: active → claimed, with at least one evidence file."""
-    perm.require(perm.can_claim(user, task), "为该任务申请销号")
+    perm.require_to("claim", user, task)
     if not files:
         raise ServiceError("申请销号必须上传佐证材料")
     if not (text or "").strip():
         raise ServiceError("请说明完成情况")
     today = timezone.localdate()
-    period = _check_period(period or f"{today.year:04d}-{today.month:02d}")
+    period = parse_period(period or f"{today.year:04d}-{today.month:02d}")
     with stored_files() as stored, transaction.atomic():
         before = _transition(task, "claim")
         report = _create_report(task, user, period=period, text=text.strip(), percent=100, files=list(files),
@@ -159,7 +140,7 @@ def _latest_claim(task: Task) -> ProgressReport | None:
 
 def close_task(task: Task, user, *, note: str) -> Verification:
     """核查销号: claimed → closed, by an inspector or admin, with a verification note."""
-    perm.require(perm.can_verify(user), "核查销号")
+    perm.require_to("close", user, task)
     if not (note or "").strip():
         raise ServiceError("销号须填写核查意见")
     with transaction.atomic():
@@ -174,7 +155,7 @@ def close_task(task: Task, user, *, note: str) -> Verification:
 
 def reject_claim(task: Task, user, *, note: str) -> Verification:
     """核查不通过: claimed → active, with the reason."""
-    perm.require(perm.can_verify(user), "退回销号申请")
+    perm.require_to("reject", user, task)
     if not (note or "").strip():
         raise ServiceError("退回须填写核查意见")
     with transaction.atomic():
@@ -189,7 +170,7 @@ def reject_claim(task: Task, user, *, note: str) -> Verification:
 
 def reopen_task(task: Task, user, *, reason: str) -> Task:
     """反弹回潮: closed → active, with the reason."""
-    perm.require(perm.can_reopen(user), "重新打开任务")
+    perm.require_to("reopen", user, task)
     if not (reason or "").strip():
         raise ServiceError("重新打开任务须说明理由（如反弹回潮的情况）")
     with transaction.atomic():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from taizhang.service.ledger import permissions as perms
-from taizhang.service.ledger.models import Light, Task, UserProfile, label_of
+from taizhang.service.ledger.models import UserProfile
 
 from ..access import nav_items
+from ..markup import badge_html, light_html
 
 register = template.Library()
 
@@ -31,17 +31,13 @@ def role_label(user):
 
 @register.simple_tag
 def light_dot(value):
-    """A coloured dot plus its Chinese name; empty/None for tasks outside supervision."""
-    if not value:
-        return mark_safe('<span class="light none"></span><span class="muted">—</span>')
-    if value == "done":
-        return format_html('<span class="light done" data-light="done"></span>{}', Light.DONE.label)
-    return format_html('<span class="light {}" data-light="{}"></span>{}', value, value, label_of(Light, value))
+    """A coloured dot plus its Chinese name; a dash for tasks outside supervision (:func:`..markup.light_html`)."""
+    return mark_safe(light_html(value))
 
 
 @register.simple_tag
 def state_badge(state):
-    return format_html('<span class="badge {}" data-state="{}">{}</span>', state, state, label_of(Task.State, state))
+    return mark_safe(badge_html(state))
 
 
 @register.simple_tag(takes_context=True)

@@ -26,7 +26,3 @@ def service_call(request, success: str | None = None):
         return
     if success:
         messages.success(request, success)
-
-
-def files_of(request, name: str = "files") -> list:
-    return [f for f in request.FILES.getlist(name) if f is not None and f.name]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -19,10 +17,19 @@ from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed
 from taizhang.service.ledger.models import Assignment, Document, Organisation, Task
 
 from ..access import reviewer_required, viewer_required
+from ..forms import (
+    MergeForm,
+    OrganisationForm,
+    PlanUploadForm,
+    ReasonForm,
+    ReviewEditForm,
+    ReviewForm,
+    SplitForm,
+    UnitsForm,
+    cleaned,
+)
 from ..highlight import Span, highlight
 from .common import service_call
-
-ALLOWED_SUFFIXES = (".docx", ".pdf", ".txt")
 
 
 @viewer_required
@@ -36,19 +43,16 @@ def documents(request):
 
 @reviewer_required
 def document_upload(request):
-    ctx: dict = {"parents": Document.objects.filter(state="published").only("id", "title", "original_name")}
+    ctx: dict = {"parents": Document.objects.filter(state=Document.State.PUBLISHED).only("id", "title",
+                                                                                          "original_name")}
     if request.method == "POST":
-        f = request.FILES.get("file")
-        if f is None:
-            messages.error(request, "请选择要导入的方案文件（.docx、.pdf 或 .txt）。")
-        elif not f.name.lower().endswith(ALLOWED_SUFFIXES):
-            messages.error(request, f"文件“{f.name}”的类型不支持，请上传 .docx、.pdf 或 .txt 文件。")
+        form = PlanUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, next(iter(form.errors.values()))[0])
         else:
-            parent = None
-            if request.POST.get("parent"):
-                parent = Document.objects.filter(pk=request.POST["parent"], state="published").first()
             try:
-                doc = services.import_document(f, request.user, parent=parent)
+                doc = services.import_document(form.cleaned_data["file"], request.user,
+                                               parent=form.cleaned_data["parent"])
             except NotAllowed as exc:
                 raise PermissionDenied(exc.message) from exc
             except DuplicateDocument as exc:
@@ -114,6 +118,7 @@ def document_detail(request, pk: int):
         "merge_choices": drafts if len(drafts) > 1 else [],
         "roles": Assignment.Role.choices,
         "kinds": Task.Kind.choices,
+        "org_kinds": [c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.OTHER],
         "n_targets": doc.targets.count(),
         "warnings": (doc.ledger_json or {}).get("warnings") or [],
         "can_publish": doc.state == "draft" and perms.can_publish(request.user),
@@ -123,13 +128,6 @@ def document_detail(request, pk: int):
 
 def _review_task(request, doc_pk: int, pk: int) -> Task:
     return get_object_or_404(Task.objects.select_related("document"), pk=pk, document_id=doc_pk)
-
-
-def _version(request) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        raise services.ServiceError("缺少任务版本号，请刷新页面后重新编辑") from None
 
 
 def _to_review(doc_pk: int, task_pk: int | None = None):
@@ -143,29 +141,11 @@ def _to_review(doc_pk: int, task_pk: int | None = None):
 @reviewer_required
 def review_edit(request, doc_pk: int, pk: int):
     task = _review_task(request, doc_pk, pk)
-    changes = {}
-    for f in ("number", "title", "goal", "kind", "text"):
-        if f in request.POST:
-            changes[f] = request.POST[f].strip()
-    for f in ("immediate", "ongoing"):
-        if f"has_{f}" in request.POST:
-            changes[f] = request.POST.get(f) == "on"
-    changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
+    form = ReviewEditForm(request.POST)
     with service_call(request, "已保存修改。"):
-        if changes:
-            services.edit_task(task, request.user, version=_version(request), changes=changes,
-                               why=request.POST.get("why", ""))
-        due_raw = request.POST.get("due_date")
-        if due_raw is not None and task.state == "draft":
-            current = task.deadlines.filter(active=True, type="by").order_by("date").first()
-            try:
-                due = date.fromisoformat(due_raw) if due_raw else None
-            except ValueError:
-                raise services.ServiceError("日期格式不对，应为 YYYY-MM-DD。") from None
-            if (current.date if current else None) != due:
-                task.refresh_from_db()
-                services.set_task_deadline(task, request.user, version=task.version if changes else
-                                           _version(request), due=due, why=request.POST.get("why", ""))
+        cd = cleaned(form, "edit", request.user)
+        services.revise_task(task, request.user, version=cd["version"], changes=form.changes(), due=form.due(),
+                             why=cd["why"])
     return _to_review(doc_pk, pk)
 
 
@@ -176,17 +156,11 @@ def review_units(request, doc_pk: int, pk: int):
     resolves to it) or a new one, created. The surface form written in the plan (raw) is remembered as an
     alias of the chosen organisation."""
     task = _review_task(request, doc_pk, pk)
-    role = request.POST.get("role", "")
-    names, raws = request.POST.getlist("unit"), request.POST.getlist("raw")
-    units = []
-    for i, name in enumerate(names):
-        name = name.strip()
-        raw = raws[i].strip() if i < len(raws) else ""
-        if name:  # an organisation of the list (by name or alias), or a new one
-            units.append({"name": name, "raw": raw})
+    form = UnitsForm(request.POST)
     with service_call(request, "已更新责任单位。"):
-        services.set_task_units(task, request.user, version=_version(request), role=role, units=units,
-                                why=request.POST.get("why", ""))
+        cd = cleaned(form, "set_units", request.user)
+        services.set_task_units(task, request.user, version=_version(cd), role=cd["role"], units=form.units(),
+                                why=cd["why"])
     return _to_review(doc_pk, pk)
 
 
@@ -194,38 +168,24 @@ def review_units(request, doc_pk: int, pk: int):
 @reviewer_required
 def review_split(request, doc_pk: int, pk: int):
     task = _review_task(request, doc_pk, pk)
-    at_text = request.POST.get("at_text", "").strip()
+    form = SplitForm(request.POST)
     with service_call(request, "已拆分为两项任务。"):
-        at = task.text.find(at_text) if at_text else -1
-        if at <= 0:
-            raise services.ServiceError(f"在任务文本中找不到“{at_text}”，或它位于开头，无法从此处拆分")
-        services.split_task(task, request.user, version=_version(request), at=at,
-                            why=request.POST.get("why", ""))
+        cd = cleaned(form, "split", request.user)
+        services.split_task_before(task, request.user, version=_version(cd), text=cd["at_text"], why=cd["why"])
     return _to_review(doc_pk, pk)
 
 
 @require_POST
 @reviewer_required
 def review_merge(request, doc_pk: int, pk: int):
-    """Merge the chosen tasks (``others``: "id" or "id:version", the version as shown when the form was read)
-    into this one; tasks of another document, deleted or published ones are refused by the service."""
+    """Merge the chosen tasks into this one; tasks of another document, deleted or published ones are
+    refused by the service."""
     keep = _review_task(request, doc_pk, pk)
-    chosen: dict[int, int | None] = {}
-    for value in request.POST.getlist("others"):
-        ident, _, version = value.partition(":")
-        if ident.strip().isdigit():
-            chosen[int(ident)] = int(version) if version.strip().isdigit() else None
-    found = Task.objects.in_bulk(list(chosen))
-    others = sorted(found.values(), key=lambda o: (o.position, o.pk))
-    with service_call(request, f"已合并 {len(others)} 项任务。"):
-        missing = sorted(set(chosen) - set(found))
-        if missing:
-            raise services.ServiceError(f"要合并的任务不存在：{'、'.join(map(str, missing))}")
-        versions = {keep.pk: _version(request)}
-        for o in others:
-            v = request.POST.get(f"version_{o.pk}")
-            versions[o.pk] = chosen[o.pk] or (int(v) if v and v.isdigit() else o.version)
-        services.merge_tasks(keep, others, request.user, versions=versions, why=request.POST.get("why", ""))
+    form = MergeForm(request.POST)
+    chosen = form.chosen()
+    with service_call(request, f"已合并 {len(chosen)} 项任务。"):
+        cd = cleaned(form, "merge", request.user)
+        services.merge_by_id(keep, chosen, request.user, version=_version(cd), why=cd["why"])
     return _to_review(doc_pk, pk)
 
 
@@ -233,19 +193,28 @@ def review_merge(request, doc_pk: int, pk: int):
 @reviewer_required
 def review_delete(request, doc_pk: int, pk: int):
     task = _review_task(request, doc_pk, pk)
+    form = ReviewForm(request.POST)
     with service_call(request, "已删除该任务（保留在办理记录中）。"):
-        services.delete_task(task, request.user, version=_version(request), why=request.POST.get("why", ""))
+        cd = cleaned(form, "delete", request.user)
+        services.delete_task(task, request.user, version=_version(cd), why=cd["why"])
     return _to_review(doc_pk)
+
+
+def _version(cd: dict) -> int:
+    if cd["version"] is None:
+        raise services.ServiceError("缺少任务版本号，请刷新页面后重新编辑")
+    return cd["version"]
 
 
 @require_POST
 @reviewer_required
 def organisation_create(request, doc_pk: int):
     doc = get_object_or_404(Document, pk=doc_pk)
-    aliases = [a.strip() for a in request.POST.get("aliases", "").replace("，", ",").split(",") if a.strip()]
-    with service_call(request, f"已新建单位“{request.POST.get('name', '').strip()}”。"):
-        services.create_organisation(request.user, doc.jurisdiction, request.POST.get("name", ""),
-                                     kind=request.POST.get("kind") or "department", aliases=aliases)
+    form = OrganisationForm(request.POST)
+    with service_call(request, f"已新建单位“{form.data.get('name', '').strip()}”。"):
+        cd = cleaned(form, "create_organisation", request.user)
+        services.create_organisation(request.user, doc.jurisdiction, cd["name"],
+                                     kind=cd["kind"] or Organisation.Kind.DEPARTMENT, aliases=form.alias_list())
     return _to_review(doc_pk)
 
 
@@ -254,7 +223,8 @@ def organisation_create(request, doc_pk: int):
 def document_publish(request, pk: int):
     doc = get_object_or_404(Document, pk=pk)
     with service_call(request, "台账已发布，任务已交办各责任单位。"):
-        services.publish_document(doc, request.user, why=request.POST.get("why", ""))
+        services.publish_document(doc, request.user, why=cleaned(ReasonForm(request.POST), "publish",
+                                                                 request.user)["why"])
     return redirect("web:document_detail", pk=pk)
 
 

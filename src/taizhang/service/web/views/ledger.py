@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape  # the standard library's: Django's lazy wrapper costs more than the escaping
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -11,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from taizhang.service.ledger.models import Light, Target, Task, label_of
+from taizhang.service.ledger.models import Light, Target, label_of
 
 from ..access import viewer_required
 from ..export import task_row, write_workbook
+from ..markup import due_text, ledger_row
 from ..queries import (
     CappedPaginator,
     LedgerFilterForm,
@@ -29,16 +29,6 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
 
 
-def due_text(task) -> str:
-    if task.due_date:
-        return task.due_date.isoformat()
-    if task.immediate:
-        return "立行立改"
-    if task.ongoing:
-        return "长期坚持"
-    return ""
-
-
 @viewer_required
 def ledger(request):
     form = LedgerFilterForm(request.GET or None, user=request.user)
@@ -47,39 +37,13 @@ def ledger(request):
     page = paginator.get_page(request.GET.get("page"))
     selects, titles = filter_selects(form)
     detail_url = reverse("web:task_detail", args=[0])
-    rows = mark_safe("".join(row_html(t, titles, detail_url) for t in attach_units(page.object_list)))
+    rows = mark_safe("".join(ledger_row(t, units_by_role(t), titles.get(t.document_id) or "", detail_url)
+                             for t in attach_units(page.object_list)))
     sort = request.GET.get("sort", "")
     return render(request, "web/ledger.html", {
         "form": form, "page": page, "rows": rows, "sort": sort, "total": paginator.count, "selects": selects,
         "capped": paginator.capped,
     })
-
-
-def row_html(task, titles: dict[int, str], detail_url: str) -> str:
-    """One <tr> of the ledger table, built in Python (fifty rows through the template engine cost more than
-    all the page's queries). ``detail_url``: the task detail URL of task 0, whose last segment is replaced."""
-    units = units_by_role(task)
-    light = task.light
-    if not light:
-        light_html = '<span class="light none"></span><span class="muted">—</span>'
-    else:
-        cls = "done" if light == "done" else light
-        light_html = f'<span class="light {cls}" data-light="{light}"></span>{label_of(Light, light)}'
-    label = task.title or task.text
-    label = label if len(label) <= 90 else label[:89] + "…"
-    doc = titles.get(task.document_id) or ""
-    doc = doc if len(doc) <= 24 else doc[:23] + "…"
-    pct = "—" if task.last_percent is None else f"{task.last_percent}%"
-    url = f"{detail_url[:-2]}{task.pk}/"
-    return (
-        f'<tr data-task="{task.pk}"><td class="nowrap">{escape(task.number or "—")}</td>'
-        f'<td><a href="{url}">{escape(label)}</a></td>'
-        f'<td>{escape("、".join(units["lead"]))}</td><td>{escape("、".join(units["support"]))}</td>'
-        f'<td>{escape("、".join(units["territorial"]))}</td>'
-        f'<td class="nowrap">{escape(due_text(task) or "—")}</td><td class="nowrap">{light_html}</td>'
-        f'<td><span class="badge {task.state}" data-state="{task.state}">{label_of(Task.State, task.state)}'
-        f'</span></td><td class="num">{pct}</td><td>{escape(doc)}</td></tr>'
-    )
 
 
 @viewer_required

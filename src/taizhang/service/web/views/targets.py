@@ -3,8 +3,6 @@ jurisdiction (HJ 663, GB 3838); the office uploads that data here once (:mod:`ta
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -16,12 +14,11 @@ from taizhang.service.ledger import monitoring, services
 from taizhang.service.ledger import permissions as perms
 from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed
 from taizhang.service.ledger.models import MonitoringDataset
-from taizhang.standards import editions
 
 from ..access import role_required, viewer_required
+from ..forms import STANDARD_CHOICES, MonitoringUploadForm, ThroughForm
 
 monitoring_uploader_required = role_required(perms.can_upload_monitoring, "上传监测数据")
-STANDARD_CHOICES = (("auto", "按数据日期（2026-03-01起用2026年版）"), ("2012", "全部用2012年版"), ("2026", "全部用2026年版"))
 
 
 @require_safe
@@ -32,16 +29,13 @@ def document_targets(request, pk: int):
     far and what the rest of the year must average. ``?through=YYYY-MM-DD`` evaluates the year only to that
     day; ``?standard=auto|2012|2026`` chooses the standards (default: those in force on each day)."""
     doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
-    through = None
-    if request.GET.get("through"):
-        try:
-            through = dt.date.fromisoformat(request.GET["through"])
-        except ValueError:
-            messages.error(request, f"日期“{request.GET['through']}”格式不对，应为 YYYY-MM-DD；已按全部数据计算。")
-    standard = request.GET.get("standard") or "auto"
-    if standard not in editions.CHOICES:
-        messages.error(request, f"标准“{standard}”不对，应为 {'、'.join(editions.CHOICES)} 之一；已按数据日期选用。")
-        standard = "auto"
+    form = ThroughForm(request.GET)
+    form.is_valid()
+    through = form.cleaned_data.get("through")
+    standard = form.cleaned_data.get("standard") or "auto"
+    for field, default in (("through", "已按全部数据计算"), ("standard", "已按数据日期选用")):
+        if field in form.errors:
+            messages.error(request, f"{form.errors[field][0]}；{default}。")
     targets = list(doc.targets.all())
     jur_ids = {g.jurisdiction_id or doc.jurisdiction_id for g in targets} | {doc.jurisdiction_id}
     datasets = monitoring.datasets_of(jur_ids)
@@ -59,13 +53,14 @@ def document_targets(request, pk: int):
 def monitoring_upload(request, pk: int):
     """Store an uploaded monitoring file as a dataset of the document's jurisdiction (office admin, reviewer)."""
     doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
-    f = request.FILES.get("file")
-    if f is None or not f.name:
-        messages.error(request, "请选择监测数据文件（.csv 或 .xlsx）。")
+    form = MonitoringUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
         return redirect("web:document_targets", pk=doc.pk)
+    cd = form.cleaned_data
     try:
-        ds = services.add_monitoring_dataset(f, request.user, jurisdiction=doc.jurisdiction,
-                                             kind=request.POST.get("kind") or "air", note=request.POST.get("note", ""))
+        ds = services.add_monitoring_dataset(cd["file"], request.user, jurisdiction=doc.jurisdiction,
+                                             kind=cd["kind"], note=cd["note"])
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     except DuplicateDocument as exc:

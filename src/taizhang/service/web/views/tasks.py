@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,8 +19,16 @@ from taizhang.service.ledger.models import (
 )
 
 from ..access import viewer_required
+from ..forms import (
+    DeadlineDecisionForm,
+    DeadlineRequestForm,
+    ProgressForm,
+    ReopenForm,
+    VerifyForm,
+    cleaned,
+)
 from ..highlight import Span, context_window, highlight
-from .common import files_of, service_call
+from .common import service_call
 
 ACTION_LABELS = {
     "document.import": "导入文件", "document.publish": "发布台账", "task.publish": "交办（发布）",
@@ -105,10 +111,11 @@ def _back(pk: int, request=None):
 @viewer_required
 def task_report(request, pk: int):
     task = _task_for(request, pk)
+    form = ProgressForm(request.POST, request.FILES)
     with service_call(request, "进展已报送。"):
-        services.submit_progress(task, request.user, period=request.POST.get("period", ""),
-                                 text=request.POST.get("text", ""), percent=request.POST.get("percent"),
-                                 files=files_of(request))
+        cd = cleaned(form, "report", request.user, task)
+        services.submit_progress(task, request.user, period=cd["period"], text=cd["text"], percent=cd["percent"],
+                                 files=form.evidence())
     return _back(pk, request)
 
 
@@ -116,9 +123,11 @@ def task_report(request, pk: int):
 @viewer_required
 def task_claim(request, pk: int):
     task = _task_for(request, pk)
+    form = ProgressForm(request.POST, request.FILES)
     with service_call(request, "已申请销号，等待核查。"):
-        services.claim_completion(task, request.user, text=request.POST.get("text", ""),
-                                  files=files_of(request), period=request.POST.get("period") or None)
+        cd = cleaned(form, "claim", request.user, task)
+        services.claim_completion(task, request.user, text=cd["text"], files=form.evidence(),
+                                  period=cd["period"] or None)
     return _back(pk)
 
 
@@ -126,18 +135,12 @@ def task_claim(request, pk: int):
 @viewer_required
 def task_verify(request, pk: int):
     task = _task_for(request, pk)
-    decision = request.POST.get("decision")
-    note = request.POST.get("note", "")
-    if decision == "close":
-        with service_call(request, "已核查销号。"):
-            services.close_task(task, request.user, note=note)
-    elif decision == "reject":
-        with service_call(request, "已退回销号申请。"):
-            services.reject_claim(task, request.user, note=note)
-    else:
-        with service_call(request):
-            perms.require(perms.can_verify(request.user), "核查销号")
-            raise services.ServiceError("请选择“销号”或“退回”")
+    form = VerifyForm(request.POST)
+    close = form.data.get("decision") == "close"
+    with service_call(request, "已核查销号。" if close else "已退回销号申请。"):
+        cd = cleaned(form, "close", request.user, task)
+        verify = services.close_task if close else services.reject_claim
+        verify(task, request.user, note=cd["note"])
     return _back(pk, request)
 
 
@@ -145,8 +148,9 @@ def task_verify(request, pk: int):
 @viewer_required
 def task_reopen(request, pk: int):
     task = _task_for(request, pk)
+    form = ReopenForm(request.POST)
     with service_call(request, "任务已重新打开。"):
-        services.reopen_task(task, request.user, reason=request.POST.get("reason", ""))
+        services.reopen_task(task, request.user, reason=cleaned(form, "reopen", request.user, task)["reason"])
     return _back(pk)
 
 
@@ -154,15 +158,10 @@ def task_reopen(request, pk: int):
 @viewer_required
 def deadline_request(request, pk: int):
     task = _task_for(request, pk)
+    form = DeadlineRequestForm(request.POST)
     with service_call(request, "时限调整申请已提交，等待管理员审批。"):
-        perms.require(perms.can_request_deadline_change(request.user, task), "申请调整该任务的时限")
-        raw = request.POST.get("new_date", "")
-        try:
-            new_date = date.fromisoformat(raw)
-        except ValueError:
-            raise services.ServiceError(f"日期“{raw}”格式不对，应为 YYYY-MM-DD") from None
-        services.request_deadline_change(task, request.user, new_date=new_date,
-                                         reason=request.POST.get("reason", ""))
+        cd = cleaned(form, "request_deadline", request.user, task)
+        services.request_deadline_change(task, request.user, new_date=cd["new_date"], reason=cd["reason"])
     return _back(pk)
 
 
@@ -170,9 +169,11 @@ def deadline_request(request, pk: int):
 @viewer_required
 def deadline_decide(request, pk: int):
     req = get_object_or_404(DeadlineChangeRequest, pk=pk)
-    approve = request.POST.get("decision") == "approve"
+    form = DeadlineDecisionForm(request.POST)
+    approve = form.data.get("decision") == "approve"
     with service_call(request, "已批准时限调整。" if approve else "已驳回时限调整申请。"):
-        services.decide_deadline_change(req, request.user, approve=approve, note=request.POST.get("note", ""))
+        cd = cleaned(form, "decide_deadline", request.user)
+        services.decide_deadline_change(req, request.user, approve=form.approve, note=cd["note"])
     return _back(req.task_id)
 
 
