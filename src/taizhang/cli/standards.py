@@ -179,6 +179,7 @@ def write_table(rows: list[dict], out: str | None, *, sheets: dict[str, list[dic
 def _write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
     import openpyxl
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
@@ -186,6 +187,10 @@ def _write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
         ws = wb.create_sheet(title[:31])
         cols = _columns(rows)
         ws.freeze_panes = "A2"
+        for j, c in enumerate(cols, start=1):  # wide enough for the header and the first rows (CJK counts 2)
+            texts = [str(HEADERS.get(c, c))] + [str(_cell(r.get(c)) or "") for r in rows[:200]]
+            width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in t) for t in texts)
+            ws.column_dimensions[get_column_letter(j)].width = min(60, width + 2)
         header = []
         for c in cols:
             cell = openpyxl.cell.WriteOnlyCell(ws, value=HEADERS.get(c, c))
