@@ -301,7 +301,7 @@ def cmd_water(args) -> int:
            for s in res["samples"]]
     summ = res["summary"]
     summary = [{"断面数": summ["sections"], "Ⅰ～Ⅲ类断面数": summ["class_iii_or_better"], "优Ⅲ比例(%)": summ["good_share"],
-                "劣Ⅴ类断面数": summ["worse_than_v"], "劣Ⅴ类比例(%)": summ["bad_share"]}]
+                "劣Ⅴ类断面数": summ["worse_than_v"], "劣Ⅴ类比例(%)": summ["bad_share"], "标准": res["standard"]}]
     write_table(sec_rows, args.output, sheets={"断面类别": sec_rows, "逐次样品": smp, "汇总": summary})
     return 0
 
