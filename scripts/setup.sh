@@ -13,6 +13,21 @@ PY=${PYTHON:-python3}
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-noto-cjk)
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+# LibreOffice Calc and poppler render the Excel workbooks to PDF for the print tests (they skip without them);
+# Carlito is the metric twin of Calibri, the font that defines Excel's column widths.
+office=()
+command -v libreoffice >/dev/null || office+=(libreoffice-calc)
+command -v pdftoppm >/dev/null || office+=(poppler-utils)
+[ -n "$(fc-list 2>/dev/null | grep -i carlito)" ] || office+=(fonts-crosextra-carlito)
+if [ ${#office[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's ${office[*]}…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${office[@]}" >/dev/null
+  else
+    echo "NOTE: install Debian's ${office[*]} (the Excel print tests skip without them)." >&2
+  fi
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     echo "Installing Debian's ${missing[*]}…"

@@ -51,34 +51,34 @@ def test_rows_hierarchy_and_labels():
     assert "整改措施：\n1．开展雨污混接排查。" in first["task"]
     assert rows[1]["deadline"] == "立行立改" and rows[1]["implementing"] == "各乡镇人民政府"
     assert rows[2]["deadline"] == "2026年1月1日起（2026-01-01）；长期坚持"
-    assert rows[2]["status"] == "已完成" and rows[3]["status"] == "—"
+    assert rows[2]["status"] == "已完成" and rows[3]["status"] == "待审核"
 
 
 def test_xlsx_layout(tmp_path):
     path = write_ledger_xlsx(sample_ledger(), tmp_path / "out" / "ledger.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["台账", "目标指标", "文件信息", "提示"]
-    ws = wb["台账"]
-    assert [c.value for c in ws[1]][:9] == HEADERS
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:K5"
-    assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb.endswith("D9E2F3")
-    assert ws["B2"].alignment.wrap_text and ws["I2"].alignment.wrap_text
-    assert ws.column_dimensions["B"].width >= 40 and ws.column_dimensions["A"].width <= 10
-    assert [ws.cell(r, 1).value for r in range(2, 6)] == ["1", "1.1", "2", "2.1"]
-    assert ws["C2"].value == "青禾县住房和城乡建设局"
-    assert ws["H2"].value == "推进中" and ws["H4"].value == "已完成" and ws["H5"].value == "—"
-    assert ws["I2"].value == "县城污水直排问题突出。部分老旧小区雨污混接。"
+    ws = wb["台账"]  # title, particulars, then the header row
+    assert [c.value for c in ws[3]][:9] == HEADERS
+    assert ws.freeze_panes == "A4"
+    assert ws.auto_filter.ref == "A3:K7"
+    assert ws["A3"].font.bold and ws["A3"].fill.fgColor.rgb.endswith("D9E2F3")
+    assert ws["B4"].alignment.wrap_text and ws["I4"].alignment.wrap_text
+    assert ws.column_dimensions["B"].width >= 20 and ws.column_dimensions["A"].width <= 10
+    assert [ws.cell(r, 1).value for r in range(4, 8)] == ["1", "1.1", "2", "2.1"]
+    assert ws["C4"].value == "青禾县住房和城乡建设局"
+    assert ws["H4"].value == "推进中" and ws["H6"].value == "已完成" and ws["H7"].value == "待审核"
+    assert ws["I4"].value == "县城污水直排问题突出。部分老旧小区雨污混接。"
     # no control characters, no formula, no cell over Excel's limit
-    assert "\x07" not in ws["B3"].value and ws["B3"].data_type == "s" and ws["B3"].value.strip("　").startswith("=")
-    assert len(ws["I5"].value) <= 32767
+    assert "\x07" not in ws["B5"].value and ws["B5"].data_type == "s" and ws["B5"].value.strip("　").startswith("=")
+    assert len(ws["I7"].value) <= 32767
     targets = wb["目标指标"]
-    assert [c.value for c in targets[1]] == ["指标", "比较", "目标值", "单位", "目标年份", "基准年", "力争值", "原文"]
-    assert [c.value for c in targets[2]][:7] == ["PM2.5浓度", "不高于", 32, "微克/立方米", 2026, None, 30]
-    assert targets["B3"].value == "比基准年下降" and targets["F3"].value == 2025
-    info = wb["文件信息"]
-    assert info["B2"].value == "青政办发〔2026〕12号" and info["I2"].value == 4
-    assert wb["提示"]["B2"].value == "责任说明没有对应的任务"
+    assert [c.value for c in targets[3]] == ["指标", "比较", "目标值", "单位", "目标年份", "基准年", "力争值", "原文"]
+    assert [c.value for c in targets[4]][:7] == ["PM2.5浓度", "不高于", 32, "微克/立方米", 2026, None, 30]
+    assert targets["B5"].value == "比基准年下降" and targets["F5"].value == 2025
+    info = {r[0]: r[1] for r in wb["文件信息"].iter_rows(min_row=4, values_only=True)}
+    assert info["文号"] == "青政办发〔2026〕12号" and info["任务数"] == "4"
+    assert wb["提示"]["B4"].value == "责任说明没有对应的任务"
     assert not list(tmp_path.joinpath("out").glob(".taizhang-*"))  # no temporary file left behind
 
 
@@ -87,12 +87,13 @@ def test_xlsx_many_ledgers_and_rows(tmp_path):
     b["document"]["source"]["name"] = "other.docx"
     wb = openpyxl.load_workbook(write_ledger_xlsx([a, b], tmp_path / "two.xlsx"))
     ws = wb["台账"]
-    assert ws["A1"].value == "来源文件" and ws["B1"].value == "序号"
-    assert {ws.cell(r, 1).value for r in range(2, ws.max_row + 1)} == {"plan.docx", "other.docx"}
+    assert ws["A1"].value == "2 份文件的任务台账"
+    assert ws["A3"].value == "来源文件" and ws["B3"].value == "序号"
+    assert {ws.cell(r, 1).value for r in range(4, ws.max_row + 1)} == {"plan.docx", "other.docx"}
     # the service's filtered view: rows only
     rows = [r for r in ledger_rows(a) if r["status"] == "已完成"]
     wb = openpyxl.load_workbook(write_ledger_rows(rows, tmp_path / "view.xlsx"))
-    assert wb["台账"].max_row == 2 and wb["台账"]["B2"].value == "加强扬尘管控"
+    assert wb["台账"].max_row == 4 and wb["台账"]["B4"].value == "加强扬尘管控"
 
 
 def test_markdown_view():
@@ -112,4 +113,4 @@ def test_markdown_view():
 def test_empty_ledger(tmp_path, ledger):
     assert "（未识别到任务）" in render_markdown(ledger)
     wb = openpyxl.load_workbook(write_ledger_xlsx(ledger, tmp_path / "empty.xlsx"))
-    assert wb["台账"].max_row == 1
+    assert wb["台账"].max_row == 3 and wb["台账"]["A1"].value == "任务台账"

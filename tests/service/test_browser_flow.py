@@ -14,9 +14,11 @@ import pytest
 from django.db import connections
 from openpyxl import load_workbook
 
-from taizhang.report.common import ROW_COLUMNS
+from taizhang.service.web.export import EXPORT_KEYS
 
-HEADERS = [h for _, h in ROW_COLUMNS]
+HEADERS = ["序号", "任务/问题", "牵头单位", "配合单位", "落实单位", "完成时限", "整改目标", "状态", "灯色", "最近进度", "最近报送",
+           "逾期天数", "核查意见", "任务编号"]
+assert len(HEADERS) == len(EXPORT_KEYS)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -182,8 +184,9 @@ def test_upload_review_publish_report_claim_close_dashboard_export(page, live_se
         page.click("#export-link")
     path = dl_info.value.path()
     wb = load_workbook(io.BytesIO(Path(path).read_bytes()))
-    rows = list(wb.active.iter_rows(values_only=True))
+    rows = list(wb.active.iter_rows(min_row=3, values_only=True))  # below the title rows
     assert list(rows[0]) == HEADERS
     assert len(rows) == 2
     assert rows[1][1].startswith("推进燃煤锅炉淘汰") and rows[1][2] == "桐溪县生态环境局"
-    assert rows[1][7] == "已销号"
+    assert rows[1][7] == "已销号" and rows[1][8] == "已销号"
+    assert "状态：已销号" in wb.active["A2"].value

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from taizhang.report.common import ROW_COLUMNS
 from taizhang.service.ledger.models import (
     AuditEvent,
     DeadlineChangeRequest,
@@ -18,8 +17,11 @@ from taizhang.service.ledger.models import (
     ProgressReport,
     Task,
 )
+from taizhang.service.web.export import EXPORT_KEYS
 
-HEADERS = [h for _, h in ROW_COLUMNS]
+HEADERS = ["序号", "任务/问题", "牵头单位", "配合单位", "落实单位", "完成时限", "整改目标", "状态", "灯色", "最近进度", "最近报送",
+           "逾期天数", "核查意见", "任务编号"]
+assert len(HEADERS) == len(EXPORT_KEYS)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +180,7 @@ def test_export_is_the_filtered_view_in_the_clerks_layout(client, people, publis
     assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(resp.content))
     ws = wb.active
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(ws.iter_rows(min_row=3, values_only=True))  # below the title and the particulars
     assert list(rows[0]) == HEADERS
     body = rows[1:]
     assert len(body) == 2
@@ -186,10 +188,11 @@ def test_export_is_the_filtered_view_in_the_clerks_layout(client, people, publis
     assert body[1][2] == "桐溪县生态环境局" and body[1][3] == "桐溪县市场监督管理局"
     assert body[1][4] == "各乡镇人民政府"
     assert body[1][5].endswith("-09-30")
-    assert body[1][7].startswith("推进中")
-    assert body[1][8].startswith("推进燃煤锅炉淘汰。") and "牵头单位：县环保局" in body[1][8]  # 出处: the sentence
+    assert body[1][7] == "推进中" and body[1][8] in ("绿灯", "黄灯")
+    assert body[1][13] == "二.（一）"  # 任务编号: the number in the plan
+    assert "角色：落实" in ws["A2"].value
     assert wb.sheetnames[:2] == ["台账", "目标指标"]
-    assert [r[0] for r in wb["目标指标"].iter_rows(min_row=2, values_only=True)] == ["PM2.5浓度", "优良天数比率"]
+    assert [r[0] for r in wb["目标指标"].iter_rows(min_row=4, values_only=True)] == ["PM2.5浓度", "优良天数比率"]
 
 
 def test_export_refused_to_anonymous(client, published):

@@ -28,9 +28,10 @@ ROW_KEYS = [k for k, _ in ROW_COLUMNS]
 
 
 def status_label(status: str | None) -> str:
-    """The status a plan reports for a task, in words (— when none; an unknown code as written)."""
+    """The status a plan reports for a task, in words; an extracted task the plan reports nothing of is
+    待审核 (it waits for the office's review); an unknown code as written."""
     if not status:
-        return "—"
+        return "待审核"
     return ReportedStatus.labels().get(status, status)
 
 

@@ -190,7 +190,8 @@ def with_documents(tasks):
     than joined, so the task query keeps its own plan (a join can make the planner scan documents first and
     sort everything)."""
     return tasks.prefetch_related(Prefetch("document", queryset=Document.objects.only(
-        "id", "title", "original_name", "doc_number", "issuer", "issue_date", "region", "sha256")))
+        "id", "title", "original_name", "doc_number", "issuer", "issue_date", "region", "sha256", "state",
+        "published_at")))
 
 
 def with_page_relations(tasks):
