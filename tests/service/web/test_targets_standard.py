@@ -9,7 +9,7 @@ import io
 
 from django.urls import reverse
 
-from conftest import YEAR
+from service_builders import YEAR
 from taizhang.service.ledger import services
 
 
