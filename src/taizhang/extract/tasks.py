@@ -1,4 +1,4 @@
-"""Tasks of a plan document, following ../shared/gold/README.md.
+"""Tasks of a plan document (the kinds: docs/dev/glossary.md, tasks).
 
 Kinds: ``problem`` (a rectification or progress-report problem with its field block), ``measure`` (a paragraph or
 item closed by a responsibility note; the lowest numbered items of a plan without notes), ``subtask`` (一是…二是…

@@ -5,16 +5,13 @@ widths go to $TAIZHANG_SCREENSHOTS (default /tmp), named taizhang-390-*.png and 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from browser_site import SHOTS
 
 from taizhang.service.ledger import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("TAIZHANG_SCREENSHOTS", "/tmp"))
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
 OVERFLOW_JS = "() => [document.scrollingElement.scrollWidth, window.innerWidth, document.scrollingElement.scrollHeight]"
@@ -93,8 +90,8 @@ def _menu_and_logout_reachable(page):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1366"])
-def test_pages_fit_the_screen(chromium, live_server, world, viewport):
-    ctx = chromium.new_context(locale="zh-CN", viewport=viewport)
+def test_pages_fit_the_screen(browser, live_server, world, viewport):
+    ctx = browser.new_context(locale="zh-CN", viewport=viewport)
     page = ctx.new_page()
     base, width = live_server.url, viewport["width"]
     task, big = world["task"], world["big"]
