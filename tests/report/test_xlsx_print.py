@@ -7,10 +7,10 @@ import re
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
+from test_report_ledger import sample_ledger
 
 from taizhang.report import write_ledger_xlsx
 from taizhang.report.xlsx_layout import Column, fit_widths, lines_needed, printable_width_px, units_to_px
-from test_report_ledger import sample_ledger
 
 SHEETS = ["台账", "目标指标", "文件信息", "提示"]
 

@@ -1,6 +1,6 @@
 """Permission expectations of the UI routes (namespace ``web``), maintained with the UI.
 
-tests/service/test_permissions.py crawls every URL pattern and fails on any route without an expectation.
+tests/service/test_permission_crawl.py crawls every URL pattern and fails on any route without an expectation.
 Format, per URL name::
 
     "web:task-detail": {

@@ -1,6 +1,6 @@
 """Deadlines, milestones and the immediate/ongoing flags of a task's text.
 
-Conventions (../shared/gold/README.md): every explicit time limit is normalised to the last day of the
+Conventions (docs/dev/ledger-format.md, deadlines): every explicit time limit is normalised to the last day of the
 period it names (2019年底前 → 2019-12-31, 上半年 → 06-30, 3月中旬前 → 03-20, 10月前 → 10-31, 2019年7月1日前 →
 2019-07-01, a year alone → its 12-31); ``起`` / ``开始`` make a start date (type ``from``, the period's first
 day). Month-only and relative phrases resolve against the document's year. Dates reporting the past

@@ -1,6 +1,6 @@
 """Problems of rectification lists and progress reports: a problem statement with its field block.
 
-Two shapes (../shared/gold/README.md, kind ``problem``):
+Two shapes (docs/dev/glossary.md, kind ``problem``):
 
 * a numbered item followed by field lines (责任单位： 整改时限： 整改目标： 整改措施： 整改进展：);
 * a problem written as a field itself (问题编号5： / 转办问题基本情况： / 存在问题：), its fields on the lines after it,

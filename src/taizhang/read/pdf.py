@@ -1,4 +1,5 @@
-"""PDF reader (pdfplumber): the text layer page by page, in reading order.
+"""PDF reader: the text layer page by page, in reading order — read with PDFium (pypdfium2, fast and small);
+pdfplumber only for the pages that draw lines, to find ruled tables.
 
 * visual lines are joined back into paragraphs where a line runs to the right margin and the next one
   starts at the left margin without numbering; each paragraph is one line of the text;
@@ -26,6 +27,7 @@ _NUMBERED_RE = re.compile(
     r"^\s*(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d+(?:\.\d+)*[.．、]\D|"
     r"[①-⑳]|第[一二三四五六七八九十百\d]+[章节条部分]|附件|附表)"
 )
+_FIELD_START = re.compile(r"^[\u4e00-\u9fff]{2,8}[：:]")
 _MARGIN = 0.08  # top/bottom share of the page where running headers and footers live
 
 NO_TEXT_MESSAGE = "PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）后再导入"
@@ -43,53 +45,182 @@ class _Line:
 
 
 def read_pdf(data: bytes, name: str) -> SourceDocument:
-    import pdfplumber
+    import pypdfium2 as pdfium
 
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    _guard(data, name)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        _check_pages(pdf, name)
-        pages = list(pdf.pages)
-    except ReadError:
-        raise
-    except Exception as exc:  # pdfminer raises many types for broken or protected files
+        pdf = pdfium.PdfDocument(data)
+    except Exception as exc:  # PdfiumError for broken, encrypted or unsupported files
         raise _open_error(exc, name) from None
     try:
-        items: list[tuple[int, float, object]] = []  # (page, top, _Line | table grid)
+        n_pages = len(pdf)
+        from taizhang.read import check_page_count
+
+        check_page_count(n_pages, name)
         lines: list[_Line] = []
-        for pno, page in enumerate(pages):
+        ruled: list[int] = []
+        for pno in range(n_pages):
+            page = pdf[pno]
             try:
-                tables = page.find_tables()
-            except Exception:
-                tables = []
-            boxes = [t.bbox for t in tables]
-
-            def outside(obj, boxes=boxes) -> bool:
-                if obj.get("object_type") != "char":
-                    return True
-                cx = (obj["x0"] + obj["x1"]) / 2
-                cy = (obj["top"] + obj["bottom"]) / 2
-                return not any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
-
-            body = page.filter(outside) if boxes else page
-            for ln in body.extract_text_lines(strip=True, return_chars=False):
-                text = _clean(ln["text"])
-                if text:
-                    line = _Line(pno, text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], float(page.height))
-                    lines.append(line)
-                    items.append((pno, ln["top"], line))
-            for t in tables:
-                grid = _table_grid(t)
-                if grid:
-                    items.append((pno, t.bbox[1], grid))
-            page.close()  # the page's layout objects are not needed any more: memory follows one page
+                lines += _page_lines(page, pno)
+                if _has_rules(page):
+                    ruled.append(pno)
+            finally:
+                page.close()
+    except ReadError:
+        raise
     except Exception as exc:
         raise ReadError(f"PDF 文件已损坏，无法读出文字（{type(exc).__name__}）", path=name) from None
     finally:
         pdf.close()
-    if not lines and not any(isinstance(it[2], list) for it in items):
+    tables = _ruled_tables(data, ruled, name) if ruled else []
+    if tables:
+        boxes: dict[int, list] = {}
+        for pno, bbox, _grid in tables:
+            boxes.setdefault(pno, []).append(bbox)
+        lines = [ln for ln in lines if not _inside(ln, boxes.get(ln.page, ()))]
+    items: list[tuple[int, float, object]] = [(ln.page, ln.top, ln) for ln in lines]
+    items += [(pno, bbox[1], grid) for pno, bbox, grid in tables]
+    if not lines and not tables:
         raise ReadError(NO_TEXT_MESSAGE, path=name)
-    drop = _running_lines(lines, len(pages))
+    return _assemble(items, lines, n_pages, name)
+
+
+def _guard(data: bytes, name: str) -> None:
+    """The bounds of issue 10 (pages, characters and drawings a page, unpacked bytes; taizhang.read.pdfguard),
+    checked on the file's structure before PDFium lays a page out."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    from taizhang.read.pdfguard import check_pdf
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        check_pdf(PDFDocument(PDFParser(io.BytesIO(data))), name)
+    except ReadError:
+        raise
+    except Exception as exc:  # a structure the guard cannot walk is refused, as a damaged or locked file
+        raise _open_error(exc, name) from None
+
+
+def _page_lines(page, pno: int) -> list[_Line]:
+    """The visual lines of a page's text layer as PDFium reads them (its text in reading order, a line break
+    between visual lines), each placed by the boxes of its characters, top-down as pdfplumber measures."""
+    _width, height = page.get_size()
+    tp = page.get_textpage()
+    try:
+        text = tp.get_text_range()
+        n = tp.count_chars()
+        out: list[_Line] = []
+        pos = 0
+        for raw in text.split("\r\n") if len(text) == n else []:
+            s, e = pos, pos + len(raw)
+            pos = e + 2
+            body = raw.strip()
+            if not body:
+                continue
+            s += len(raw) - len(raw.lstrip())
+            e -= len(raw) - len(raw.rstrip())
+            boxes = [tp.get_charbox(k) for k in {s, (s + e - 1) // 2, e - 1}]
+            line = _clean(body)
+            if line:
+                out.append(_Line(pno, line, min(b[0] for b in boxes), max(b[2] for b in boxes),
+                                 height - max(b[3] for b in boxes), height - min(b[1] for b in boxes), float(height)))
+        if len(text) != n:  # characters beyond the Basic Plane shift the indices: read by text rectangles
+            out = _rect_lines(tp, pno, height)
+    finally:
+        tp.close()
+    out.sort(key=lambda ln: (ln.top, ln.x0))
+    return out
+
+
+def _rect_lines(tp, pno: int, height: float) -> list[_Line]:
+    """The visual lines of a page from PDFium's text rectangles grouped by their height on the page (slower)."""
+    rects = []
+    for i in range(tp.count_rects()):
+        left, bottom, right, top = tp.get_rect(i)
+        text = tp.get_text_bounded(left, bottom, right, top)
+        if text.strip():
+            rects.append((height - top, height - bottom, left, right, text))
+    out: list[_Line] = []
+    group: list = []
+
+    def flush() -> None:
+        if not group:
+            return
+        group.sort(key=lambda r: r[2])
+        parts = [group[0][4]]
+        for prev, cur in zip(group, group[1:], strict=False):
+            gap = cur[2] - prev[3]
+            words = prev[4][-1:].isascii() and prev[4][-1:].isalnum() and cur[4][:1].isascii() and cur[4][:1].isalnum()
+            parts.append((" " if words and gap > 0.25 * (cur[1] - cur[0]) else "") + cur[4])
+        text = _clean("".join(parts).replace("\r", "").replace("\n", " "))
+        if text:
+            out.append(_Line(pno, text, min(r[2] for r in group), max(r[3] for r in group),
+                             min(r[0] for r in group), max(r[1] for r in group), float(height)))
+        group.clear()
+
+    rects.sort(key=lambda r: (r[0], r[2]))
+    for r in rects:
+        if group:
+            # the same line when the boxes overlap by half the smaller one (a small “ or ， sits high or low)
+            g_top = min(x[0] for x in group)
+            g_bottom = max(x[1] for x in group)
+            overlap = min(g_bottom, r[1]) - max(g_top, r[0])
+            if overlap < 0.5 * min(g_bottom - g_top, r[1] - r[0]):
+                flush()
+        group.append(r)
+    flush()
+    return out
+
+
+def _has_rules(page) -> bool:
+    """Whether a page draws lines or boxes (path objects): only then can it hold a ruled table."""
+    import pypdfium2.raw as pdfium_c
+
+    raw = page.raw
+    paths = 0
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(raw, i)) == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+            if paths >= 4:
+                return True
+    return False
+
+
+def _ruled_tables(data: bytes, pages: list[int], name: str) -> list[tuple[int, tuple, list]]:
+    """Ruled tables of the given pages (pdfplumber's line strategy): (page, bbox, grid)."""
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    out = []
+    try:
+        with pdfplumber.open(io.BytesIO(data), pages=[p + 1 for p in pages]) as pdf:
+            for pno, page in zip(pages, pdf.pages, strict=False):
+                try:
+                    found = page.find_tables()
+                except Exception:
+                    continue
+                for t in found:
+                    grid = _table_grid(t)
+                    if grid:
+                        out.append((pno, t.bbox, grid))
+    except Exception as exc:
+        raise ReadError(f"PDF 文件已损坏，无法读出表格（{type(exc).__name__}）", path=name) from None
+    return out
+
+
+def _inside(ln: _Line, boxes) -> bool:
+    cx = (ln.x0 + ln.x1) / 2
+    cy = (ln.top + ln.bottom) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
+def _assemble(items: list[tuple[int, float, object]], lines: list[_Line], n_pages: int,
+              name: str) -> SourceDocument:
+    """Paragraphs joined from visual lines, tables continued across pages, running headers and footers and page
+    numbers dropped."""
+    drop = _running_lines(lines, n_pages)
     items.sort(key=lambda it: (it[0], it[1]))
     out = TextBuilder()
     margins = _margins(lines)
@@ -133,18 +264,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     text = out.text()
     if not text.strip():
         raise ReadError(NO_TEXT_MESSAGE, path=name)
-    return SourceDocument(name=name, sha256="", text=text, blocks=out.blocks, format="pdf", pages=len(pages))
-
-
-def _check_pages(pdf, name: str) -> None:
-    """The page-count and per-page bounds, checked before any page is laid out (taizhang.read.pdfguard)."""
-    from taizhang.read.pdfguard import check_pdf
-
-    try:
-        check_pdf(pdf.doc, name)
-    except ReadError:
-        pdf.close()
-        raise
+    return SourceDocument(name=name, sha256="", text=text, blocks=out.blocks, format="pdf", pages=n_pages)
 
 
 def _open_error(exc: Exception, name: str) -> ReadError:
@@ -210,18 +330,21 @@ def _continues(prev: _Line, nxt: _Line, margin: tuple[float, float]) -> bool:
         return False  # the previous line stops short: paragraph end
     if nxt.x0 > left + 0.8 * size:
         return False  # indented first line of a new paragraph
-    if prev.text.endswith(("。", "：", ":")) and _NUMBERED_RE.match(nxt.text):
-        return False
+    if prev.text.endswith(("。", "：", ":", "；")) and (_NUMBERED_RE.match(nxt.text) or _FIELD_START.match(nxt.text)):
+        return False  # a numbered item or a field (整改时限：…) after a sentence's end starts its own line
     return not _NUMBERED_RE.match(nxt.text)
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _join(para: list[_Line]) -> str:
+    """Visual lines into one paragraph. Chinese typesetting breaks a line anywhere, inside a number or a Latin
+    word too (3 | 3微克, VO | Cs): lines join without a blank, except between words of a Latin text."""
     out = para[0].text
     for ln in para[1:]:
-        if out and out[-1].isascii() and out[-1].isalnum() and ln.text[:1].isascii() and ln.text[:1].isalnum():
-            out += " " + ln.text
-        else:
-            out += ln.text
+        words = out[-1:].isascii() and out[-1:].isalpha() and ln.text[:1].isascii() and ln.text[:1].isalpha()
+        out += (" " if words and not _HAN.search(out[-40:]) else "") + ln.text
     return out
 
 

@@ -214,9 +214,12 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("TAIZHANG_EMAIL_FROM", "taizhang@localhost")
 
+# A refusal (403, 404, a bad request) is logged as one line, without the traceback Django attaches to it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusal": {"()": "taizhang.service.logfilters.RefusalWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusal"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+CSRF_FAILURE_VIEW = "taizhang.service.web.views.errors.csrf_failure"

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser_flow import SHOTS, Site, browser, page  # noqa: F401  (fixtures)
+from browser_site import SHOTS, Site
 
 from taizhang.service.ledger import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.shared, pytest.mark.django_db(transaction=True)]
 
 
-def test_real_plan_review_in_pages_filters_and_publish_links(page, live_server, people, shared_dir):  # noqa: F811
+def test_real_plan_review_in_pages_filters_and_publish_links(page, live_server, people, shared_dir):
     seed = next((shared_dir / "seeds").glob("003_*.txt"))
     doc = services.import_document(services.Upload(seed.name, seed.read_bytes()), people["reviewer"])
     n = doc.tasks.count()

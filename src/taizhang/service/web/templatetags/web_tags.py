@@ -20,7 +20,8 @@ def main_nav(context):
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     current = f"web:{match.url_name}" if match and match.url_name else ""
-    return {"items": nav_items(request.user, current) if request else []}
+    # request.user is missing when a middleware before authentication refused the request (a 400 page)
+    return {"items": nav_items(getattr(request, "user", None), current) if request else []}
 
 
 @register.simple_tag

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from service_builders import as_user
 from taizhang.service.ledger.models import (
     AuditEvent,
     DeadlineChangeRequest,
@@ -24,11 +25,6 @@ HEADERS = ["序号", "任务/问题", "牵头单位", "配合单位", "落实单
 assert len(HEADERS) == len(EXPORT_KEYS)
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def upload(name="进展照片.jpg", data=b"\xff\xd8\xff invented photo bytes"):

@@ -7,18 +7,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from service_builders import api_client
 from taizhang.service.ledger import lights
 from taizhang.service.ledger.models import Document, Task
 
 
-def _client(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def test_api_workflow(people, plan_text):
-    rv, la, insp = _client(people["reviewer"]), _client(people["liaison_a"]), _client(people["inspector"])
+    rv, la, insp = api_client(people["reviewer"]), api_client(people["liaison_a"]), api_client(people["inspector"])
     resp = rv.post("/api/documents/", {"file": SimpleUploadedFile("方案.txt", plan_text.encode("utf-8"))})
     assert resp.status_code == 201, resp.content
     doc = resp.json()
@@ -67,7 +62,7 @@ def test_api_workflow(people, plan_text):
 
 
 def test_task_filters(published, people):
-    c = _client(people["leader"])
+    c = api_client(people["leader"])
     all_ids = {t["id"] for t in c.get("/api/tasks/").json()["results"]}
     assert len(all_ids) == 3
     lead_a = c.get(f"/api/tasks/?unit={people['org_a'].pk}&role=lead").json()["results"]
@@ -121,13 +116,13 @@ def test_drafts_are_visible_through_the_api_exactly_as_on_the_screens(people, dr
     task = draft.tasks.exclude(state="deleted").first()
     target = draft.targets.first()
     for who in ("reviewer", "admin"):
-        c = _client(people[who])
+        c = api_client(people[who])
         assert draft.pk in {d["id"] for d in c.get("/api/documents/").json()["results"]}
         assert c.get(f"/api/tasks/{task.pk}/").status_code == 200
         assert c.get(f"/api/targets/{target.pk}/").status_code == 200
         assert c.get(f"/documents/{draft.pk}/").status_code == 200
     for who in ("leader", "liaison_a", "inspector"):
-        c = _client(people[who])
+        c = api_client(people[who])
         assert draft.pk not in {d["id"] for d in c.get("/api/documents/").json()["results"]}
         assert c.get(f"/api/documents/{draft.pk}/").status_code == 404
         assert c.get(f"/api/tasks/{task.pk}/").status_code == 404

@@ -6,12 +6,11 @@ exported and the .xlsx opened. Screenshots of the review screen and the dashboar
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from browser_site import SHOTS, Site
 from openpyxl import load_workbook
 
 from taizhang.service.web.export import EXPORT_KEYS
@@ -20,73 +19,7 @@ HEADERS = ["序号", "任务/问题", "牵头单位", "配合单位", "落实单
            "逾期天数", "核查意见", "任务编号"]
 assert len(HEADERS) == len(EXPORT_KEYS)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = Path(os.environ.get("TAIZHANG_SCREENSHOTS", "/tmp"))
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is missing (install Debian's chromium: bash scripts/setup.sh)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-            # While Playwright runs, this thread has a running event loop, so Django keeps the connections the
-            # test opened in a context variable apart from the thread's own ones; nothing else closes them
-            # (PostgreSQL would then refuse to drop the test database: "being accessed by other users").
-            connections.close_all()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1400, "height": 900})
-    ctx.set_default_timeout(20000)
-    pg = ctx.new_page()
-    yield pg
-    ctx.close()
-
-
-class Site:
-    def __init__(self, page, base: str):
-        self.page, self.base = page, base.rstrip("/")
-
-    def go(self, path: str):
-        self.page.goto(self.base + path)
-
-    def login(self, username: str):
-        self.go("/login/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", "pw-" + username)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_selector("header .who")
-
-    def logout(self):
-        self.page.click("header .user button")
-        self.page.wait_for_load_state()
-
-    def message(self) -> str:
-        return self.page.inner_text("ul.messages")
-
-    def dashboard(self) -> dict:
-        self.go("/")
-        states = {s: int(self.page.inner_text(f'#state-counts [data-state="{s}"] .num'))
-                  for s in ("draft", "active", "claimed", "closed")}
-        lights = {k: int(self.page.inner_text(f'#light-counts a[data-light="{k}"]')) for k in ("red", "yellow", "green")}
-        return {"states": states, "lights": lights, "rate": self.page.inner_text("#completion-rate")}
 
 
 def test_upload_review_publish_report_claim_close_dashboard_export(page, live_server, people, plan_text):

@@ -226,6 +226,7 @@ def refused(resp) -> bool:
     return False
 
 
+@pytest.mark.slow  # every route for every user: ~4 s per user
 @pytest.mark.parametrize("who", USERS)
 def test_permission_crawl(world, people, who):
     problems, checked = [], 0

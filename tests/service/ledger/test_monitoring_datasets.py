@@ -6,14 +6,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import YEAR, build_ledger
+from service_builders import YEAR, as_user, build_ledger, media_files
 from taizhang.cli.main import main
 from taizhang.service.ledger import audit, services
 from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed, ServiceError
@@ -39,18 +37,9 @@ def air_csv(year: int, pm25: float, *, start: dt.date | None = None, end: dt.dat
     return buf.getvalue().encode("utf-8")
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
-
 
 def targets_table(html: str) -> str:
     return html[html.index('id="targets-table"'):html.index("</table>")]
-
-
-def media_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT) / "monitoring"
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 def test_reviewer_uploads_air_data_and_everyone_sees_the_targets_tracked(client, people, published):
@@ -157,11 +146,11 @@ def test_reduce_by_against_a_baseline_year_and_water_sections(people, import_pla
 def test_the_same_file_again_is_refused_and_nothing_is_added(client, people, published):
     data = air_csv(YEAR, 30, end=dt.date(YEAR, 1, 31))
     services.add_monitoring_dataset(("一月.csv", data), people["admin"], jurisdiction=published.jurisdiction)
-    files, events = media_files(), AuditEvent.objects.count()
+    files, events = media_files("monitoring"), AuditEvent.objects.count()
     html = as_user(client, people["reviewer"]).post(reverse("web:monitoring_upload", args=[published.pk]), {
         "kind": "air", "file": SimpleUploadedFile("改了名字.csv", data)}, follow=True).content.decode()
     assert "该监测数据文件已上传过" in html and "一月.csv" in html and "admin" in html
-    assert MonitoringDataset.objects.count() == 1 and media_files() == files and AuditEvent.objects.count() == events
+    assert MonitoringDataset.objects.count() == 1 and media_files("monitoring") == files and AuditEvent.objects.count() == events
     with pytest.raises(DuplicateDocument):
         services.add_monitoring_dataset(("x.csv", data), people["reviewer"], jurisdiction=published.jurisdiction)
 
@@ -181,7 +170,7 @@ def test_a_bad_file_names_file_and_line_and_stores_nothing(client, people, publi
     html = c.post(url, {"kind": "air", "file": SimpleUploadedFile("数据.pdf", b"%PDF-1.4")}, follow=True).content.decode()
     assert "数据.pdf" in html and ".csv 或 .xlsx" in html
     assert "请选择监测数据文件" in c.post(url, {"kind": "air"}, follow=True).content.decode()
-    assert MonitoringDataset.objects.count() == 0 and media_files() == []
+    assert MonitoringDataset.objects.count() == 0 and media_files("monitoring") == []
     assert AuditEvent.objects.count() == events
 
 
@@ -195,7 +184,7 @@ def test_leaders_and_units_cannot_upload(client, people, published):
         assert 'id="monitoring-form"' not in html and "监测数据由指挥部办公室上传" in html
     with pytest.raises(NotAllowed):
         services.add_monitoring_dataset(("a.csv", data), people["leader"], jurisdiction=published.jurisdiction)
-    assert MonitoringDataset.objects.count() == 0 and media_files() == []
+    assert MonitoringDataset.objects.count() == 0 and media_files("monitoring") == []
     assert 'id="monitoring-form"' in as_user(client, people["reviewer"]).get(
         reverse("web:document_targets", args=[published.pk])).content.decode()
 

@@ -7,13 +7,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from browser_site import CHROMIUM, CHROMIUM_ARGS
 
 from taizhang.service.web.charts import bar_chart, donut, line_chart, nice_max
 
 NS = {"s": "http://www.w3.org/2000/svg"}
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def test_nice_max_rounds_up_to_a_readable_axis():

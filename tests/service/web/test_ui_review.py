@@ -8,18 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from service_builders import as_user, follow_messages
 from taizhang.service.ledger.models import Document, Organisation, OrganisationAlias, Task
 
 pytestmark = pytest.mark.django_db
 
 
-def as_user(client, user):
-    client.force_login(user)
-    return client
-
-
-def follow_messages(client, resp) -> str:
-    return client.get(resp["Location"]).content.decode()
 
 
 def test_review_screen_shows_every_task_highlighted_beside_the_source(client, people, draft):
