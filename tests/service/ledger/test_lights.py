@@ -14,8 +14,8 @@ TODAY = date(2026, 5, 10)
 
 
 def light(**kw):
-    base = dict(state="active", due_date=None, behind=None, ongoing=False, start_date=date(2026, 1, 1),
-                last_period="", today=TODAY, window=15)
+    base = dict(state="active", due_date=None, behind=None, start_date=date(2026, 1, 1),
+                last_period="2026-04", today=TODAY, window=15)
     return lights.light(**{**base, **kw})
 
 
@@ -41,6 +41,9 @@ def test_yellow_within_warning_window_configurable():
 def test_expected_percent_is_linear_schedule():
     start, due = date(2026, 1, 1), date(2026, 12, 31)
     assert lights.expected_percent(start, due, start) == 0
+    # published already overdue: everything was expected from the first day on
+    assert lights.expected_percent(TODAY, TODAY - timedelta(days=30), TODAY) == 100
+    assert lights.expected_percent(TODAY, TODAY, TODAY) == 100
     assert lights.expected_percent(start, due, date(2026, 7, 2)) == 50
     assert lights.expected_percent(start, due, due) == 100
     assert lights.expected_percent(None, due, TODAY) is None
@@ -58,18 +61,21 @@ def test_yellow_when_behind_schedule():
 
 def test_never_reported_gets_one_month_grace():
     due = date(2026, 12, 31)
-    assert light(due_date=due, start_date=date(2026, 5, 1), behind=lights.behind_after(date(2026, 5, 1), due, None)) == "green"
+    assert light(due_date=due, start_date=date(2026, 5, 1), last_period="",
+                 behind=lights.behind_after(date(2026, 5, 1), due, None)) == "green"
     assert light(due_date=due, start_date=date(2026, 3, 1), behind=lights.behind_after(date(2026, 3, 1), due, None)) == "yellow"
 
 
-def test_ongoing_task_missing_last_month_report_is_yellow():
+@pytest.mark.parametrize("due", [None, date(2026, 12, 31)])
+def test_a_missed_reporting_month_is_yellow_deadline_or_not(due):
     assert lights.last_complete_period(TODAY) == "2026-04"
     assert lights.last_complete_period(date(2026, 1, 5)) == "2025-12"
-    assert light(ongoing=True, last_period="2026-04") == "green"
-    assert light(ongoing=True, last_period="2026-03") == "yellow"
-    assert light(ongoing=True, last_period="") == "yellow"
-    assert light(ongoing=True, last_period="", start_date=date(2026, 5, 3)) == "green"  # started this month
-    assert light(ongoing=False, last_period="") == "green"
+    assert light(due_date=due, last_period="2026-04") == "green"
+    assert light(due_date=due, last_period="2026-05") == "green"  # reported ahead for this month
+    assert light(due_date=due, last_period="2026-03") == "yellow"
+    assert light(due_date=due, last_period="") == "yellow"  # never reported: not green forever
+    assert light(due_date=due, last_period="", start_date=date(2026, 5, 3)) == "green"  # started this month
+    assert light(due_date=due, last_period="", start_date=None) == "green"  # not yet scheduled
 
 
 @pytest.mark.django_db
@@ -103,11 +109,16 @@ def test_light_follows_reports_and_deadlines(task1, people):
     """Through the services: a report behind schedule turns yellow, on schedule green, past due red."""
     start = task1.start_date
     due = task1.due_date
-    mid = start + (due - start) / 2
-    services.submit_progress(task1, people["liaison_a"], period="2026-05", text="刚启动", percent=10)
+    # the last day of the month after publication: 序时进度 is then above 10 % and below 60 %, and the month of
+    # publication (the one reported) is the last complete month
+    next_month = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    check = (next_month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    assert 10 < lights.expected_percent(start, due, check) < 60
+    period = f"{start:%Y-%m}"
+    services.submit_progress(task1, people["liaison_a"], period=period, text="刚启动", percent=10)
     task1.refresh_from_db()
-    assert lights.task_light(task1, today=mid, window=15) == "yellow"
-    services.submit_progress(task1, people["liaison_a"], period="2026-06", text="过半", percent=60)
+    assert lights.task_light(task1, today=check, window=15) == "yellow"
+    services.submit_progress(task1, people["liaison_a"], period=period, text="过半", percent=60)
     task1.refresh_from_db()
-    assert lights.task_light(task1, today=mid, window=15) == "green"
+    assert lights.task_light(task1, today=check, window=15) == "green"
     assert lights.task_light(task1, today=due + timedelta(days=1), window=15) == "red"

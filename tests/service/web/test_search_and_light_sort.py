@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -115,9 +115,10 @@ def _light_order(user, desc=False):
     qs = filtered_tasks(form, user)
     rank = Case(*[When(light=k, then=Value(v)) for k, v in {"red": 0, "yellow": 1, "green": 2, "done": 3}.items()],
                 default=Value(4), output_field=IntegerField())
-    order = ["light_rank", "due_date", "id"]
-    return list(qs.annotate(light_rank=rank).order_by(*[("-" + f if desc else f) for f in order])
-                .values_list("pk", flat=True))
+    # within a light by deadline, tasks without one last in either direction
+    order = ["-light_rank", F("due_date").desc(nulls_last=True), "-id"] if desc else [
+        "light_rank", F("due_date").asc(nulls_last=True), "id"]
+    return list(qs.annotate(light_rank=rank).order_by(*order).values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize("desc", [False, True])
@@ -173,7 +174,7 @@ def test_yellow_or_green_by_deadline_equal_one_sorted_query(people, many_tasks, 
     form = LedgerFilterForm(QueryDict(f"light={light}&sort={'-due' if desc else 'due'}"), user=user)
     tiered = filtered_tasks(form, user)
     assert isinstance(tiered, TieredTasks)
-    order = ("-due_date", "-id") if desc else ("due_date", "id")
+    order = (F("due_date").desc(nulls_last=True), "-id") if desc else (F("due_date").asc(nulls_last=True), "id")
     expected = list(services.visible_tasks(user).filter(lights.light_q(light)).order_by(*order)
                     .values_list("pk", flat=True))
     assert expected and any(t.due_date is None for t in many_tasks if t.state in lights.SUPERVISED)
@@ -216,3 +217,15 @@ def test_yellow_parts_are_the_yellow_tasks_cut_in_disjoint_ranges(many_tasks, sh
     Setting.objects.update_or_create(key="warning_days", defaults={"value": str(window)})
     stats = dashboard_stats(today)
     assert stats.lights == {k: python.count(k) for k in ("red", "yellow", "green")}
+
+
+@pytest.mark.parametrize("desc", [False, True])
+def test_tasks_without_a_deadline_sort_last_by_deadline(people, many_tasks, desc):
+    user = people["admin"]
+    tiered = filtered_tasks(LedgerFilterForm(QueryDict("sort=" + ("-due" if desc else "due")), user=user), user)
+    got = list(tiered[0:1000])
+    assert len(got) == len(many_tasks)
+    dues = [t.due_date for t in got]
+    n_dated = sum(d is not None for d in dues)
+    assert 0 < n_dated < len(dues) and all(d is not None for d in dues[:n_dated])
+    assert dues[:n_dated] == sorted(dues[:n_dated], reverse=desc)

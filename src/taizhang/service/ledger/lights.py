@@ -3,8 +3,9 @@
 - ``done``: closed (已销号); ``None``: not yet in supervision (draft) or deleted;
 - ``red``: its active by-deadline (``due_date``) has passed;
 - ``yellow``: due within the warning window (default 15 days), or the last reported percent is behind
-  序时进度 (the percent expected today on a straight line from the task's start to its deadline), or an
-  ongoing (长期坚持) task without a report for the last complete month;
+  序时进度 (the percent expected today on a straight line from the task's start to its deadline), or the
+  task missed a reporting month: in supervision before this month began and no report for the last complete
+  month — whether it has a deadline or not (长期坚持, or none written: never green forever unreported);
 - ``green`` otherwise.
 
 序时进度 is stored as ``behind_after``: the last day on which the reported percent still meets the schedule
@@ -45,13 +46,14 @@ def today_local() -> date:
 
 
 def expected_percent(start: date | None, due: date | None, today: date) -> int | None:
-    """序时进度: the percent a task should have reached by ``today`` (0–100), or None without a schedule."""
+    """序时进度: the percent a task should have reached by ``today`` (0–100), or None without a schedule. A
+    deadline on or before the start (a task published overdue) expects everything from the first day."""
     if start is None or due is None:
         return None
-    if today <= start:
-        return 0
     if today >= due or due <= start:
         return 100
+    if today <= start:
+        return 0
     return math.floor(100 * (today - start).days / (due - start).days)
 
 
@@ -70,7 +72,7 @@ def last_complete_period(today: date) -> str:
     return f"{prev.year:04d}-{prev.month:02d}"
 
 
-def light(*, state: str, due_date: date | None, behind: date | None, ongoing: bool, start_date: date | None,
+def light(*, state: str, due_date: date | None, behind: date | None, start_date: date | None,
           last_period: str, today: date, window: int) -> str | None:
     if state == "closed":
         return "done"
@@ -82,24 +84,28 @@ def light(*, state: str, due_date: date | None, behind: date | None, ongoing: bo
         return "yellow"
     if behind is not None and behind < today:
         return "yellow"
-    if ongoing and start_date is not None and start_date < today.replace(day=1) \
-            and (last_period or "") < last_complete_period(today):
+    if missed_month(start_date, last_period, today):
         return "yellow"
     return "green"
 
 
+def missed_month(start_date: date | None, last_period: str, today: date) -> bool:
+    """In supervision before this month began, and no report for the last complete month (or a later one)."""
+    return start_date is not None and start_date < today.replace(day=1) \
+        and (last_period or "") < last_complete_period(today)
+
+
 def task_light(task, today: date | None = None, window: int | None = None) -> str | None:
     return light(
-        state=task.state, due_date=task.due_date, behind=task.behind_after, ongoing=task.ongoing,
-        start_date=task.start_date, last_period=task.last_period or "",
+        state=task.state, due_date=task.due_date, behind=task.behind_after, start_date=task.start_date, last_period=task.last_period or "",
         today=today or today_local(), window=warning_days() if window is None else window,
     )
 
 
 def _late_q(today: date) -> Q:
-    """Behind 序时进度, or an ongoing task without a report for the last complete month (yellow either way,
-    unless red or within the warning window)."""
-    return Q(behind_after__lt=today) | Q(ongoing=True, start_date__lt=today.replace(day=1),
+    """Behind 序时进度, or a missed reporting month (:func:`missed_month`): yellow either way, unless red or
+    within the warning window."""
+    return Q(behind_after__lt=today) | Q(start_date__lt=today.replace(day=1),
                                          last_period__lt=last_complete_period(today))
 
 
@@ -125,7 +131,7 @@ def light_q(which: str, today: date | None = None, window: int | None = None) ->
 def yellow_parts(today: date | None = None, window: int | None = None) -> list[Q]:
     """The yellow condition of :func:`light_q` cut by deadline into disjoint parts, each a range an index can
     bound (for counting): due within the window (all yellow); due later, or no deadline, and behind schedule or
-    an ongoing task that missed a month."""
+    a missed reporting month."""
     today = today or today_local()
     window = warning_days() if window is None else window
     supervised = Q(state__in=SUPERVISED)

@@ -52,12 +52,15 @@ def ledger_row(task, units: dict[str, list[str]], document_title: str, detail_ur
     pct = "—" if task.last_percent is None else f"{task.last_percent}%"
     url = f"{detail_url[:-2]}{task.pk}/"
     return (
-        f'<tr data-task="{task.pk}"><td class="nowrap">{escape(task.number or "—")}</td>'
-        f'<td><a href="{url}">{escape(_cut(task.title or task.text, 90))}</a></td>'
-        f'<td>{escape("、".join(units[Role.LEAD]))}</td><td>{escape("、".join(units[Role.SUPPORT]))}</td>'
-        f'<td>{escape("、".join(units[Role.TERRITORIAL]))}</td>'
-        f'<td class="nowrap">{escape(due_text(task) or "—")}</td><td class="nowrap">{light_html(task.light)}</td>'
-        f'<td>{badge_html(task.state)}</td><td class="num">{pct}</td><td>{escape(_cut(document_title, 24))}</td></tr>'
+        f'<tr data-task="{task.pk}"><td class="nowrap key" data-label="序号">{escape(task.number or "—")}</td>'
+        f'<td class="title"><a href="{url}">{escape(_cut(task.title or task.text, 90))}</a></td>'
+        f'<td data-label="牵头单位">{escape("、".join(units[Role.LEAD]))}</td>'
+        f'<td data-label="配合单位">{escape("、".join(units[Role.SUPPORT]))}</td>'
+        f'<td data-label="落实单位">{escape("、".join(units[Role.TERRITORIAL]))}</td>'
+        f'<td class="nowrap s" data-label="完成时限">{escape(due_text(task) or "—")}</td>'
+        f'<td class="nowrap s" data-label="灯色">{light_html(task.light)}</td>'
+        f'<td class="s" data-label="状态">{badge_html(task.state)}</td><td class="num s" data-label="进度">{pct}</td>'
+        f'<td data-label="出处">{escape(_cut(document_title, 24))}</td></tr>'
     )
 
 

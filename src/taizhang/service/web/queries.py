@@ -93,8 +93,8 @@ def filtered_tasks(form: LedgerFilterForm, user, today: date | None = None):
     order = SORTS.get(key, SORTS["number"])
     if key == "light":
         return TieredTasks.by_light(qs, today, window, desc)
-    if key == "due" and cd.get("light") in ("yellow", "green"):
-        return TieredTasks.dated_then_undated(qs, today, desc)
+    if key == "due":  # tasks without a deadline last, whichever the direction
+        return TieredTasks.dated_then_undated(qs, today, desc, not_red=cd.get("light") in ("yellow", "green"))
     return qs.order_by(*[("-" + f if desc else f) for f in order])
 
 
@@ -116,24 +116,26 @@ class TieredTasks:
 
     @classmethod
     def by_light(cls, qs, today: date, window: int, desc: bool = False) -> TieredTasks:
-        order = cls._by_deadline(desc)
-        conds = [lights.light_q(k, today, window) for k in ("red", "yellow", "green", "done")]
-        conds.append(~Q(state__in=(*lights.SUPERVISED, "closed")))  # no light: drafts
-        tiers = [qs.filter(c).order_by(*order) for c in conds]
-        return cls(tiers[::-1] if desc else tiers)
+        """红, 黄, 绿, 已销号, then the tasks without a light; within each, by deadline, those without one last
+        (the not-red lights' dated tasks from today on: a range of the deadline index)."""
+        groups = [[qs.filter(lights.light_q("red", today, window)).order_by(*cls._by_deadline(desc))]]
+        for which in ("yellow", "green", "done"):
+            groups.append(cls.dated_then_undated(qs.filter(lights.light_q(which, today, window)), today, desc,
+                                                 not_red=which != "done").tiers)
+        groups.append(cls.dated_then_undated(qs.filter(~Q(state__in=(*lights.SUPERVISED, "closed"))), today,
+                                             desc).tiers)  # no light: drafts
+        return cls([tier for group in (groups[::-1] if desc else groups) for tier in group])
 
     @classmethod
-    def dated_then_undated(cls, qs, today: date, desc: bool = False) -> TieredTasks:
-        """Yellow or green tasks by deadline. Their condition includes "not red" (due today or later, or no
-        deadline): an OR that no index range can bound, so a planner may walk the deadline index from its start
-        past every red task. As two tiers, deadlines from today on (a range of the index) and no deadline, in
-        the place the database itself gives NULLs (last in ascending order on PostgreSQL, first on SQLite)."""
-        from django.db import connection
-
-        dated = qs.filter(due_date__gte=today).order_by(*cls._by_deadline(desc))
+    def dated_then_undated(cls, qs, today: date, desc: bool = False, *, not_red: bool = False) -> TieredTasks:
+        """Tasks by deadline, those without one last (in either direction), as two tiers: the dated ones (an
+        index range) and the undated ones (by id). ``not_red``: the tasks are known not to be overdue (yellow or
+        green), so the dated tier is deadlines from today on — their condition "due today or later, or no
+        deadline" is an OR no index range can bound, and a planner may otherwise walk the deadline index from
+        its start past every red task."""
+        dated = qs.filter(due_date__gte=today) if not_red else qs.filter(due_date__isnull=False)
         undated = qs.filter(due_date__isnull=True).order_by("-id" if desc else "id")
-        nulls_last = connection.features.nulls_order_largest != desc
-        return cls([dated, undated] if nulls_last else [undated, dated])
+        return cls([dated.order_by(*cls._by_deadline(desc)), undated])
 
     def prefetch_related(self, *lookups) -> TieredTasks:
         return TieredTasks([t.prefetch_related(*lookups) for t in self.tiers])

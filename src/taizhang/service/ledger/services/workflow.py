@@ -169,12 +169,13 @@ def reject_claim(task: Task, user, *, note: str) -> Verification:
 
 
 def reopen_task(task: Task, user, *, reason: str) -> Task:
-    """反弹回潮: closed → active, with the reason."""
+    """反弹回潮: closed → active, with the reason. The reported percent is reset (the 100 % of the claim no
+    longer holds: the task shows no percent until its unit reports again); the reports stay."""
     perm.require_to("reopen", user, task)
     if not (reason or "").strip():
         raise ServiceError("重新打开任务须说明理由（如反弹回潮的情况）")
     with transaction.atomic():
-        before = _transition(task, "reopen", closed_at=None)
+        before = _transition(task, "reopen", closed_at=None, last_percent=None)
         refresh_schedule(task)
         audit.record("task.reopen", task, actor=user, task=task,
                      data={"before": before, "after": task.state, "why": reason.strip()})

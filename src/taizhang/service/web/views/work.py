@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
 from taizhang.service.ledger import lights
@@ -48,17 +48,18 @@ def workspace(request):
                             "reported_this_month": t.last_period == period})
             return out
 
-        page = Paginator(with_page_relations(base.order_by("due_date", "document_id", "position", "id")),
-                         50).get_page(request.GET.get("page"))
+        by_deadline = (F("due_date").asc(nulls_last=True), "document_id", "position", "id")  # none: last
+        page = Paginator(with_page_relations(base.order_by(*by_deadline)), 50).get_page(request.GET.get("page"))
         ctx["page"] = page
         ctx["rows"] = rows_of(page.object_list)
         ctx["total"] = page.paginator.count
+        # this month's deadlines only; the overdue ones are counted apart (and listed by the ledger's filter)
         ctx["due_this_month"] = rows_of(with_page_relations(
-            base.filter(state="active", due_date__lte=last).order_by("due_date", "id"))[:200])
+            base.filter(state="active", due_date__gte=first, due_date__lte=last).order_by("due_date", "id"))[:200])
+        ctx["overdue_count"] = base.filter(state__in=lights.SUPERVISED, due_date__lt=today).count()
         reportable = base.filter(state="active", pk__in=reporting.values("task_id"))
         ctx["to_report_count"] = reportable.exclude(last_period=period).count()
-        ctx["reportable"] = rows_of(with_page_relations(reportable.order_by("due_date", "id"))[:500])
-        ctx["reportable_count"] = reportable.count()
+        ctx["reportable"] = rows_of(with_page_relations(reportable.order_by(*by_deadline))[:500])
     return render(request, "web/workspace.html", ctx)
 
 
@@ -95,6 +96,7 @@ def public_document(request, pk: int):
                 "closed_at", "document_id", "position")
           .prefetch_related(Prefetch("assignments", queryset=Assignment.objects.select_related("organisation")))
           .order_by("position", "id"))
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    # 30 a page: a plan of hundreds of tasks stays readable on a phone (the long texts fold, see the template)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [{"task": t, "units": units_by_role(t)} for t in page]
     return render(request, "web/public_document.html", {"doc": doc, "rows": rows, "page": page})
