@@ -7,7 +7,8 @@
 Data go into a dedicated benchmark database, never the user's: a SQLite file under /tmp
 (``/tmp/taizhang-bench/bench.sqlite3``) and the PostgreSQL database ``taizhang_bench`` (created by this script
 on ``--pg-url``, default ``postgres://postgres@127.0.0.1:5432``). They are generated once with bulk_create
-(invented tasks, units, deadlines, reports) and reused by later runs unless ``--rebuild``.
+(invented tasks, units, deadlines, reports) and reused by later runs unless ``--rebuild``
+(``TAIZHANG_BENCH_DIR`` and ``TAIZHANG_BENCH_PG_DB`` name other ones).
 
 Measured through Django's test Client (the whole middleware stack, a logged-in leader): the ledger list
 (``/ledger/``) under realistic filter combinations, and the dashboard (``/``). Prints p50 / p95 / max in ms and
@@ -29,9 +30,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path("/tmp/taizhang-bench")
+# TAIZHANG_BENCH_DIR / TAIZHANG_BENCH_PG_DB: another place for the data, so that two checkouts can run the
+# benchmark side by side without sharing (and regenerating) one database
+BENCH_DIR = Path(os.environ.get("TAIZHANG_BENCH_DIR", "/tmp/taizhang-bench"))
 SQLITE_PATH = BENCH_DIR / "bench.sqlite3"
-PG_DB = "taizhang_bench"
+PG_DB = os.environ.get("TAIZHANG_BENCH_PG_DB", "taizhang_bench")
 GOALS = {"list": 100.0, "dashboard": 200.0}
 
 UNIT_NAMES = [

@@ -42,6 +42,7 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     # unit workspace and verification queue
     "web:workspace": {"GET": {"admin", "liaison_a", "liaison_b"}},
     "web:verify_queue": {"GET": VERIFIERS},
+    "web:deadline_queue": {"GET": {"admin"}},
     # task actions (POST only)
     "web:task_report": {"POST": REPORTERS, "kwargs": {"pk": "task"}},
     "web:task_claim": {"POST": REPORTERS, "kwargs": {"pk": "task"}},

@@ -5,6 +5,8 @@ widths go to $TAIZHANG_SCREENSHOTS (default /tmp), named taizhang-390-*.png and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from browser_site import SHOTS
 
@@ -117,5 +119,35 @@ def test_pages_fit_the_screen(browser, live_server, world, viewport):
                            ("/office/units/", "units"), ("/verify/", "verify"), ("/documents/", "documents"),
                            ("/no-such-page/", "404")):
             _check(page, base, path, name, width)
+    finally:
+        ctx.close()
+
+
+def test_dashboard_prints_lights_as_text(browser, live_server, world, people, tmp_path):
+    """Printed (Chromium's PDF), the dashboard has no menu and its lights read ● 红灯 / ● 绿灯 as text."""
+    import unicodedata
+
+    import pdfplumber
+
+    from taizhang.service.ledger.models import Task
+
+    Task.objects.filter(pk=world["task"].pk).update(due_date=world["task"].start_date - timedelta(days=1))  # red
+    ctx = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page = ctx.new_page()
+    try:
+        _login(page, live_server.url, "admin")
+        page.goto(live_server.url + "/")
+        page.emulate_media(media="print")
+        marker = page.evaluate("() => getComputedStyle(document.querySelector('#light-counts .light.red'), "
+                               "'::before').content")
+        assert marker == '"●"'
+        assert not page.locator("header.top").is_visible()
+        pdf = tmp_path / "dashboard.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=False)
+        with pdfplumber.open(pdf) as doc:
+            # NFKC: the PDF's font maps some characters to their Kangxi radical look-alikes (⽅ for 方)
+            text = unicodedata.normalize("NFKC", "".join(p.extract_text() or "" for p in doc.pages))
+        assert "●红灯" in text.replace(" ", "") and "●绿灯" in text.replace(" ", "")
+        assert "退出" not in text and "统计范围" in text and "全部方案" in text
     finally:
         ctx.close()
