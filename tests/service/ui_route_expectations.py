@@ -30,6 +30,7 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     "web:logout": {"POST": EVERYONE},
     # read-only screens of the ledger
     "web:dashboard": {"GET": STAFF},
+    "web:rankings": {"GET": STAFF},
     "web:ledger": {"GET": STAFF},
     "web:ledger_export": {"GET": STAFF},
     "web:task_detail": {"GET": STAFF, "kwargs": {"pk": "task"}},

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from taizhang.service.ledger import lights, services
 from taizhang.service.ledger.models import Assignment, DeadlineChangeRequest, ProgressReport, Task
-from taizhang.service.web.dashboard_stats import Scope, dashboard_stats
+from taizhang.service.web.dashboard_stats import Scope, dashboard_stats, ranking_stats
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_reporting_rate_by_unit(published, people):
     period = f"{today:%Y-%m}"
     t1 = published.tasks.get(key="T1")
     services.submit_progress(t1, people["liaison_a"], period=period, text="已开展排查", percent=20)
-    stats = dashboard_stats(scope=Scope(period=period))
+    stats = ranking_stats(scope=Scope(period=period))
     rep = stats.reporting
     # lead and support units of the three tasks: 生态环境局, 市监局 (T1), 住建局, 城管局 (T2), 农业农村局 (T3)
     assert (rep["units_should"], rep["units_reported"]) == (5, 1) and rep["rate"] == pytest.approx(0.2)
@@ -45,7 +45,7 @@ def test_reporting_rate_by_unit(published, people):
     assert rep["ranking"][-1]["name"] == "桐溪县生态环境局"  # worst first
     # a month before the plan was published: nobody had to report
     before = (published.published_at - timedelta(days=40)).strftime("%Y-%m")
-    assert dashboard_stats(scope=Scope(period=before)).reporting["units_should"] == 0
+    assert ranking_stats(scope=Scope(period=before)).reporting["units_should"] == 0
 
 
 def test_on_time_completion_by_lead_unit(published, people, evidence):
@@ -54,14 +54,14 @@ def test_on_time_completion_by_lead_unit(published, people, evidence):
     services.claim_completion(t1, people["liaison_a"], text="完成", files=[evidence])
     services.close_task(t1, people["inspector"], note="属实")
     Task.objects.filter(pk=t3.pk).update(due_date=today - timedelta(days=3))  # overdue, open
-    on_time = dashboard_stats().on_time
+    on_time = ranking_stats().on_time
     assert (on_time["due"], on_time["on_time"]) == (2, 1)
     ranking = {r["name"]: r for r in on_time["ranking"]}
     assert ranking["桐溪县农业农村局"]["rate"] == 0.0 and ranking["桐溪县生态环境局"]["rate"] == 1.0
     assert on_time["ranking"][0]["name"] == "桐溪县农业农村局"
     # closed after its deadline: late
     Task.objects.filter(pk=t1.pk).update(closed_at=timezone.now(), due_date=today - timedelta(days=1))
-    assert dashboard_stats().on_time["on_time"] == 0
+    assert ranking_stats().on_time["on_time"] == 0
 
 
 def test_rankings_equal_a_recomputation(published, people, import_plan, plan_text):
@@ -86,7 +86,7 @@ def test_rankings_equal_a_recomputation(published, people, import_plan, plan_tex
             if rnd.random() < 0.5:
                 ProgressReport.objects.create(task=t, organisation=org, period=period, text="x", percent=10,
                                               submitted_by=people["admin"])
-    stats = dashboard_stats(today, top_units=50, scope=Scope(period=period))
+    stats = ranking_stats(today, top_units=50, scope=Scope(period=period))
     end = (today.replace(day=1) - timedelta(days=1))
     alltasks = {t.pk: t for t in Task.objects.all()}
     reported = set(ProgressReport.objects.filter(period=period).values_list("task_id", "organisation_id"))
@@ -118,8 +118,11 @@ def test_dashboard_page_filters_queues_and_print(client, two_plans, people):
     html = client.get("/").content.decode()
     assert 'id="queue-deadlines"' in html and 'id="queue-verify"' in html
     assert '<div class="num">1</div><div class="lbl">待审批延期申请' in html
-    for part in ('id="dashboard-filters"', "报送率", "按期完成率", "各单位逾期情况"):
+    for part in ('id="dashboard-filters"', 'id="rankings-link"', "各单位逾期情况"):
         assert part in html
+    ranks = client.get("/rankings/", {"document": first.pk}).content.decode()
+    for part in ('id="reporting-ranking"', 'id="on-time-ranking"', "报送率", "按期完成率"):
+        assert part in ranks
     html = client.get("/", {"document": first.pk}).content.decode()
     assert f"&amp;document={first.pk}" in html or f"&document={first.pk}" in html
     assert "统计范围：" in html

@@ -49,6 +49,8 @@ def world(published, people, import_plan, make_ledger, plan_text, evidence):
     task = published.tasks.get(key="T1")
     services.submit_progress(task, people["liaison_a"], period=f"{task.start_date:%Y-%m}",
                              text="已完成全县燃煤锅炉摸底排查，建立淘汰清单，正在逐台拆除", percent=30, files=[evidence])
+    services.request_deadline_change(task, people["liaison_a"], new_date=task.due_date + timedelta(days=60),
+                                     reason="汛期无法施工，拆除工程顺延两个月")
     text, ledger = big_ledger(make_ledger, plan_text)
     big = import_plan(text=text, name="big.txt", ledger=ledger)
     services.publish_document(big, people["reviewer"])
@@ -115,8 +117,9 @@ def test_pages_fit_the_screen(browser, live_server, world, viewport):
 
         _login(page, base, "admin")
         _menu_and_logout_reachable(page)
-        for path, name in (("/", "dashboard"), ("/office/users/", "users"), ("/office/users/new/", "user-new"),
-                           ("/office/units/", "units"), ("/verify/", "verify"), ("/documents/", "documents"),
+        for path, name in (("/", "dashboard"), ("/rankings/", "rankings"), ("/office/users/", "users"), ("/office/users/new/", "user-new"),
+                           ("/office/units/", "units"), ("/verify/", "verify"), ("/deadline-requests/", "deadlines"),
+                           ("/documents/", "documents"),
                            ("/no-such-page/", "404")):
             _check(page, base, path, name, width)
     finally:

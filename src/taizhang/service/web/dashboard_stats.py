@@ -8,7 +8,8 @@ from the task schedule copied onto the assignments (``assignment_role_light``, `
 reports of one month from ``report_period_org_task``. Lights stay computed at read time from the date columns
 (``lights.light_q``), never stored.
 
-Three rankings of the units, each worst first:
+Three rankings of the units, each worst first (the first on 首页, the other two on 单位排名,
+:func:`ranking_stats`):
 
 - 逾期任务: a lead unit's red tasks;
 - 报送率: of the tasks a unit had to report on for the month (lead or support, in supervision, started by the
@@ -19,7 +20,7 @@ Three rankings of the units, each worst first:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
@@ -104,8 +105,6 @@ class DashboardStats:
     reports_per_month: list[int]
     closures_per_month: list[int]
     period: str = ""
-    reporting: dict = field(default_factory=dict)
-    on_time: dict = field(default_factory=dict)
     pending_deadline_requests: int = 0
 
 
@@ -161,10 +160,27 @@ def dashboard_stats(today: date | None = None, months: int = 12, top_units: int 
         closures_per_month=[closed.filter(closed_at__gte=lo, closed_at__lt=hi).count()
                             for lo, hi in pairwise(bounds)],
         period=period,
-        reporting=_reporting(assignments, period, docs, top_units),
-        on_time=_on_time(assignments, today, top_units),
         pending_deadline_requests=pending.count(),
     )
+
+
+@dataclass
+class RankingStats:
+    period: str
+    reporting: dict
+    on_time: dict
+
+
+def ranking_stats(today: date | None = None, top_units: int = TOP_UNITS, scope: Scope | None = None) -> RankingStats:
+    """The units ranked by reporting rate and by on-time completion (单位排名, a page of its own: each ranking
+    reads every reporting unit's assignments, more than the dashboard's index ranges)."""
+    today = today or lights.today_local()
+    scope = scope or Scope()
+    docs = scope.document_ids()
+    period = scope.month(today)
+    assignments = Assignment.objects.all() if docs is None else Assignment.objects.filter(task__document_id__in=docs)
+    return RankingStats(period=period, reporting=_reporting(assignments, period, docs, top_units),
+                        on_time=_on_time(assignments, today, top_units))
 
 
 def _names(ids) -> dict[int, str]:
@@ -244,7 +260,8 @@ def _on_time(assignments, today: date, top: int) -> dict:
 DASHBOARD_CACHE_SECONDS = 300
 
 
-def cached_dashboard_stats(today: date | None = None, scope: Scope | None = None) -> DashboardStats:
+def cached_dashboard_stats(today: date | None = None, scope: Scope | None = None, *,
+                           compute=None, name: str = "dashboard"):
     """:func:`dashboard_stats`, cached under the head of the audit chain.
 
     Every change of the ledger goes through the services, and every service call appends an audit event, so
@@ -259,9 +276,9 @@ def cached_dashboard_stats(today: date | None = None, scope: Scope | None = None
     today = today or lights.today_local()
     scope = scope or Scope()
     head = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first() or "empty"
-    key = f"taizhang:dashboard:{today.isoformat()}:{lights.warning_days()}:{scope.key(today)}:{head}"
+    key = f"taizhang:{name}:{today.isoformat()}:{lights.warning_days()}:{scope.key(today)}:{head}"
     stats = cache.get(key)
     if stats is None:
-        stats = dashboard_stats(today, scope=scope)
+        stats = (compute or dashboard_stats)(today, scope=scope)
         cache.set(key, stats, DASHBOARD_CACHE_SECONDS)
     return stats

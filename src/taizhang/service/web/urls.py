@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=False), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", dashboard.dashboard, name="dashboard"),
+    path("rankings/", dashboard.rankings, name="rankings"),
     path("ledger/", ledger.ledger, name="ledger"),
     path("ledger/export.xlsx", ledger.ledger_export, name="ledger_export"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),

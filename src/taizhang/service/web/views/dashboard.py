@@ -13,7 +13,7 @@ from taizhang.service.ledger.models import Light
 
 from ..access import viewer_required
 from ..charts import bar_chart, donut, line_chart
-from ..dashboard_stats import cached_dashboard_stats
+from ..dashboard_stats import cached_dashboard_stats, ranking_stats
 from ..forms import DashboardFilterForm
 from .common import pct_label
 
@@ -46,3 +46,14 @@ def dashboard(request):
         "show_verify": perms.can_verify(request.user),
         "show_deadlines": perms.can_decide_deadline_change(request.user),
     })
+
+
+@viewer_required
+def rankings(request):
+    """单位排名: the units by reporting rate (for a month) and by on-time completion, in the dashboard's scope."""
+    today = lights.today_local()
+    form = DashboardFilterForm(request.GET or None, today=today)
+    scope = form.scope()
+    stats = cached_dashboard_stats(today, scope, compute=ranking_stats, name="rankings")
+    in_plan = f"&document={scope.document_id}" if scope.document_id else ""
+    return render(request, "web/rankings.html", {"stats": stats, "form": form, "in_plan": in_plan})
