@@ -15,12 +15,30 @@ each as CSV and as .xlsx (timestamps as Excel date-time cells, numbers as number
 have them; written with the sheet's dimension first, as Excel writes it — openpyxl's read-only reader scans
 a sheet without it once more). Prints the best and the median wall time of ``--runs`` runs per case, and a digest of what was
 read (stations, hours, every value) so that runs of two versions of the readers can be checked to give the
-same data. Wall time on a possibly shared machine: compare runs made back to back.
+same data. Wall time on a possibly shared machine: compare runs made back to back; the CPU time of the process
+(all its threads: Polars parses on several) is less sensitive to other work on the machine.
+
+To compare with another version of the readers, run this file with that version first on ``PYTHONPATH``:
+``PYTHONPATH=/path/to/other/src .venv/bin/python benchmarks/monitoring_read.py``.
+
+National scale, end to end from files (``--national``)::
+
+    .venv/bin/python benchmarks/monitoring_read.py --national [--stations 1800] [--layout wide|long] [--files 1]
+
+writes one year of ``--stations`` stations (the synthetic generator of ``benchmarks/aqi.py``: seasonal and
+daily cycles, pollution episodes, missing hours and outages; 2026, so the year straddles the change of
+standards on 1 March) as CSV into ``--files`` files (one national file, or e.g. 36 files of 50 stations
+as cities publish them), then times in this one process, as the ``aqi`` / ``evaluate`` commands do it:
+reading every file (``read_air``), the hourly arrays (``to_hourly``), the daily statistics and daily AQI
+of every station (``compute_daily``), the HJ 663 evaluation of every station (``evaluate_all``), and
+separately the daily AQI table as ``taizhang aqi -o`` writes it. Prints wall and CPU time (CPU of all
+threads: Polars parses on both cores), the load average before and after, and the peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -107,29 +125,146 @@ def digest(data) -> str:
     return h.hexdigest()[:12]
 
 
+def _generator():
+    """``synthetic`` of benchmarks/aqi.py (loaded by path: its module name would shadow python-aqi's)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_aqi", Path(__file__).resolve().parent / "aqi.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+NATIONAL_YEAR = 2026
+
+
+def write_national(folder: Path, stations: int, layout: str, files: int) -> list[Path]:
+    """One year of ``stations`` stations as CSV, wide or long, in ``files`` files; generated 50 stations at a
+    time (memory stays bounded)."""
+    import polars as pl
+
+    gen = _generator()
+    hours = np.datetime64(f"{NATIONAL_YEAR}-01-01T00", "h") + np.arange(gen.HOURS)
+    stamps = pl.Series([str(h).replace("T", " ") + ":00" for h in hours])
+    per_file = -(-stations // files)
+    paths = []
+    for f in range(files):
+        path = folder / f"national-{f + 1:02d}.csv"
+        with open(path, "wb") as out:
+            first = True
+            for a in range(f * per_file, min((f + 1) * per_file, stations), 50):
+                n = min(50, (f + 1) * per_file - a, stations - a)
+                values = gen.synthetic(n, seed=1000 + a)
+                names = pl.Series([f"站{a + i:04d}" for i in range(n)]).repeat_by(gen.HOURS).explode()
+                times = pl.concat([stamps] * n)
+                if layout == "wide":
+                    df = pl.DataFrame({"站点": names, "时间": times} |
+                                      {f"{p}({'mg' if p == 'CO' else 'μg'}/m3)": values[p].ravel() for p in values})
+                else:
+                    df = pl.concat([pl.DataFrame({"站点": names, "时间": times, "污染物": [p] * len(times),
+                                                  "浓度": values[p].ravel(), "单位": ["mg/m3" if p == "CO" else "μg/m3"]
+                                                  * len(times)}) for p in values])
+                df.write_csv(out, include_header=first, null_value="")
+                first = False
+        paths.append(path)
+    return paths
+
+
+def national(args) -> int:
+    import os
+    import resource
+
+    from taizhang.monitoring import read_air
+    from taizhang.standards import hj663
+
+    tmp = tempfile.mkdtemp(prefix="taizhang-bench-national-")
+    folder = Path(tmp)
+    try:
+        g0 = time.perf_counter()
+        paths = write_national(folder, args.stations, args.layout, args.files)
+        size = sum(p.stat().st_size for p in paths) / 2**20
+        print(f"generated {args.stations} station-years, {args.layout} layout, {len(paths)} file(s), {size:.0f} MiB "
+              f"in {time.perf_counter() - g0:.0f} s (not timed below)")
+        load0 = os.getloadavg()
+        t0, c0 = time.perf_counter(), time.process_time()
+        steps = {"read": [0.0, 0.0], "to_hourly": [0.0, 0.0], "daily AQI": [0.0, 0.0], "evaluation": [0.0, 0.0]}
+        n_eval = n_days = 0
+        tables = []
+
+        def lap(name, w, c):
+            steps[name][0] += time.perf_counter() - w
+            steps[name][1] += time.process_time() - c
+            return time.perf_counter(), time.process_time()
+
+        for p in paths:
+            w, c = time.perf_counter(), time.process_time()
+            data = read_air(p)
+            w, c = lap("read", w, c)
+            hourly = data.to_hourly(NATIONAL_YEAR)
+            w, c = lap("to_hourly", w, c)
+            daily = hj663.compute_daily(hourly)
+            w, c = lap("daily AQI", w, c)
+            evs = hj663.evaluate_all(daily, year=NATIONAL_YEAR, include_daily=False, include_invalid=False)
+            lap("evaluation", w, c)
+            n_eval += len(evs)
+            n_days += int(daily.aqi_valid.sum())
+            tables.append(daily)
+            del data, hourly
+        t1, c1 = time.perf_counter(), time.process_time()
+        load1 = os.getloadavg()
+        print(f"end to end (files → daily AQI of every station-day → HJ 663 evaluation of every station): "
+              f"{t1 - t0:.1f} s wall, {c1 - c0:.1f} CPU-s; load average before {load0[0]:.2f}, after {load1[0]:.2f} "
+              f"(2 cores, shared); peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        for name, (w, c) in steps.items():
+            print(f"  {name:11} {w:6.1f} s wall {c:6.1f} CPU-s")
+        print(f"  {n_eval} station evaluations, {n_days} station-days with an AQI")
+        from taizhang.cli.standards import write_table
+
+        w, c = time.perf_counter(), time.process_time()
+        out = folder / "daily.csv"
+        for k, daily in enumerate(tables):
+            rows = hj663.daily_table(daily)
+            with contextlib.redirect_stdout(io.StringIO()):  # its "已写入 …" line
+                write_table(rows, str(out.with_stem(f"daily-{k}")))
+        print(f"  daily AQI table written as CSV (taizhang aqi -o): {time.perf_counter() - w:.1f} s wall, "
+              f"{time.process_time() - c:.1f} CPU-s more")
+    finally:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", choices=("csv", "xlsx"))
+    ap.add_argument("--national", action="store_true", help="time files → daily AQI → HJ 663 at national scale")
+    ap.add_argument("--stations", type=int, default=1800)
+    ap.add_argument("--layout", choices=("wide", "long"), default="wide")
+    ap.add_argument("--files", type=int, default=1)
     args = ap.parse_args()
+    if args.national:
+        return national(args)
 
     import taizhang.monitoring
     from taizhang.monitoring import read_air
 
     print(f"read_air from {Path(taizhang.monitoring.__file__).parent}; wall time, best / median of {args.runs} "
-          f"runs (the machine may be shared and loaded)")
+          f"runs, and the least CPU time (the machine may be shared and loaded)")
     with tempfile.TemporaryDirectory(prefix="taizhang-bench-read-") as tmp:
         for label, paths in cases(Path(tmp), args.only):
-            times = []
+            times, cpu = [], []
             for _ in range(args.runs):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 read = [read_air(p) for p in paths]
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
             records = sum(len(d.times) for d in read)
             digests = [digest(d) for d in read]
             size = sum(p.stat().st_size for p in paths) / 2**20
             combined = hashlib.sha256("".join(digests).encode()).hexdigest()[:12]
-            print(f"{label:44} {min(times):7.3f} s  (median {statistics.median(times):7.3f} s)  "
+            print(f"{label:44} {min(times):7.3f} s  (median {statistics.median(times):7.3f} s, CPU {min(cpu):7.3f} s)  "
                   f"{records:7d} station-hours, {size:5.1f} MiB, digest {combined}")
     return 0
 

@@ -40,13 +40,6 @@ class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     kind: str = "table"
 
-    def cell_text(self, text: str, row: int, col: int) -> str:
-        r = self.rows[row]
-        if col >= len(r):
-            return ""
-        c = r[col]
-        return text[c.start:c.end]
-
 
 Block = Paragraph | Table
 

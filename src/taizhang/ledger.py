@@ -135,7 +135,7 @@ class Task:
 
 
 @dataclass
-class Warning:
+class ExtractionWarning:
     message: str
     span: list[int]
 
@@ -155,7 +155,7 @@ class Ledger:
     document: DocumentMeta
     targets: list[Target] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[ExtractionWarning] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = {"format": FORMAT, **asdict(self)}

@@ -17,7 +17,7 @@ from taizhang.extract import assign as A
 from taizhang.extract import notes as N
 from taizhang.extract.problems import find_problems
 from taizhang.extract.tasks import Draft, add_subtasks, find_measures
-from taizhang.ledger import Deadline, DocumentMeta, Ledger, Target, Task, Unit, Warning
+from taizhang.ledger import Deadline, DocumentMeta, ExtractionWarning, Ledger, Target, Task, Unit
 from taizhang.segment.outline import build_outline
 from taizhang.text import OffsetMap, normalise_document
 
@@ -41,10 +41,8 @@ def extract_file(path: str | os.PathLike, *, timings: dict | None = None) -> Led
 
 
 def _metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
-    try:
-        from taizhang.segment.metadata import extract_metadata
-    except ImportError:  # metadata module not available
-        return DocumentMeta(), 0
+    from taizhang.segment.metadata import extract_metadata
+
     return extract_metadata(doc)
 
 
@@ -97,7 +95,7 @@ def _to_source(ledger: Ledger, omap: OffsetMap, source: str) -> None:
 
 
 def _extract(doc: SourceDocument, timings: dict | None, quote=None) -> Ledger:
-    warnings: list[Warning] = []
+    warnings: list[ExtractionWarning] = []
     with _timed(timings, "segment"):
         meta, body_start = _metadata(doc)
         meta.source = {"name": doc.name, "sha256": doc.sha256, "chars": len(doc.text)}
@@ -169,7 +167,7 @@ def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[A.Un
             d.units += [u for u in own if u.raw not in have]
 
 
-def _warn_stray_fields(outline, covered: set[int], warnings: list[Warning]) -> None:
+def _warn_stray_fields(outline, covered: set[int], warnings: list[ExtractionWarning]) -> None:
     rx = A.field_regex()
     for ln in outline.lines:
         if id(ln) in covered or (ln.node is not None and id(ln.node) in covered):
@@ -178,7 +176,7 @@ def _warn_stray_fields(outline, covered: set[int], warnings: list[Warning]) -> N
             continue
         m = rx.match(outline.text, ln.start, ln.end)
         if m and A.field_kind(m.group("name")) in ("deadline", "goal", "measures", "progress", "unit"):
-            warnings.append(Warning(f"字段“{m.group('name')}”不在任何问题之下", [ln.start, ln.end]))
+            warnings.append(ExtractionWarning(f"字段“{m.group('name')}”不在任何问题之下", [ln.start, ln.end]))
 
 
 def _targets(outline, problems: list[Draft], doc_date) -> list[Target]:

@@ -99,7 +99,7 @@ def test_water_command(tmp_path, capsys):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["断面类别", "逐次样品", "汇总"]
     summary = [c.value for c in wb["汇总"][2]]
-    assert summary == [3, 1, 33.3, 0, 0.0]
+    assert summary == [3, 1, 33.3, 0, 0.0, "GB 3838-2002"]
 
 
 def test_track_target_command(air_file, tmp_path, capsys):

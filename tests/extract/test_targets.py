@@ -145,3 +145,12 @@ def test_a_share_written_before_its_indicator():
         ("乡镇建成生活垃圾收运体系", ">=", 100, "%", 2022, None, None),
         ("农村卫生厕所普及率", ">=", 90, "%", 2022, None, None),
     ]
+
+
+def test_a_list_of_values_sharing_one_unit():
+    text = "到2024年，东城区、西城区、南城区PM2.5年均浓度分别控制在45、48、52微克/立方米以下。"
+    assert brief(targets(text, doc_year=2024)) == [
+        ("东城区PM2.5年均浓度", "<=", 45, "微克/立方米", 2024, None, None),
+        ("西城区PM2.5年均浓度", "<=", 48, "微克/立方米", 2024, None, None),
+        ("南城区PM2.5年均浓度", "<=", 52, "微克/立方米", 2024, None, None),
+    ]

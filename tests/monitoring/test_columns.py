@@ -308,3 +308,21 @@ def test_a_workbook_time_off_by_microseconds_is_its_hour(cell, hour):
 def test_a_workbook_time_off_by_a_minute_is_still_refused():
     with pytest.raises(ValueError, match="不是整点"):
         parse_hour(dt.datetime(2024, 1, 1, 8, 1))
+
+
+def test_a_column_of_workbook_times_as_cell_by_cell():
+    """A column of date-time cells only (as calamine gives them: a midnight as a date) takes the numpy
+    path: the same hours and messages as parse_hour cell by cell, microseconds and all."""
+    base = dt.datetime(2024, 3, 1)
+    cells = [base + dt.timedelta(hours=h) for h in range(500)]
+    cells[0] = base.date()
+    cells += [dt.datetime(2024, 1, 1, 7, 59, 59, 999_600), dt.datetime(2024, 1, 1, 8, 0, 0, 499_999),
+              dt.datetime(2024, 1, 1, 8, 30), dt.datetime(1969, 12, 31, 23), dt.date(1960, 5, 1),
+              dt.datetime(2024, 12, 31, 23, 59, 59, 999_999)]
+    assert_hours_like_cells(cells)
+
+
+def test_a_column_of_worksheet_numbers_and_empty_cells():
+    cells = [1.5, 2, "", 0.0, 300, "", -1.0, 7.25]
+    assert_numbers_like_cells(cells, False)
+    assert_numbers_like_cells([3.0, 4, 5.5], False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from taizhang.ledger import Deadline, DocumentMeta, Ledger, Target, Task, Unit, Warning
+from taizhang.ledger import Deadline, DocumentMeta, ExtractionWarning, Ledger, Target, Task, Unit
 from taizhang.report import ledger_rows, render_markdown, write_ledger_rows, write_ledger_xlsx
 
 HEADERS = ["序号", "任务/问题", "牵头单位", "配合单位", "落实单位", "完成时限", "整改目标", "状态", "出处"]
@@ -37,7 +37,7 @@ def sample_ledger() -> dict:
     meta = DocumentMeta(title="青禾县水污染问题整改方案", doc_number="青政办发〔2026〕12号", issuer="青禾县人民政府办公室",
                         issue_date="2026-03-05", region="青禾县", source={"name": "plan.docx", "sha256": "ab" * 32,
                                                                           "chars": 40200})
-    return Ledger(meta, targets, tasks, [Warning("责任说明没有对应的任务", [900, 920])]).to_dict()
+    return Ledger(meta, targets, tasks, [ExtractionWarning("责任说明没有对应的任务", [900, 920])]).to_dict()
 
 
 def test_rows_hierarchy_and_labels():

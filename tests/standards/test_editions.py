@@ -73,9 +73,9 @@ def test_final_limits_from_2031():
     p30, p31 = e2030["pollutants"]["PM2.5"], e2031["pollutants"]["PM2.5"]
     assert (p30["limit"], p30["daily_limit"], p30["exceed_days"]) == (30, 60, 0)
     assert (p31["limit"], p31["daily_limit"], p31["exceed_days"]) == (25, 50, 1)
-    assert p30["limit_standard"].startswith("GB 3095-2026（过渡阶段浓度限值）")
+    assert p30["limit_standard"] == "GB 3095-2026过渡阶段二级浓度限值（2030-12-31适用）"
     assert p31["limit_standard"].startswith("GB 3095-2026二级") and "过渡" not in p31["limit_standard"]
-    assert e2030["standards"][0]["limits"] == "GB 3095-2026（过渡阶段浓度限值）二级浓度限值"
+    assert e2030["standards"][0]["limits"] == "GB 3095-2026过渡阶段二级浓度限值"
     assert e2031["standards"][0]["rule_set"] == "2026-final"
     # the AQI itself is HJ 633-2026's on both days
     assert d.aqi.aqi[0].tolist() == [90, 90]  # 50 + 50/25·20 = 90

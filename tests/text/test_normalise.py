@@ -82,3 +82,8 @@ def test_numerals():
     assert [cn_int(x) for x in ["12", "１２", "十", "十二", "二十五", "三十一", "一百零五", "二〇一九", "二○一九", "①", "两"]] \
         == [12, 12, 10, 12, 25, 31, 105, 2019, 2019, 1, 2]
     assert cn_int("第三") is None and cn_int("") is None
+
+
+def test_a_line_stopping_at_a_comma_runs_on():
+    src = "（三）治理养殖尾水。推进池塘改造。（市海洋与渔业局牵头，\n市生态环境局配合，沿海各县人民政府负责落实）\n（四）下一项。\n"
+    assert normalise(src).text.startswith("（三）治理养殖尾水。推进池塘改造。（市海洋与渔业局牵头，市生态环境局配合")

@@ -179,6 +179,7 @@ def write_table(rows: list[dict], out: str | None, *, sheets: dict[str, list[dic
 def _write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
     import openpyxl
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
@@ -186,6 +187,10 @@ def _write_xlsx(path: Path, sheets: dict[str, list[dict]]) -> None:
         ws = wb.create_sheet(title[:31])
         cols = _columns(rows)
         ws.freeze_panes = "A2"
+        for j, c in enumerate(cols, start=1):  # wide enough for the header and the first rows (CJK counts 2)
+            texts = [str(HEADERS.get(c, c))] + [str(_cell(r.get(c)) or "") for r in rows[:200]]
+            width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in t) for t in texts)
+            ws.column_dimensions[get_column_letter(j)].width = min(60, width + 2)
         header = []
         for c in cols:
             cell = openpyxl.cell.WriteOnlyCell(ws, value=HEADERS.get(c, c))
@@ -296,7 +301,7 @@ def cmd_water(args) -> int:
            for s in res["samples"]]
     summ = res["summary"]
     summary = [{"断面数": summ["sections"], "Ⅰ～Ⅲ类断面数": summ["class_iii_or_better"], "优Ⅲ比例(%)": summ["good_share"],
-                "劣Ⅴ类断面数": summ["worse_than_v"], "劣Ⅴ类比例(%)": summ["bad_share"]}]
+                "劣Ⅴ类断面数": summ["worse_than_v"], "劣Ⅴ类比例(%)": summ["bad_share"], "标准": res["standard"]}]
     write_table(sec_rows, args.output, sheets={"断面类别": sec_rows, "逐次样品": smp, "汇总": summary})
     return 0
 

@@ -13,15 +13,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from taizhang.document import Table
 from taizhang.extract import assign as A
 from taizhang.extract import cells as C
 from taizhang.extract.assign import strip_span as _strip
-from taizhang.ledger import Warning
+from taizhang.ledger import ExtractionWarning
+from taizhang.text.basics import load_yaml
 
 PERIOD = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年.{0,6}|(?:19|20)\d{2}|[一二三四1-4]\s*季度|第[一二三四]季度|上半年|下半年|全年)\s*$")
 NUMBER_CELL = re.compile(r"^\s*[0-9０-９]{1,3}\s*[.．]?\s*$")
@@ -31,8 +29,7 @@ EMPTY_MARKS = {"", "—", "－", "-", "/", "——", "无", "／"}
 
 @lru_cache(maxsize=1)
 def table_lexicon() -> dict:
-    with resources.files("taizhang.extract").joinpath("data/tables.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return load_yaml("taizhang.extract", "data/tables.yaml")
 
 
 @dataclass
@@ -180,7 +177,7 @@ def _align(n_cells: int, cols: list[Column], values: list[str] | None = None) ->
     return list(range(head)) + [n - tail + i for i in range(tail)]
 
 
-def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list[Warning]) -> list:
+def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list[ExtractionWarning]) -> list:
     from taizhang.extract.deadlines import period_end
     from taizhang.extract.status import find_status
     from taizhang.extract.tasks import Draft
@@ -189,7 +186,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
     for t in tables:
         hdr = _header(text, t)
         if hdr is None:
-            warnings.append(Warning("表格未识别出责任或项目表头，未抽取任务", [t.start, t.end]))
+            warnings.append(ExtractionWarning("表格未识别出责任或项目表头，未抽取任务", [t.start, t.end]))
             continue
         cols, data_start = hdr
         cols = _widen(cols, [len(t.rows[r]) for r in range(data_start, len(t.rows))])

@@ -236,6 +236,46 @@ def _split_list(s: str, seps: str) -> list[tuple[str, int]]:
     return out
 
 
+class _Listed:
+    """A bare number of a list that shares the unit written after the last one (47、49、50微克/立方米)."""
+
+    def __init__(self, m: re.Match, unit_of: re.Match):
+        self._m, self._u = m, unit_of
+
+    def group(self, name: str):
+        if name == "num":
+            return self._m.group("n")
+        if name in ("unit", "tail"):
+            return self._u.group(name)
+        return None
+
+    def start(self) -> int:
+        return self._m.start("n")
+
+    def end(self) -> int:
+        return self._m.end("n")
+
+
+_BARE_LIST = re.compile(rf"(?P<n>[{_DIG}]+(?:[.．][{_DIG}]+)?)\s*(?:、|，|,|和|及)\s*$")
+
+
+def _listed_values(clause: str, values: list) -> list:
+    """The values of a clause, with the bare numbers listed before a value that carries the unit: 分别控制在47、49、
+    50微克/立方米以下 gives three values."""
+    if not values or not any(w in clause for w in _grammar().g["respectively_words"]):
+        return values
+    first = values[0]
+    listed = []
+    end = first.start()
+    while True:
+        m = _BARE_LIST.search(clause, 0, end)
+        if m is None:
+            break
+        listed.insert(0, _Listed(m, first))
+        end = m.start("n")
+    return listed + values
+
+
 def _share_first(clause: str, vm: re.Match) -> str | None:
     """The indicator of a goal written value first (100%的县级以上城市建成清新空气示范区), else None."""
     g = _grammar().g
@@ -321,7 +361,7 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                 clause_year = int(ym.group("y").translate(_FW))
                 if ym.group("pre") or ym.start() <= 2:
                     cur_year = clause_year
-            values = list(G.value.finditer(clause))
+            values = _listed_values(clause, list(G.value.finditer(clause)))
             held = level  # the level a clause before this one holds (较2019年持平，达到41…)
             level = None
             if not values:

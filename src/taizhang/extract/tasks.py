@@ -13,16 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from taizhang.document import Table
 from taizhang.extract import assign as A
 from taizhang.extract import notes as N
 from taizhang.extract.assign import strip_span as _strip
-from taizhang.ledger import Warning
+from taizhang.ledger import ExtractionWarning
 from taizhang.segment.outline import Line, Node, Outline, inline_parts
+from taizhang.text.basics import load_yaml
 
 SUB_STYLES = ("pnum", "circ")
 
@@ -48,8 +46,7 @@ class Draft:
 
 @lru_cache(maxsize=1)
 def sections_lexicon() -> dict:
-    with resources.files("taizhang.extract").joinpath("data/sections.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return load_yaml("taizhang.extract", "data/sections.yaml")
 
 
 def is_excluded_section(node: Node) -> bool:
@@ -63,11 +60,8 @@ def is_excluded_section(node: Node) -> bool:
 
 
 def is_goal_section(node: Node) -> bool:
-    try:
-        from taizhang.extract.targets import is_goal_heading
-    except ImportError:  # the targets module is not there yet
-        def is_goal_heading(h: str) -> bool:
-            return len(h) <= 16 and any(w in h for w in sections_lexicon()["goals"])
+    from taizhang.extract.targets import is_goal_heading
+
     return any(is_goal_heading(n.title) for n in [node, *node.ancestors()])
 
 
@@ -88,7 +82,7 @@ def _is_sub(node: Node) -> bool:
     return node.style in SUB_STYLES and any(a.style in ("num", "pcn") for a in node.ancestors())
 
 
-def find_measures(ol: Outline, covered: set[int], warnings: list[Warning]) -> list[Draft]:
+def find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarning]) -> list[Draft]:
     text = ol.text
     drafts: list[Draft] = []
     pending: Line | None = None

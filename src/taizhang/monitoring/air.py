@@ -72,19 +72,21 @@ class AirData:
 
     def span(self, year: int | None = None) -> tuple[dt.date, dt.date]:
         """The first and the last day with a record (within ``year`` if given)."""
-        days = self.times.astype("datetime64[D]")
-        if year is not None:
-            days = days[days.astype("datetime64[Y]").astype(int) + 1970 == year]
-        if not len(days):
+        t = self.times
+        if len(t) and year is not None:
+            lo, hi = np.datetime64(f"{year}-01-01T00", "h"), np.datetime64(f"{year + 1}-01-01T00", "h")
+            if not (t.min() >= lo and t.max() < hi):  # only a year's part of the data: keep that
+                t = t[(t >= lo) & (t < hi)]
+        if not len(t):
             raise DataError(f"数据中没有{year}年的监测值（有：{self.years()}）", path=self.path)
-        return days.min().item(), days.max().item()
+        return t.min().astype("datetime64[D]").item(), t.max().astype("datetime64[D]").item()
 
     def to_hourly(self, year: int | None = None, stations: list[str] | None = None, *,
                   start: dt.date | None = None, end: dt.date | None = None) -> HourlyData:
         """Stations × hours arrays over whole days from ``start`` to ``end`` (hours without a record are
         missing). By default the data's own span: its first to its last day with a record, within ``year``
         when given (``start`` / ``end`` then default to that year's first and last day with data, and are
-        kept inside the year)."""
+        kept inside the year). The arrays may share memory with ``values``: read them, do not change them."""
         first, last = self.span(year)
         start = first if start is None else start
         end = last if end is None else end
@@ -96,29 +98,48 @@ class AirData:
         for s in names:
             if s not in self.stations:
                 raise DataError(f"数据中没有站点“{s}”（有：{'、'.join(self.stations)}）", path=self.path)
-        t0 = np.datetime64(start, "h")
         n_hours = ((end - start).days + 1) * 24
-        pos = (self.times - t0).astype(int)
-        keep = (pos >= 0) & (pos < n_hours)
+        shape = (len(names), n_hours)
+        if list(names) == self.stations and len(self.times) == shape[0] * shape[1] and len(self.times) and \
+                (self.station_idx.reshape(shape) == np.arange(shape[0])[:, None]).all() and \
+                (self.times.reshape(shape) == np.datetime64(start, "h") + np.arange(n_hours)).all():
+            # every station hour present, in order (a national file as exported): the values are the arrays
+            return HourlyData(list(names), start, {p: v.reshape(shape) for p, v in self.values.items()})
+        pos = self.times.astype(np.int64) - np.datetime64(start, "h").astype(np.int64)
         order = {s: i for i, s in enumerate(names)}
-        remap = np.array([order.get(s, -1) for s in self.stations])
+        remap = np.array([order.get(s, -1) for s in self.stations], dtype=np.int64)
         row = remap[self.station_idx]
-        keep &= row >= 0
+        keep = (pos >= 0) & (pos < n_hours) & (row >= 0)
+        # one flat position per record (station row · hours + hour), the records outside dropped once
+        flat = row * n_hours + pos
+        everything = bool(keep.all())
+        if not everything:
+            flat = flat[keep]
         arrays = {}
         for pol, vals in self.values.items():
-            a = np.full((len(names), n_hours), np.nan)
-            a[row[keep], pos[keep]] = vals[keep]
+            a = np.full(shape, np.nan)
+            a.ravel()[flat] = vals if everything else vals[keep]
             arrays[pol] = a
         return HourlyData(list(names), start, arrays)
 
 
-@gc_paused()
-def read_air(path: str | Path) -> AirData:
-    rows = read_rows(path)
-    header_line, header = rows[0]
+@dataclass
+class Layout:
+    """What a header says: the column of each role (station, time, pollutant, value, unit), the long or wide
+    layout, and for the wide one each pollutant column with its unit factor; warnings for ignored columns."""
+
+    role: dict[str, int]
+    long: bool
+    wide_cols: dict[int, tuple[str, float]]
+    warnings: list[str]
+
+
+def layout(path, header_line: int, header: list) -> Layout:
+    """The layout of a file from its header row; a header naming no station or time column, a unit it cannot
+    read, or no pollutant raises :class:`DataError` with the line."""
     cols = lookup(aliases()["air_columns"])
     pols = lookup(aliases()["pollutants"])
-    role = {}
+    role: dict[str, int] = {}
     for j, cell in enumerate(header):
         key = cols.get(norm(cell))
         if key and key not in role:
@@ -128,7 +149,7 @@ def read_air(path: str | Path) -> AirData:
             names = "、".join(aliases()["air_columns"][need][:3])
             raise DataError(f"表头缺少“{names}”列", path=str(path), line=header_line)
     if "pollutant" in role and "value" in role:
-        return _read_long(path, rows[1:], role, pols)
+        return Layout(role, True, {}, [])
     wide_cols = {}
     warnings = []
     problems = Problems(path)
@@ -148,7 +169,32 @@ def read_air(path: str | Path) -> AirData:
     if not wide_cols:
         raise DataError("表头既不是长表（站点、时间、污染物、浓度、单位），也没有污染物列（宽表）",
                         path=str(path), line=header_line)
-    return _read_wide(path, rows[1:], role, wide_cols, warnings)
+    return Layout(role, False, wide_cols, warnings)
+
+
+@gc_paused()
+def read_air(path: str | Path) -> AirData:
+    """Read an hourly air file. A CSV file is read by the column-wise reader of :mod:`.fastcsv` (Polars) when it
+    holds nothing that reader leaves to this one; otherwise, and for .xlsx, row by row here, which gives every
+    problem with its line."""
+    if Path(path).suffix.lower() in (".csv", ".txt") and Path(path).is_file():
+        from taizhang.monitoring import fastcsv
+
+        try:
+            return fastcsv.read_air_csv(path)
+        except fastcsv.Fallback:
+            pass
+    return read_air_plain(path)
+
+
+def read_air_plain(path: str | Path) -> AirData:
+    """:func:`read_air` row by row (CSV by the csv module, .xlsx by calamine), every problem with its line."""
+    rows = read_rows(path)
+    header_line, header = rows[0]
+    lay = layout(path, header_line, header)
+    if lay.long:
+        return _read_long(path, rows[1:], lay.role, lookup(aliases()["pollutants"]))
+    return _read_wide(path, rows[1:], lay.role, lay.wide_cols, lay.warnings)
 
 
 def _station_name(cell) -> str:
@@ -263,12 +309,34 @@ def _read_long(path, rows, role, pols) -> AirData:
     pol_idx = np.fromiter(map(code.__getitem__, pol_names), dtype=np.int64, count=len(pol_names))
     suspects = data.suspects(good, (pol_idx, len(code)))
     data.raise_problems(row_problems, [(i, data.stations[i], data.time(i), pol_names[i]) for i in suspects])
-    # one record per station and hour, in order of appearance; each pollutant's values put in its column
-    _, first, inverse = np.unique(data.station_hour(), return_index=True, return_inverse=True)
-    order = np.argsort(first)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    pos = rank[inverse]
+    times, station_idx, columns = long_records(data.station_hour(), data.hours, data.station_idx, pol_idx, values,
+                                               pol_order)
+    return AirData(str(path), "long", data.station_names, times, station_idx, columns, [])
+
+
+def long_records(station_hour: np.ndarray, hours: np.ndarray, station_idx: np.ndarray, pol_idx: np.ndarray,
+                 values: np.ndarray, pol_order: list[str]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Rows of the long layout (one value each, with a code per station and hour) as records: one per station
+    and hour in order of first appearance, each pollutant's values put in its column."""
+    n = len(station_hour)
+    lo = int(station_hour.min()) if n else 0
+    span = int(station_hour.max()) - lo + 1 if n else 0
+    if span <= 4 * n + 1024:  # dense codes (the usual case): the first row of each code without sorting the rows
+        key = station_hour - lo
+        first_of = np.full(span, n, dtype=np.int64)
+        np.minimum.at(first_of, key, np.arange(n, dtype=np.int64))
+        codes = np.flatnonzero(first_of < n)
+        first = first_of[codes]
+        rank_of = np.empty(span, dtype=np.int64)
+        order = np.argsort(first)
+        rank_of[codes[order]] = np.arange(len(order))
+        pos = rank_of[key]
+    else:
+        _, first, inverse = np.unique(station_hour, return_index=True, return_inverse=True)
+        order = np.argsort(first)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        pos = rank[inverse]
     columns = {}
     for k, pol in enumerate(pol_order):
         rows_k = pol_idx == k
@@ -276,8 +344,7 @@ def _read_long(path, rows, role, pols) -> AirData:
         a[pos[rows_k]] = values[rows_k]
         columns[pol] = a
     first_rows = first[order]
-    return AirData(str(path), "long", data.station_names, data.hours[first_rows].astype("datetime64[h]"),
-                   data.station_idx[first_rows], columns, [])
+    return hours[first_rows].astype("datetime64[h]"), station_idx[first_rows], columns
 
 
 def _factor_or_message(pol: str, unit: str | None) -> float | str:

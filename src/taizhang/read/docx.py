@@ -24,7 +24,6 @@ from taizhang.read.safezip import SafeZip
 
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # No entity expansion, no network, and libxml2's own bounds (depth 256, 10 MB per text node): no huge_tree.
 _XML_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False, "load_dtd": False,
                 "remove_comments": True}

@@ -130,7 +130,8 @@ def parse_text(text: str) -> list:
 
 
 # cells of a table written one row a line: " | " (or "|"), tabs inside the line, or runs of three blanks
-_CELL_SEP = re.compile(r"[ \u3000]*[|｜][ \u3000]*|\t+| {3,}")
+_CELL_SEP = re.compile(r"[ \u3000]*[|｜][ \u3000]*|[ \u3000]*\t[ \u3000]*| {2,}|\u3000{2,}")
+_PIPES = re.compile(r"[|｜]")
 _RULE_ROW = re.compile(r"^[\s|｜:：\-—–=+]+$")  # a markdown rule row |---|---|
 
 
@@ -147,10 +148,15 @@ def _row_cells(line: str, base: int) -> list[tuple[int, int]] | None:
         seg = seg[:-1]
     cells: list[tuple[int, int]] = []
     pos = 0
-    for m in _CELL_SEP.finditer(seg):
+    # one kind of separator a line: pipes where there are pipes, else tabs (each tab a cell boundary, an empty
+    # cell between two), else runs of blanks
+    sep = _PIPES if _PIPES.search(seg) else (re.compile(r"[ \u3000]*\t[ \u3000]*") if "\t" in seg else _CELL_SEP)
+    for m in sep.finditer(seg):
         cells.append((pos, m.start()))
         pos = m.end()
     cells.append((pos, len(seg)))
+    cells = [(a + (len(seg[a:b]) - len(seg[a:b].lstrip(" \u3000"))), b - (len(seg[a:b]) - len(seg[a:b].rstrip(" \u3000"))))
+             if seg[a:b].strip() else (a, a) for a, b in cells]
     if len(cells) < 3:
         return None
     return [(base + lead + a, base + lead + b) for a, b in cells]
@@ -168,15 +174,32 @@ def _inline_rows(lines: list[str], starts: list[int], i: int) -> list[list[tuple
             rows.append([])  # kept as a row of no cells so that line counting stays right
             j += 1
             continue
-        r = _row_cells(lines[j], starts[j])
-        if r is None or len(r) != len(first):
+        line = lines[j]
+        r = _row_cells(line, starts[j])
+        if r is not None and len(r) == len(first):
+            rows.append(r)
+            j += 1
+            continue
+        nxt = _row_cells(lines[j + 1], starts[j + 1]) if j + 1 < len(lines) else None
+        next_is_row = nxt is not None and len(nxt) == len(first)
+        body = line.strip()
+        if not body and next_is_row:
+            rows.append([])  # a blank line between two rows
+        elif body and line[:1] in " \u3000" and not line.startswith("\t") and (r is None or len(r) < len(first)) \
+                and len(rows) > 1 and len(re.sub(r"\s+", "", body)) <= 40:
+            rows.append([])  # wrapped cell text under its row, indented (kept out of the cells)
+        elif body and next_is_row and len(body) <= 24 and "。" not in body and "\t" not in line:
+            a = starts[j] + len(line) - len(line.lstrip())
+            rows.append([(a, a + len(body))])  # a section heading between the rows (一、水源地规范化建设)
+        else:
             break
-        rows.append(r)
         j += 1
     return rows if sum(1 for r in rows if r) >= 2 else []
 
 
 def _inline_table(text: str, rows: list[list[tuple[int, int]]]) -> Table:
+    while rows and not rows[-1]:
+        rows.pop()
     out: list[list[Cell]] = []
     for cells in rows:
         if not cells:
@@ -184,7 +207,7 @@ def _inline_table(text: str, rows: list[list[tuple[int, int]]]) -> Table:
         r = len(out)
         out.append([Cell(r, c, *stripped_span(text, a, b)) for c, (a, b) in enumerate(cells)])
     first = rows[0][0][0]
-    last = rows[-1][-1][1] if rows[-1] else max(c[1] for r in rows if r for c in r)
+    last = rows[-1][-1][1]
     return Table(text.rfind("\n", 0, first) + 1, last, out)
 
 

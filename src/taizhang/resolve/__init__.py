@@ -5,6 +5,7 @@ own file named by $TAIZHANG_ORG_LEXICON is merged over it (docs/组织机构词�
 """
 
 from taizhang.resolve.lexicon import ENV_VAR, lexicon, reload_lexicon
+from taizhang.resolve.split import split_units
 from taizhang.resolve.units import (
     is_generic_territorial,
     looks_like_unit,
@@ -13,7 +14,6 @@ from taizhang.resolve.units import (
     region_parent,
     resolve_unit,
     resolve_units,
-    split_units,
 )
 
 __all__ = [

@@ -88,13 +88,6 @@ class Outline:
     roots: list[Node]
     nodes: list[Node]
 
-    def node_at(self, pos: int) -> Node | None:
-        best = None
-        for n in self.nodes:
-            if n.start <= pos < n.end and (best is None or n.level > best.level):
-                best = n
-        return best
-
 
 def match_label(text: str, start: int, end: int) -> tuple[str, str, int, int] | None:
     """(label, style, number, content_start) when the line text[start:end] begins with a numbering."""

@@ -47,6 +47,7 @@ _SPACED_RUN = re.compile(rf"[{_CJK}](?:[ \u3000][{_CJK}]){{2,}}(?![{_CJK}])")
 
 # a line broken inside a sentence: what it may not end with, what the next line may not start with
 _CLOSES = tuple("。；！？：…）」』”】》")
+_MID_SENTENCE = ("，", "、", ",")
 _STARTS_NEW = re.compile(
     r"[ \t\u3000]|[（(]\s*[0-9０-９一二三四五六七八九十]{1,3}\s*[)）]|[0-9０-９]{1,3}\s*[.．、)）]"
     r"|[一二三四五六七八九十]{1,3}\s*[、．]|第[一二三四五六七八九十百]+[章节条]|[①-⑳]|附\s*[件表]"
@@ -284,7 +285,8 @@ def _broken(line: str, t: str, nxt: int) -> bool:
     s = line.rstrip(" \u3000")
     if len(s.strip()) < _WRAP_MIN or s.startswith("\t") or "\t" in s or " | " in s:
         return False
-    if s.endswith(_CLOSES) or not _SENTENCE_MARKS.search(s) or not _CJK_RE.match(s[-1]):
+    mid = s.endswith(_MID_SENTENCE)  # a line that stops at a comma or a list mark runs on
+    if not mid and (s.endswith(_CLOSES) or not _SENTENCE_MARKS.search(s) or not _CJK_RE.match(s[-1])):
         return False
     end = t.find("\n", nxt)
     following = t[nxt:end if end >= 0 else len(t)]

@@ -15,6 +15,7 @@ from rest_framework.fields import empty
 from taizhang.service.ledger import permissions as perm
 from taizhang.service.ledger import values
 from taizhang.service.ledger.errors import ServiceError
+from taizhang.standards import editions
 
 
 class Parsed(serializers.Field):
@@ -168,3 +169,5 @@ class ByDocument(serializers.Serializer):
 
 class Through(serializers.Serializer):
     through = Date(required=False)
+    standard = serializers.ChoiceField(choices=editions.CHOICES, required=False, error_messages={
+        "invalid_choice": f"standard 应为 {'、'.join(editions.CHOICES)} 之一，收到：{{input}}"})

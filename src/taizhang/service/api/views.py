@@ -275,13 +275,14 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def tracking(self, request, pk=None):
         """Where the target stands against the stored monitoring data of its jurisdiction, as on the target
-        view (``?through=YYYY-MM-DD``: the year only to that day). Targets of a draft plan: reviewers only,
-        as in the UI."""
+        view (``?through=YYYY-MM-DD``: the year only to that day; ``?standard=auto|2012|2026``: the standards,
+        by default those in force on each day). Targets of a draft plan: reviewers only, as in the UI."""
         from taizhang.service.ledger import monitoring
 
         target = get_object_or_404(self.get_queryset().select_related("document__jurisdiction"), pk=pk)
-        through = inputs(i.Through, request.query_params).get("through")
-        return Response(monitoring.track_targets([target], target.document.jurisdiction, through=through)[0])
+        asked = inputs(i.Through, request.query_params)
+        return Response(monitoring.track_targets([target], target.document.jurisdiction, through=asked.get("through"),
+                                                 standard=asked.get("standard") or "auto")[0])
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):

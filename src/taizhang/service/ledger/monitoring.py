@@ -126,12 +126,12 @@ def load_water(dataset) -> list[dict]:
         return json.loads(f.read().decode("utf-8"))
 
 
-def merged_hourly(datasets: list, year: int):
-    """One :class:`taizhang.standards.hj663.HourlyData` of ``year`` from several air datasets (in upload
-    order): stations united, a later dataset's values replacing earlier ones for the same station and hour."""
+def merged_hourly(datasets: list, start: dt.date, end: dt.date):
+    """One :class:`taizhang.standards.hj663.HourlyData` from ``start`` to ``end`` from several air datasets (in
+    upload order): stations united, a later dataset's values replacing earlier ones for the same station and hour."""
     from taizhang.standards.hj663 import HourlyData
 
-    parts = [load_air(d).to_hourly(year, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)) for d in datasets]
+    parts = [load_air(d).to_hourly(start.year, start=start, end=end) for d in datasets]
     stations = list(dict.fromkeys(s for h in parts for s in h.stations))
     row = {s: i for i, s in enumerate(stations)}
     n_hours = next(iter(parts[0].values.values())).shape[1]
@@ -144,7 +144,7 @@ def merged_hourly(datasets: list, year: int):
             have = ~np.isnan(new)
             block[have] = new[have]
             a[rows] = block
-    return HourlyData(stations, dt.date(year, 1, 1), values)
+    return HourlyData(stations, start, values)
 
 
 # ---------------------------------------------------------------- evaluation
@@ -171,10 +171,10 @@ class Evaluation:
                 "year_to_date": self.year_to_date, "stations": self.stations}
 
 
-def _key(kind: str, name: str, year: int, through, datasets: list) -> str:
+def _key(kind: str, name: str, year: int, through, datasets: list, standard: str = "auto") -> str:
     shas = hashlib.sha256(",".join(d.sha256 for d in datasets).encode()).hexdigest()
     label = hashlib.sha256(name.encode()).hexdigest()[:16]
-    return f"taizhang:monitoring:{kind}:{label}:{year}:{through or 'year'}:{shas}"
+    return f"taizhang:monitoring:{kind}:{label}:{year}:{through or 'year'}:{standard}:{shas}"
 
 
 def _year_end(year: int) -> dt.date:
@@ -193,11 +193,13 @@ def _covering(kind: str, jurisdiction, datasets: list, year: int) -> tuple[Evalu
 
 
 def evaluate_air(jurisdiction, datasets: list, year: int, *, through: dt.date | None = None,
-                 whole_year: bool = False) -> Evaluation:
+                 whole_year: bool = False, standard: str = "auto") -> Evaluation:
     """HJ 663 city evaluation (daily values as the mean over the stations) of ``year`` from the air
-    datasets covering it. Data ending before 31 December (or ``through``, if earlier) gives the year to
-    date; ``whole_year`` (a baseline) evaluates whatever the year holds as the year."""
-    from taizhang.standards import hj663
+    datasets covering it, by the standards of ``standard`` (:mod:`taizhang.standards.editions`), through the
+    path the command line uses (:mod:`taizhang.standards.evaluation`). Data ending before 31 December (or
+    ``through``, if earlier) gives the year to date; ``whole_year`` (a baseline) evaluates whatever the year
+    holds as the year."""
+    from taizhang.standards import evaluation
 
     out, used = _covering("air", jurisdiction, datasets, year)
     if not used:
@@ -213,13 +215,13 @@ def evaluate_air(jurisdiction, datasets: list, year: int, *, through: dt.date | 
     if cut is not None and cut < out.start:
         out.problem = f"{jurisdiction.name}{year}年的空气数据从{out.start}开始，{cut}之前没有数据"
         return out
-    key = _key("air", jurisdiction.name, year, cut, used)
+    key = _key("air", jurisdiction.name, year, cut, used, standard)
     hit = cache.get(key)
     if hit is None:
         try:
-            hourly = merged_hourly(used, year)
-            daily = hj663.city_daily(hj663.compute_daily(hourly), jurisdiction.name)
-            ev = hj663.evaluate(daily, year=year, through=cut)
+            hourly = merged_hourly(used, out.start, out.end)
+            ev = evaluation.air_evaluations(hourly, year=year, through=cut, standard=standard,
+                                            city=jurisdiction.name, stations=False)[0]
         except TaizhangError as exc:
             hit = {"problem": exc.message}
         else:
@@ -276,10 +278,11 @@ def datasets_of(jurisdiction_ids) -> list:
 
 
 def track_targets(targets: list, jurisdiction, *, through: dt.date | None = None,
-                  datasets: list | None = None) -> list[dict]:
+                  datasets: list | None = None, standard: str = "auto") -> list[dict]:
     """Where each target stands against the stored monitoring data of its jurisdiction (the target's own, else
     ``jurisdiction``): the dict of :func:`taizhang.standards.tracking.track_target` plus ``data`` (which
-    data it was computed from) and ``baseline_data``. ``through``: evaluate the target year only to that day."""
+    data it was computed from) and ``baseline_data``. ``through``: evaluate the target year only to that day;
+    ``standard``: ``auto`` (the standards in force on each day), ``2012`` or ``2026``."""
     from taizhang.standards.tracking import indicator_rule, track_target
 
     jur_ids = {g.jurisdiction_id or jurisdiction.pk for g in targets}
@@ -293,7 +296,8 @@ def track_targets(targets: list, jurisdiction, *, through: dt.date | None = None
         key = (kind, jid, year, whole)
         if key not in memo:
             own = [d for d in datasets if d.jurisdiction_id == jid]
-            memo[key] = (evaluate_air(jurs[jid], own, year, through=through, whole_year=whole) if kind == "air"
+            memo[key] = (evaluate_air(jurs[jid], own, year, through=through, whole_year=whole, standard=standard)
+                         if kind == "air"
                          else evaluate_water(jurs[jid], own, year))
         return memo[key]
 

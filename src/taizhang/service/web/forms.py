@@ -211,10 +211,16 @@ class MonitoringUploadForm(forms.Form):
         return self.cleaned_data["kind"] or MonitoringDataset.Kind.AIR
 
 
+STANDARD_CHOICES = [("auto", "按数据日期（2026-03-01起用2026年版）"), ("2012", "全部用2012年版"), ("2026", "全部用2026年版")]
+
+
 class ThroughForm(forms.Form):
-    """The target view's cut-off day (``?through=YYYY-MM-DD``)."""
+    """The target view's cut-off day (``?through=YYYY-MM-DD``) and standards (``?standard=auto|2012|2026``:
+    :mod:`taizhang.standards.editions`)."""
 
     through = DateField(required=False)
+    standard = forms.ChoiceField(choices=STANDARD_CHOICES, required=False, error_messages={
+        "invalid_choice": "标准“%(value)s”不对，应为 auto、2012、2026 之一"})
 
 
 # ---------------------------------------------------------------- the office's 用户与单位 pages

@@ -16,7 +16,7 @@ from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed
 from taizhang.service.ledger.models import MonitoringDataset
 
 from ..access import role_required, viewer_required
-from ..forms import MonitoringUploadForm, ThroughForm
+from ..forms import STANDARD_CHOICES, MonitoringUploadForm, ThroughForm
 
 monitoring_uploader_required = role_required(perms.can_upload_monitoring, "上传监测数据")
 
@@ -27,19 +27,24 @@ def document_targets(request, pk: int):
     """The document's numeric targets and, for each, the indicator computed from the stored monitoring data of
     its jurisdiction and year: actual value, met or missed and by how much, or during the year the value so
     far and what the rest of the year must average. ``?through=YYYY-MM-DD`` evaluates the year only to that
-    day."""
+    day; ``?standard=auto|2012|2026`` chooses the standards (default: those in force on each day)."""
     doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
     form = ThroughForm(request.GET)
-    through = form.cleaned_data["through"] if form.is_valid() else None
-    if form.errors:
-        messages.error(request, f"{form.errors['through'][0]}；已按全部数据计算。")
+    form.is_valid()
+    through = form.cleaned_data.get("through")
+    standard = form.cleaned_data.get("standard") or "auto"
+    for field, default in (("through", "已按全部数据计算"), ("standard", "已按数据日期选用")):
+        if field in form.errors:
+            messages.error(request, f"{form.errors[field][0]}；{default}。")
     targets = list(doc.targets.all())
     jur_ids = {g.jurisdiction_id or doc.jurisdiction_id for g in targets} | {doc.jurisdiction_id}
     datasets = monitoring.datasets_of(jur_ids)
-    tracked = monitoring.track_targets(targets, doc.jurisdiction, through=through, datasets=datasets)
+    tracked = monitoring.track_targets(targets, doc.jurisdiction, through=through, datasets=datasets,
+                                       standard=standard)
     rows = [{"target": g, "tracking": t} for g, t in zip(targets, tracked, strict=True)]
     return render(request, "web/document_targets.html", {
-        "doc": doc, "rows": rows, "datasets": list(reversed(datasets)), "through": through,
+        "doc": doc, "rows": rows, "datasets": list(reversed(datasets)), "through": through, "standard": standard,
+        "standard_choices": STANDARD_CHOICES,
         "can_upload": perms.can_upload_monitoring(request.user), "kinds": MonitoringDataset.Kind.choices})
 
 
