@@ -85,6 +85,7 @@ def _menu_and_logout_reachable(page):
         assert not link.is_visible()  # folded
         page.click("header .menu-button")
         assert link.is_visible()
+        page.screenshot(path=str(SHOTS / f"taizhang-{width}-menu-open.png"))
         lbox = link.bounding_box()
         assert lbox["x"] >= 0 and lbox["x"] + lbox["width"] <= width
         page.click("header .menu-button")
