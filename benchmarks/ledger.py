@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/ledger.py --db postgres --rebuild
 
 Data go into a dedicated benchmark database, never the user's: a SQLite file under /tmp
-(``/tmp/taizhang-bench/bench.sqlite3``) and the PostgreSQL database ``taizhang_bench`` (created by this script
+(``/tmp/taizhang-bench/bench.sqlite3``, or under ``$TAIZHANG_BENCH_DIR``) and the PostgreSQL database ``taizhang_bench`` (created by this script
 on ``--pg-url``, default ``postgres://postgres@127.0.0.1:5432``). They are generated once with bulk_create
 (invented tasks, units, deadlines, reports) and reused by later runs unless ``--rebuild``.
 
@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path("/tmp/taizhang-bench")
+BENCH_DIR = Path(os.environ.get("TAIZHANG_BENCH_DIR", "/tmp/taizhang-bench"))  # one per checkout if need be
 SQLITE_PATH = BENCH_DIR / "bench.sqlite3"
 PG_DB = "taizhang_bench"
 GOALS = {"list": 100.0, "dashboard": 200.0}

@@ -34,7 +34,7 @@ def _first_admin() -> str | None:
         return None
     password = secrets.token_urlsafe(12)
     user = User.objects.create_superuser("admin", "", password)
-    UserProfile.objects.create(user=user, role="admin")
+    UserProfile.objects.create(user=user, role=UserProfile.Role.ADMIN)
     return password
 
 

@@ -20,7 +20,10 @@ from django.utils.safestring import mark_safe
 from taizhang.service.ledger import denorm, lights, search, services
 from taizhang.service.ledger.models import Assignment, Document, Light, Organisation, ReportMonthCount, Task
 
+from .forms import DateField
 from .markup import select_html
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 ROLE_CHOICES = [("", "全部角色"), *Assignment.Role.choices]
 LIGHT_CHOICES = [("", "全部灯色"), *Light.choices]
@@ -46,8 +49,8 @@ class LedgerFilterForm(forms.Form):
     role = forms.ChoiceField(label="角色", required=False, choices=ROLE_CHOICES)
     light = forms.ChoiceField(label="灯色", required=False, choices=LIGHT_CHOICES)
     state = forms.ChoiceField(label="状态", required=False, choices=STATE_CHOICES)
-    due_from = forms.DateField(label="时限自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    due_to = forms.DateField(label="时限至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_from = DateField(label="时限自", required=False, widget=DATE_INPUT)
+    due_to = DateField(label="时限至", required=False, widget=DATE_INPUT)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, user=None):
