@@ -104,10 +104,9 @@ def _extract(doc: SourceDocument, timings: dict | None, quote=None) -> Ledger:
     with _timed(timings, "extract"):
         text = doc.text
         problems, covered = find_problems(outline)
-        progress_report = any(p.status for p in problems)
         drafts: list[Draft] = list(problems)
-        if not progress_report:
-            drafts += find_measures(outline, covered, warnings)
+        # a progress report's numbered items are its progress, not tasks; its next steps (下步计划) are tasks
+        drafts += find_measures(outline, covered, warnings, report=any(p.status for p in problems))
         drafts.sort(key=lambda d: d.start)
         drafts = add_subtasks(text, drafts)
         from taizhang.extract.tables import find_table_tasks
@@ -198,6 +197,18 @@ def _year_in(s: str | None) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+def _unique_deadlines(deadlines: list[Deadline]) -> list[Deadline]:
+    """One deadline per (date, type): a date written in the text and again in a 完成时限 label counts once."""
+    seen: set[tuple] = set()
+    out = []
+    for dl in deadlines:
+        key = (dl.date, dl.type) if dl.date else (dl.text, dl.type)
+        if key not in seen:
+            seen.add(key)
+            out.append(dl)
+    return out
+
+
 def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date, quote=None) -> list[Task]:
     """Ledger tasks of the drafts: units resolved, deadlines and flags read from each draft's own regions.
     ``quote(start, end)`` gives the source's characters of a span (titles, goals and measures as written)."""
@@ -242,6 +253,17 @@ def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date, quote=
             im, on = find_flags(text[s:e])
             immediate |= im
             ongoing |= on
+        for s, e in d.flag_regions:
+            im, on = find_flags(text[s:e])
+            immediate |= im
+            ongoing |= on
+        for s, e in d.plan_regions:
+            deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s, default_year=default_year,
+                                        planned=True)
+        if not any(dl.date for dl in deadlines):
+            for s, e in d.fallback_regions:
+                deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s, default_year=default_year)
+        deadlines = _unique_deadlines(deadlines)
         for dl in deadlines:
             if dl.date and _YEAR_RX.search(dl.text):
                 last_year = int(dl.date[:4])

@@ -87,3 +87,20 @@ def test_numerals():
 def test_a_line_stopping_at_a_comma_runs_on():
     src = "（三）治理养殖尾水。推进池塘改造。（市海洋与渔业局牵头，\n市生态环境局配合，沿海各县人民政府负责落实）\n（四）下一项。\n"
     assert normalise(src).text.startswith("（三）治理养殖尾水。推进池塘改造。（市海洋与渔业局牵头，市生态环境局配合")
+
+
+def test_a_list_run_together_is_broken_at_its_labels_and_headings():
+    src = ("丙州整改措施清单一、认识不深(一)部分干部认识不足。整改目标:树立绿色发展理念。责任单位:州委办公室,各县市党委"
+           "和政府责任人:州委办公室主要负责人整改时限:立行立改,长期坚持整改措施:加强学习。\n")
+    n = normalise(src)
+    assert n.text.split("\n")[:8] == [
+        "丙州整改措施清单", "一、认识不深", "（一）部分干部认识不足。", "整改目标：树立绿色发展理念。",
+        "责任单位：州委办公室，各县市党委和政府", "责任人：州委办公室主要负责人", "整改时限：立行立改，长期坚持",
+        "整改措施：加强学习。"]
+    k = n.text.index("责任人")
+    s, e = n.map.span_to_source(k, k + 3)
+    assert src[s:e] == "责任人"
+    # a progress label alone after the problem's sentence; labels of a plan item's note are left in place
+    assert normalise("一、关于“督察指出，部分地方重发展轻保护，认识不到位。”整改进展情况：已经完成。").text.count("\n") == 1
+    item = "1.排查入河排污口，建立清单。责任单位：县水利局，完成时间：2021年5月10日前。"
+    assert normalise(item).text == item

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from taizhang.resolve import is_generic_territorial, looks_like_unit, looks_like_unit_list, split_units
+from taizhang.text import fields as _fields
 from taizhang.text.basics import load_yaml
 
 LEAD, SUPPORT, IMPL = "lead", "support", "implementing"
@@ -194,7 +195,8 @@ def _parse(text: str, start: int, end: int, *, require_role: bool, label_field: 
     clauses.append((pos, end))
     units: list[UnitRef] = []
     any_role = False
-    labelled_lead = any(f"{w}：" in text[start:end] or f"{w}:" in text[start:end] for w in lex["fields"]["lead"])
+    labelled_lead = any(f"{w}：" in text[start:end] or f"{w}:" in text[start:end]
+                        for w in _fields.lexicon()["fields"]["lead"])
     unplaced: list[tuple[int, int]] = []
     pending: list[tuple[int, int]] = []  # role-free unit lists waiting for the next clause's role
     field_of_label: str | None = label_field
@@ -223,7 +225,7 @@ def _parse(text: str, start: int, end: int, *, require_role: bool, label_field: 
                 cs = fm.end()  # 责任单位：X和Y牵头，Z配合 — the role words inside the value decide
             else:
                 field_of_label = None
-                if kind == "leader":
+                if kind in ("leader", "supervisor", "analysis"):
                     continue
         if cs >= ce:
             continue
@@ -299,25 +301,12 @@ def _depth(text: str, a: int, b: int) -> int:
 UNIT_FIELD_KINDS = ("unit", "lead", "support", "implementing")
 
 
-FIELD_RX = None
-
-
 def field_regex() -> re.Pattern[str]:
-    global FIELD_RX
-    if FIELD_RX is None:
-        names = sorted({n for v in lexicon()["fields"].values() for n in v}, key=len, reverse=True)
-        # a field label, possibly numbered (问题编号5：), then its colon
-        FIELD_RX = re.compile(r"[ \t\u3000]*(?P<name>" + "|".join(map(re.escape, names))
-                              + r")(?:\s*[0-9０-９]{1,4})?\s*[:：]\s*")
-    return FIELD_RX
+    return _fields.field_regex()
 
 
 def field_kind(name: str) -> str:
-    fields = lexicon()["fields"]
-    for kind in sorted(fields, key=lambda k: k not in ("lead", "support")):  # 牵头单位 is lead before unit
-        if name in fields[kind]:
-            return kind
-    return "other"
+    return _fields.field_kind(name)
 
 
 def parse_field_units(text: str, start: int, end: int, kind: str) -> list[UnitRef]:

@@ -46,6 +46,7 @@ class _Rules:
     exclude_prefix: re.Pattern
     exclude_suffix: re.Pattern
     past: re.Pattern
+    plan: re.Pattern
     flags_immediate: re.Pattern
     flags_strong: re.Pattern
     flags_weak: re.Pattern
@@ -92,6 +93,7 @@ def _rules() -> _Rules:
         exclude_prefix=re.compile(rf"(?:{_alt(lex['exclude_prefixes'])})\s*$"),
         exclude_suffix=re.compile(rf"\s*(?:{_alt(lex['exclude_suffixes'])})"),
         past=re.compile(_alt(lex["past_clause_markers"])),
+        plan=re.compile(_alt(lex["plan_markers"])),
         flags_immediate=re.compile(_alt(fl["immediate"])),
         flags_strong=re.compile(_alt(fl["ongoing_strong"])),
         flags_weak=re.compile(_alt(fl["ongoing_weak"] + fl["ongoing_strong"])),
@@ -187,11 +189,12 @@ _CLAUSE_END = re.compile(r"[，,。；;：:！？\n]")
 
 
 def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0,
-                   default_year: int | None = None) -> list[Deadline]:
+                   default_year: int | None = None, planned: bool = False) -> list[Deadline]:
     """Every explicit time limit or milestone in ``text`` (a task's text), normalised to ISO dates.
 
     A phrase without its year (6月底前, 年底前) takes the document's year, else ``default_year`` (the year the
-    document's title or the task's section names, see the pipeline)."""
+    document's title or the task's section names, see the pipeline). ``planned``: only dates a plan word
+    (计划, 预计 …) announces in their clause (a progress report's …正在推进，计划9月底前完成)."""
     r = _rules()
     doc_year = doc_date.year if doc_date else None
     rel_year = doc_year if doc_year is not None else default_year
@@ -255,9 +258,11 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
         if kept and not suf:
             pe = sm.start("kept") + len(kept)
         phrase = text[ps:pe].strip()
+        if planned and not _planned(text, s):
+            continue
         found.append((ps, pe, phrase, date, "from" if is_from else "by"))
     for m in r.dotted.finditer(text):
-        if any(a <= m.start() < b for a, b, *_ in found):
+        if any(a <= m.start() < b for a, b, *_ in found) or (planned and not _planned(text, m.start())):
             continue
         y, mo, d = int(m.group("y")), int(m.group("m")), m.group("d")
         date = _safe_date(y, mo, int(d) if d else None)
@@ -275,6 +280,14 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
         seen.add(key)
         out.append(Deadline(text=phrase, date=iso, type=typ, span=[offset + s, offset + e]))
     return out
+
+
+def _planned(text: str, pos: int) -> bool:
+    """Whether a plan word (计划, 预计 …) stands in the clause before ``pos``."""
+    k = pos
+    while k > 0 and text[k - 1] not in "，,。；;：:\n":
+        k -= 1
+    return _rules().plan.search(text, k, pos) is not None
 
 
 def period_end(label: str, *, doc_date: datetime.date | None) -> datetime.date | None:

@@ -90,23 +90,31 @@ def find_note(text: str, start: int, end: int, *, require_role: bool = False) ->
 
 
 SENTENCE_SEP = re.compile(r"[。；;\n]")
-_OPEN, _CLOSE = "（(〔", "）)〕"
+_OPEN, _CLOSE = "（(〔[［", "）)〕]］"
+_PAIR = {"）": "（(", ")": "（(", "〕": "〔", "]": "[［", "］": "[［"}
 _TRAIL = " \t\u3000。.；;，,"
 _SENTENCE_END = tuple("。；;！？")
 
 
 def _groups(text: str, start: int, end: int):
-    """Top-level bracketed groups [i, j) of text[start:end] (j after the closing bracket)."""
-    depth, open_at = 0, -1
+    """Top-level bracketed groups [i, j) of text[start:end] (j after the closing bracket). A closing bracket that
+    matches no open one ([…不再列出）] typed with a stray bracket) is ignored."""
+    stack: list[str] = []
+    open_at = -1
     for k in range(start, end):
         ch = text[k]
         if ch in _OPEN:
-            if depth == 0:
+            if not stack:
                 open_at = k
-            depth += 1
-        elif ch in _CLOSE and depth:
-            depth -= 1
-            if depth == 0:
+            stack.append(ch)
+        elif ch in _CLOSE and stack:
+            if stack[-1] not in _PAIR[ch]:
+                if not any(o in _PAIR[ch] for o in stack):
+                    continue  # a stray closing bracket
+                while stack and stack[-1] not in _PAIR[ch]:
+                    stack.pop()
+            stack.pop()
+            if not stack:
                 yield open_at, k + 1
 
 

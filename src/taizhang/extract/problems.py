@@ -1,162 +1,119 @@
-"""Problems of rectification lists and progress reports: a problem statement with its field block.
+"""Problems of rectification lists and progress reports: a ``problem`` draft per field block.
 
-Two shapes (docs/dev/glossary.md, kind ``problem``):
-
-* a numbered item followed by field lines (责任单位： 整改时限： 整改目标： 整改措施： 整改进展：);
-* a problem written as a field itself (问题编号5： / 转办问题基本情况： / 存在问题：), its fields on the lines after it,
-  numbered or not (一、问题基本情况：… 二、整改情况：… 三、验收情况：…), as inspection lists and 销号 notices print them.
-
-A block is a problem when it has fields of at least two kinds, one of them a unit, deadline, goal, measures or
-progress field. The problem's status is read from its progress fields (已完成整改 / 已停业 / 已拆除 → completed).
-Field names live in ``data/roles.yaml`` (fields:).
+The blocks are found by :mod:`taizhang.segment.blocks` (a numbered problem with its field lines, or a problem
+written as a field: 问题编号5：…, 问题描述：…). Here their fields are read: units from the unit fields, deadlines
+from the time-limit fields (a dated 整改目标 when the time limit names no date: 整改时限：立行立改), the planned
+date of a progress field (计划9月底前完成), the status from the progress fields (已完成整改 / 已经完成 / 已停业 →
+completed; 正在推进 → in_progress) and the numbered measures (counted; they are not tasks, and the dates inside
+them are not the problem's). Dates in the problem as stated (2015年7月，某县同意…) are not deadlines either.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 
-from taizhang.document import Table
 from taizhang.extract import assign as A
 from taizhang.extract.assign import strip_span as _strip
 from taizhang.extract.status import find_status
-from taizhang.extract.tasks import Draft, _descendants, _section
-from taizhang.segment.outline import Line, Node, Outline
+from taizhang.extract.tasks import Draft, _section
+from taizhang.segment.blocks import Block, Field, find_blocks
+from taizhang.segment.outline import Outline
 
-PROBLEM_KINDS = {"deadline", "goal", "measures", "progress", "unit"}
-RECTIFICATION_KINDS = {"goal", "measures", "progress"}  # a problem has one of these (or an 整改… field)
-
-
-@dataclass
-class FieldLine:
-    kind: str
-    name: str
-    line: Line
-    value_start: int
-
-
-def _fields(ol: Outline, node: Node) -> list[FieldLine]:
-    rx = A.field_regex()
-    out = []
-    for ln in node.lines:
-        if ln.node is not node or ln.heads is node or isinstance(ln.block, Table):
-            continue
-        m = rx.match(ol.text, ln.start, ln.end)
-        if m:
-            out.append(FieldLine(A.field_kind(m.group("name")), m.group("name"), ln, m.end()))
-    return out
+# numbered measures written inline: 1、…；2、…  /  1.…。2.…  /  1）…；2）…
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[。；;，,：:\s]))(?P<n>[0-9０-９]{1,2})\s*[、.．)）](?![0-9０-９])")
+_FW = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
-    """Problems: numbered nodes followed by a field block. Returns drafts and the node ids they cover."""
+    """Problem drafts and the ids of the lines and nodes their blocks cover."""
     text = ol.text
+
+    def is_report(f: Field) -> bool:
+        return find_status(text[f.value_start:f.value_end]) is not None
+
     drafts: list[Draft] = []
     covered: set[int] = set()
-    for node in ol.nodes:
-        if id(node) in covered:
-            continue
-        fl = _fields(ol, node)
-        if not fl or not ({f.kind for f in fl} & PROBLEM_KINDS) or len({f.kind for f in fl}) < 2:
-            continue
-        if not any(f.kind in RECTIFICATION_KINDS or f.name.startswith("整改") for f in fl):
-            continue  # units and a time limit under a plan item: its responsibility note (a measure)
-        first_field = min(f.line.start for f in fl)
-        body_lines = [ln for ln in node.lines if ln.start < first_field and ln.node is node]
-        s = node.content_start
-        e = max((ln.end for ln in body_lines), default=node.line_end)
-        s, e = _strip(text, s, e)
-        d = Draft("problem", s, e, number=node.path, title=node.title, section=_section(node))
-        measures_line = None
-        for f in fl:
-            vs, ve = _strip(text, f.value_start, f.line.end)
-            if f.kind in A.UNIT_FIELD_KINDS:
-                d.units += A.parse_field_units(text, vs, ve, f.kind)
-            elif f.kind == "deadline":
-                d.deadline_regions.append((vs, ve))
-            elif f.kind == "goal":
-                d.goal = (vs, ve)
-            elif f.kind == "measures":
-                measures_line = f.line
-            elif f.kind == "progress":
-                d.status = d.status or find_status(text[vs:ve])
-        kids = [c for c in node.children]
-        if kids:
-            d.measures = [_strip(text, c.content_start, c.end) for c in kids]
-        else:
-            after = measures_line.end if measures_line else max(f.line.end for f in fl)
-            d.measures = [_strip(text, ln.content_start, ln.end) for ln in node.lines
-                          if ln.start >= after and ln.node is node and not A.field_regex().match(text, ln.start, ln.end)]
-        d.measures_count = len(d.measures)
-        drafts.append(d)
-        covered.add(id(node))
-        for c in _descendants(node):
-            covered.add(id(c))
-    more, lines = find_labelled_problems(ol, covered)
-    drafts += more
-    covered |= lines
-    drafts.sort(key=lambda d: d.start)
+    for b in find_blocks(ol, is_report=is_report):
+        drafts.append(_draft(ol, b))
+        covered |= {id(ln) for ln in b.lines} | {id(n) for n in b.nodes}
     return drafts, covered
 
 
-def _field_at(ol: Outline, ln: Line):
-    """The field label at the head of a line (after its numbering, if any): (kind, name, value start)."""
-    rx = A.field_regex()
-    for at in dict.fromkeys((ln.start, ln.content_start)):
-        m = rx.match(ol.text, at, ln.end)
-        if m:
-            return A.field_kind(m.group("name")), m.group("name"), m.end()
-    return None
-
-
-def find_labelled_problems(ol: Outline, covered: set[int]) -> tuple[list[Draft], set[int]]:
-    """Problems written as a field (问题编号5：…, 问题基本情况：…) with their fields on the following lines.
-    Returns the drafts and the ids of the lines and nodes they cover."""
+def _draft(ol: Outline, b: Block) -> Draft:
     text = ol.text
-    out: list[Draft] = []
-    used: set[int] = set()
-    lines = [ln for ln in ol.lines if not isinstance(ln.block, Table)
-             and not (ln.node is not None and id(ln.node) in covered)]
-    i = 0
-    while i < len(lines):
-        ln = lines[i]
-        f = _field_at(ol, ln)
-        if f is None or f[0] != "problem":
-            i += 1
-            continue
-        block = [(ln, f)]
-        j = i + 1
-        while j < len(lines):
-            g = _field_at(ol, lines[j])
-            if g is None or g[0] == "problem":
-                break
-            block.append((lines[j], g))
-            j += 1
-        kinds = {k for _ln, (k, _n, _v) in block[1:]}
-        if not kinds & PROBLEM_KINDS:
-            i += 1
-            continue
-        s, e = _strip(text, f[2], ln.end)
-        owner = ln.heads or ln.node
-        d = Draft("problem", s, e, number=owner.path if ln.heads is not None else None,
-                  title=text[s:e].split("。", 1)[0][:60], section=_section(owner.parent if ln.heads else owner))
-        for fl, (kind, _name, vs0) in block[1:]:
-            vs, ve = _strip(text, vs0, fl.end)
-            if kind in A.UNIT_FIELD_KINDS:
-                d.units += A.parse_field_units(text, vs, ve, kind)
-            elif kind == "deadline":
-                d.deadline_regions.append((vs, ve))
-            elif kind == "goal":
-                d.goal = (vs, ve)
-            elif kind == "measures":
-                d.measures.append((vs, ve))
-            elif kind == "progress":
-                d.status = d.status or find_status(text[vs:ve])
-        d.measures_count = len(d.measures) or None
-        out.append(d)
-        for fl, _f in block:
-            used.add(id(fl))
-            if fl.heads is not None:
-                used.add(id(fl.heads))
-        i = j
-    return out, used
+    s, e = _strip(text, b.start, b.end)
+    s = _after_inline_label(text, s, e)
+    node = b.node
+    if b.labelled:
+        owner = node or b.lines[0].node
+        d = Draft("problem", s, e, number=node.path if node else None, title=text[s:e].split("。", 1)[0][:60],
+                  section=_section(owner.parent if node is not None else owner))
+    else:
+        d = Draft("problem", s, e, number=node.path, title=node.title, section=_section(node))
+    measures: list[tuple[int, int]] = []
+    progress_items: list[tuple[int, int]] = []
+    for f in b.fields:
+        vs, ve = _strip(text, f.value_start, f.value_end)
+        if f.kind in A.UNIT_FIELD_KINDS:
+            d.units += A.parse_field_units(text, vs, ve, f.kind)
+        elif f.kind == "deadline":
+            d.deadline_regions.append((vs, ve))
+        elif f.kind == "goal":
+            d.goal = d.goal or (vs, ve)
+            d.fallback_regions.append((vs, ve))  # a dated goal, when the time limit names no date
+        elif f.kind == "measures":
+            measures += _measures(ol, f, vs, ve)
+        elif f.kind == "progress":
+            d.status = d.status or find_status(text[vs:ve])
+            d.plan_regions.append((vs, ve))
+            d.flag_regions.append((vs, ve))  # …已经完成，长期坚持
+            progress_items += _items(ol, f, vs, ve)
+    if not b.labelled and node is not None and node.children:
+        measures = [_strip(text, c.content_start, c.end) for c in node.children]
+    elif not b.labelled and not measures:
+        # the numbered item's lines below its fields (its measures written without a 整改措施 label)
+        last = max(ln.end for f in b.fields for ln in f.lines)
+        field_lines = {id(ln) for f in b.fields for ln in f.lines}
+        measures = [_strip(text, ln.content_start, ln.end) for ln in node.lines
+                    if ln.start >= last and ln.node is node and id(ln) not in field_lines]
+    if not measures:
+        measures = progress_items
+    d.measures = measures
+    d.measures_count = len(measures) or None
+    return d
 
 
+def _after_inline_label(text: str, s: int, e: int) -> int:
+    """A problem run into its heading (一、认识不深（一）部分干部…): the problem starts after the numbering."""
+    m = re.match(r"(?:[一二三四五六七八九十]{1,3}、[^，。；：\n]{0,15}?)?[（(][一二三四五六七八九十]{1,3}[)）]", text[s:e])
+    return s + m.end() if m and m.end() < e - s else s
+
+
+def _items(ol: Outline, f: Field, vs: int, ve: int) -> list[tuple[int, int]]:
+    """Numbered items of a field's value: the numbered lines below it (the lowest ones), else items written
+    inline (1、…；2、…)."""
+    text = ol.text
+    nodes = [ln.heads for ln in f.lines[1:] if ln.heads is not None]
+    leaves = [n for n in nodes if not n.children]
+    if leaves:
+        return [_strip(text, n.content_start, n.end) for n in leaves]
+    found = []
+    expect = 1
+    for m in _INLINE_ITEM.finditer(text, vs, ve):
+        if int(m.group("n").translate(_FW)) == expect:
+            found.append(m.start("n"))
+            expect += 1
+    if len(found) >= 2:
+        return [_strip(text, a, b) for a, b in zip(found, [*found[1:], ve], strict=True)]
+    return []
+
+
+def _measures(ol: Outline, f: Field, vs: int, ve: int) -> list[tuple[int, int]]:
+    """The measures of a 整改措施 field: its numbered items, else its lines, else its value."""
+    items = _items(ol, f, vs, ve)
+    if items:
+        return items
+    text = ol.text
+    if len(f.lines) > 1:
+        return [_strip(text, ln.content_start, ln.end) for ln in f.lines[1:] if text[ln.start:ln.end].strip()]
+    return [(vs, ve)] if ve > vs else []

@@ -34,6 +34,13 @@ class Draft:
     title: str = ""
     units: list[A.UnitRef] = field(default_factory=list)
     deadline_regions: list[tuple[int, int]] = field(default_factory=list)
+    body_end: int | None = None  # where the task's own text ends before the note closing it
+    # read only when the deadline regions give no dated deadline (a problem's dated 整改目标)
+    fallback_regions: list[tuple[int, int]] = field(default_factory=list)
+    # regions where only the flags are read (a progress field: …已经完成，长期坚持)
+    flag_regions: list[tuple[int, int]] = field(default_factory=list)
+    # regions where only a planned date counts (a progress field: …正在推进，计划9月底前完成)
+    plan_regions: list[tuple[int, int]] = field(default_factory=list)
     extra_deadlines: list[tuple[str, int, int, str]] = field(default_factory=list)  # (label, s, e, type)
     status: str | None = None
     goal: tuple[int, int] | None = None
@@ -82,7 +89,17 @@ def _is_sub(node: Node) -> bool:
     return node.style in SUB_STYLES and any(a.style in ("num", "pcn") for a in node.ancestors())
 
 
-def find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarning]) -> list[Draft]:
+def find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarning], *,
+                  report: bool = False) -> list[Draft]:
+    """Measures of a plan. In a progress report (``report``) only the items of its next steps (下步计划)."""
+    drafts = _find_measures(ol, covered, warnings)
+    if report:
+        words = sections_lexicon()["next_steps"]
+        drafts = [d for d in drafts if d.section and any(w in d.section for w in words)]
+    return drafts
+
+
+def _find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarning]) -> list[Draft]:
     text = ol.text
     drafts: list[Draft] = []
     pending: Line | None = None
@@ -143,11 +160,9 @@ def find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarni
             d = Draft("measure", s, e, number=owner.path if owner else None,
                       title=_title_of(text, s, e), section=_section(owner))
             d.units = list(note.units)
-            d.deadline_regions.append((s, note.start))
-            if note.labelled or note.dated:  # 完成时限：… among the labels
-                d.deadline_regions.append((note.start, note.end))
-            if note.end < e:
-                d.deadline_regions.append((note.end, e))
+            # a deadline anywhere in the task's own text is the task's, its note included (…，2024年底前完成）)
+            d.deadline_regions.append((s, e))
+            d.body_end = note.start
             d.inherit = note.inherit
             _handling_result(text, d, s, e)
             drafts.append(d)
@@ -205,13 +220,14 @@ def _title_of(text: str, s: int, e: int) -> str:
 
 def add_subtasks(text: str, drafts: list[Draft]) -> list[Draft]:
     """一是…二是… parts of a measure become its subtasks, carrying the parent's units. A deadline or flag written
-    inside a part is the part's: the parent keeps only the text before its first part."""
+    inside a part is the part's; the parent holds every deadline and flag of its whole text, its parts' included
+    (as the dev gold does for deadlines)."""
     out: list[Draft] = []
     for d in drafts:
         out.append(d)
         if d.kind != "measure":
             continue
-        end = d.deadline_regions[0][1] if d.deadline_regions else d.end
+        end = d.body_end if d.body_end is not None else d.end
         parts = inline_parts(text, d.start, end)
         subs = []
         for _ms, cs, pe in parts:
@@ -222,9 +238,5 @@ def add_subtasks(text: str, drafts: list[Draft]) -> list[Draft]:
             sub.units = list(d.units)
             sub.deadline_regions.append((s, e))
             subs.append(sub)
-        if subs:
-            first = parts[0][0]
-            d.deadline_regions = [(a, min(b, first)) if a < first else (a, a) for a, b in d.deadline_regions[:1]] \
-                + [(a, b) for a, b in d.deadline_regions[1:] if a >= end]
         out += subs
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from taizhang.resolve.lexicon import Lexicon, display, key, lexicon
 from taizhang.resolve.units import (
     _CLOSE,
@@ -39,7 +41,37 @@ def split_units(s: str) -> list[tuple[str, int, int]]:
             _split_segment(lex, s, seg_start, i, out)
             seg_start = i + 1
     _split_segment(lex, s, seg_start, n, out)
+    return _join_levels(s, out)
+
+
+def _join_levels(s: str, parts: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """各县、区人民政府（管委会）: a part that is a level alone joins the part after it (across a 、)."""
+    rx = _level_alone()
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(parts):
+        raw, a, b = parts[i]
+        j = i
+        while j + 1 < len(parts) and rx.match(parts[j][0]) and s[parts[j][2]:parts[j + 1][1]].strip() in "、,，" \
+                and parts[j + 1][0][:1] in "省市区县旗镇乡":
+            j += 1
+        if j > i and not rx.match(parts[j][0]):
+            b = parts[j][2]
+            out.append((s[a:b], a, b))
+            i = j + 1
+            continue
+        out.append((raw, a, b))
+        i += 1
     return out
+
+
+@lru_cache(maxsize=1)
+def _level_alone():
+    import re
+
+    from taizhang.text.basics import load_yaml
+
+    return re.compile(load_yaml("taizhang.resolve", "data/territorial.yaml")["level_alone"])
 
 
 def _complete(lex: Lexicon, name: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from taizhang.document import Paragraph, SourceDocument, Table
-from taizhang.text.basics import CN_DIGITS, LABEL_PATTERNS, cn_int
+from taizhang.text.basics import CN_DIGITS, DAY, LABEL_PATTERNS, MONTH, YEAR, cn_int
 
 # style name -> regex on the start of a line (after leading whitespace); group "n" is the number
 _STYLES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p)) for name, p in LABEL_PATTERNS]
@@ -20,6 +20,10 @@ ANNEX = re.compile(r"[ \t\u3000]*附\s*[件表录]\s*[0-9０-９一二三四五�
 PLAN_TITLE = re.compile(r"[^。；，,]{4,60}(?:方案|计划|规划|办法|清单|意见|细则|要点|通知|要求)[）)]?")
 INLINE_MARK = re.compile(rf"(?P<n>[{CN_DIGITS}]{{1,3}})是")
 TITLE_END = "。；;：:！？"
+_YEAR_AFTER = re.compile(r"(?:19|20)[0-9]{2}年")
+# a line that is only a date (a signature's: 2020年6月18日, 二〇二〇年六月十八日, 2020年X月XX日): the body is over
+DATE_LINE = re.compile(rf"[ \t\u3000]*(?:{YEAR}|[0-9０-９]{{2}}[Xx×]{{2}}|[Xx×]{{4}})\s*年\s*(?:{MONTH}|[Xx×]{{1,2}})\s*月"
+                       rf"\s*(?:{DAY}|[Xx×]{{1,2}})\s*日[ \t\u3000]*")
 
 
 def cn_number(s: str) -> int | None:
@@ -105,8 +109,9 @@ def match_label(text: str, start: int, end: int) -> tuple[str, str, int, int] | 
         rest = line[m.end():]
         if not rest.strip() and style in ("num", "cn", "rnum"):
             continue  # a bare number: a table cell or page number, not a heading
-        if style in ("num", "rnum") and rest[:1] in "0123456789０１２３４５６７８９%％年月日万亿个":
-            continue
+        if style in ("num", "rnum") and rest[:1] in "0123456789０１２３４５６７８９%％年月日万亿个" \
+                and not _YEAR_AFTER.match(rest):
+            continue  # 2.5 / 3.5% / 1.10日: a number, not an item (but 2.2019年6月底前，… is item 2)
         if style == "cn" and rest[:1] in "级类是个":
             continue
         return m.group(0).strip(), style, n, i + m.end()
@@ -141,8 +146,8 @@ def build_outline(doc: SourceDocument, body_start: int = 0) -> Outline:
         am = ANNEX.match(text, s, e)
         if am and not m and (am.end() == e or len(text[am.end():e].strip()) < 80):
             ln.label, ln.style, ln.number, ln.content_start = text[s:am.end()].strip(), "annex", 1, am.end()
-        elif not m and PLAN_TITLE.fullmatch(text[s:e].strip()):
-            ln.style = "plan"  # the title of a (sub-)plan: closes every open node, opens none
+        elif not m and (PLAN_TITLE.fullmatch(text[s:e].strip()) or DATE_LINE.fullmatch(text, s, e)):
+            ln.style = "plan"  # a (sub-)plan's title or a signature's date: closes every open node, opens none
             ln.content_start = s
         elif m:
             ln.label, ln.style, ln.number, ln.content_start = m

@@ -244,6 +244,7 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
             in_field = False
             continue
         out += _inline_items(t, a, b)
+        out += _run_in(t, a, b)
         if _FIELD_LINE.match(line):
             in_field, field_indent = True, _indent(line)
         if i + 1 >= len(lines):
@@ -279,6 +280,29 @@ def _inline_items(t: str, a: int, b: int) -> list[tuple[int, int, str]]:
             out.append((k.start("n"), k.start("n"), "\n"))
             n += 1
     return out
+
+
+_RUN_IN_HEADING = re.compile(rf"[一二三四五六七八九十]{{1,3}}、[{_CJK}]{{2,15}}(?=（一）)")
+
+
+def _run_in(t: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """A list written without its line breaks (a page copied out of a word processor): the title run into the
+    first heading, a short heading run into its first item, field labels run together
+    (taizhang.text.fields.run_in_breaks) — each starts a line of its own."""
+    from taizhang.text import fields
+
+    out = [(k, k, "\n") for k in fields.run_in_breaks(t, a, b)]
+    head = t[a:min(b, a + 120)]
+    k = head.find("一、")
+    if k > 0 and head[:k].strip() and head[:k].rstrip().endswith(tuple(fields.lexicon()["title_endings"])) \
+            and not re.search(r"[，。；：！？]", head[:k]):
+        out.append((a + k, a + k, "\n"))
+        m = _RUN_IN_HEADING.match(t, a + k, b)
+    else:
+        m = _RUN_IN_HEADING.match(t, a, b)
+    if m:
+        out.append((m.end(), m.end(), "\n"))
+    return sorted(set(out))
 
 
 def _broken(line: str, t: str, nxt: int) -> bool:

@@ -35,7 +35,7 @@ def triggers_again(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0011_userprofile_phone'),
+        ('ledger', '0012_report_period_index'),
     ]
 
     operations = [
