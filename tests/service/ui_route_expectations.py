@@ -30,6 +30,7 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     "web:logout": {"POST": EVERYONE},
     # read-only screens of the ledger
     "web:dashboard": {"GET": STAFF},
+    "web:rankings": {"GET": STAFF},
     "web:ledger": {"GET": STAFF},
     "web:ledger_export": {"GET": STAFF},
     "web:task_detail": {"GET": STAFF, "kwargs": {"pk": "task"}},
@@ -42,6 +43,7 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     # unit workspace and verification queue
     "web:workspace": {"GET": {"admin", "liaison_a", "liaison_b"}},
     "web:verify_queue": {"GET": VERIFIERS},
+    "web:deadline_queue": {"GET": {"admin"}},
     # task actions (POST only)
     "web:task_report": {"POST": REPORTERS, "kwargs": {"pk": "task"}},
     "web:task_claim": {"POST": REPORTERS, "kwargs": {"pk": "task"}},

@@ -10,7 +10,7 @@ from django.db import connection
 
 from taizhang.service.ledger import denorm, lights, services
 from taizhang.service.ledger.models import Assignment, DeadlineChangeRequest, Organisation, Task
-from taizhang.service.web.queries import dashboard_stats
+from taizhang.service.web.dashboard_stats import dashboard_stats
 
 
 def _stale() -> list[int]:

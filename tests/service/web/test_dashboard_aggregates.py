@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from taizhang.service.ledger import lights, services
 from taizhang.service.ledger.models import ProgressReport, ReportMonthCount, Task
-from taizhang.service.web.queries import dashboard_stats
+from taizhang.service.web.dashboard_stats import dashboard_stats
 
 
 def _recomputed() -> dict[str, int]:

@@ -5,6 +5,8 @@ widths go to $TAIZHANG_SCREENSHOTS (default /tmp), named taizhang-390-*.png and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from browser_site import SHOTS
 
@@ -47,6 +49,8 @@ def world(published, people, import_plan, make_ledger, plan_text, evidence):
     task = published.tasks.get(key="T1")
     services.submit_progress(task, people["liaison_a"], period=f"{task.start_date:%Y-%m}",
                              text="已完成全县燃煤锅炉摸底排查，建立淘汰清单，正在逐台拆除", percent=30, files=[evidence])
+    services.request_deadline_change(task, people["liaison_a"], new_date=task.due_date + timedelta(days=60),
+                                     reason="汛期无法施工，拆除工程顺延两个月")
     text, ledger = big_ledger(make_ledger, plan_text)
     big = import_plan(text=text, name="big.txt", ledger=ledger)
     services.publish_document(big, people["reviewer"])
@@ -81,6 +85,7 @@ def _menu_and_logout_reachable(page):
         assert not link.is_visible()  # folded
         page.click("header .menu-button")
         assert link.is_visible()
+        page.screenshot(path=str(SHOTS / f"taizhang-{width}-menu-open.png"))
         lbox = link.bounding_box()
         assert lbox["x"] >= 0 and lbox["x"] + lbox["width"] <= width
         page.click("header .menu-button")
@@ -113,9 +118,40 @@ def test_pages_fit_the_screen(browser, live_server, world, viewport):
 
         _login(page, base, "admin")
         _menu_and_logout_reachable(page)
-        for path, name in (("/", "dashboard"), ("/office/users/", "users"), ("/office/users/new/", "user-new"),
-                           ("/office/units/", "units"), ("/verify/", "verify"), ("/documents/", "documents"),
+        for path, name in (("/", "dashboard"), ("/rankings/", "rankings"), ("/office/users/", "users"), ("/office/users/new/", "user-new"),
+                           ("/office/units/", "units"), ("/verify/", "verify"), ("/deadline-requests/", "deadlines"),
+                           ("/documents/", "documents"),
                            ("/no-such-page/", "404")):
             _check(page, base, path, name, width)
+    finally:
+        ctx.close()
+
+
+def test_dashboard_prints_lights_as_text(browser, live_server, world, people, tmp_path):
+    """Printed (Chromium's PDF), the dashboard has no menu and its lights read ● 红灯 / ● 绿灯 as text."""
+    import unicodedata
+
+    import pdfplumber
+
+    from taizhang.service.ledger.models import Task
+
+    Task.objects.filter(pk=world["task"].pk).update(due_date=world["task"].start_date - timedelta(days=1))  # red
+    ctx = browser.new_context(locale="zh-CN", viewport=DESKTOP)
+    page = ctx.new_page()
+    try:
+        _login(page, live_server.url, "admin")
+        page.goto(live_server.url + "/")
+        page.emulate_media(media="print")
+        marker = page.evaluate("() => getComputedStyle(document.querySelector('#light-counts .light.red'), "
+                               "'::before').content")
+        assert marker == '"●"'
+        assert not page.locator("header.top").is_visible()
+        pdf = tmp_path / "dashboard.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=False)
+        with pdfplumber.open(pdf) as doc:
+            # NFKC: the PDF's font maps some characters to their Kangxi radical look-alikes (⽅ for 方)
+            text = unicodedata.normalize("NFKC", "".join(p.extract_text() or "" for p in doc.pages))
+        assert "●红灯" in text.replace(" ", "") and "●绿灯" in text.replace(" ", "")
+        assert "退出" not in text and "统计范围" in text and "全部方案" in text
     finally:
         ctx.close()

@@ -204,7 +204,7 @@ def test_the_database_plans_the_keyword_on_its_index(many_tasks, q):
 
 @pytest.mark.parametrize("shift,window", [(0, 15), (-40, 15), (35, 0), (10, 60)])
 def test_yellow_parts_are_the_yellow_tasks_cut_in_disjoint_ranges(many_tasks, shift, window):
-    from taizhang.service.web.queries import dashboard_stats
+    from taizhang.service.web.dashboard_stats import dashboard_stats
 
     today = lights.today_local() + timedelta(days=shift)
     yellow = set(Task.objects.filter(lights.light_q("yellow", today, window)).values_list("pk", flat=True))

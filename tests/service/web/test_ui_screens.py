@@ -92,7 +92,7 @@ def test_dashboard_shows_overdue_by_unit_and_the_red_light(client, people, publi
 def test_dashboard_trend_counts_reports_and_closures_of_this_month(client, people, published, evidence):
     from taizhang.service.ledger import services
     from taizhang.service.ledger.lights import today_local
-    from taizhang.service.web.queries import dashboard_stats
+    from taizhang.service.web.dashboard_stats import dashboard_stats
 
     t1, t2 = published.tasks.get(key="T1"), published.tasks.get(key="T2")
     month = f"{today_local():%Y-%m}"
@@ -112,7 +112,7 @@ def test_dashboard_trend_counts_reports_and_closures_of_this_month(client, peopl
 def test_dashboard_cache_follows_every_change(client, people, published, evidence, django_assert_max_num_queries):
     """The dashboard is cached under the audit chain's head: a change through the services shows at once."""
     from taizhang.service.ledger import services
-    from taizhang.service.web.queries import cached_dashboard_stats
+    from taizhang.service.web.dashboard_stats import cached_dashboard_stats
 
     c = login(client, people["leader"])
     first = c.get(reverse("web:dashboard")).content.decode()

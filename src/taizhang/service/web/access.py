@@ -57,6 +57,8 @@ def nav_items(user, current: str) -> list[dict]:
             items.append(("web:workspace", "我的任务"))
         if perms.can_verify(user):
             items.append(("web:verify_queue", "待核查"))
+        if perms.can_decide_deadline_change(user):
+            items.append(("web:deadline_queue", "延期审批"))
         items.append(("web:documents", "文件"))
         if perms.can_import(user):
             items.append(("web:document_upload", "导入方案"))

@@ -9,6 +9,8 @@ would refuse anyway, so a refused user is told so whatever was sent.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from taizhang.service.ledger import permissions as perms
@@ -311,3 +313,47 @@ class UnitMergeForm(forms.Form):
         if keep is not None and keep not in units:
             raise forms.ValidationError("保留的单位须是勾选的单位之一")
         return cd
+
+
+# ---------------------------------------------------------------- the dashboard's filters
+
+
+def months_back(today, earliest) -> list[str]:
+    """Months (YYYY-MM) from ``today``'s back to ``earliest``'s (at most five years), newest first."""
+    y, m, out = today.year, today.month, []
+    while (y, m) >= (earliest.year, earliest.month) and len(out) < 60:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out
+
+
+class DashboardFilterForm(forms.Form):
+    """首页's scope: a published plan, a region, and the month of the reporting rate."""
+
+    document = forms.ModelChoiceField(label="方案", required=False, empty_label="全部方案",
+                                      queryset=Document.objects.none())
+    region = forms.ModelChoiceField(label="地区", required=False, empty_label="全部地区",
+                                    queryset=Jurisdiction.objects.none())
+    period = forms.ChoiceField(label="报送月份", required=False)
+
+    def __init__(self, data=None, *, today):
+        from taizhang.service.ledger import lights
+
+        super().__init__(data)
+        published = Document.objects.filter(state=Document.State.PUBLISHED)
+        self.fields["document"].queryset = published.only("id", "title", "original_name").order_by("-published_at")
+        self.fields["region"].queryset = Jurisdiction.objects.filter(documents__in=published).distinct().order_by("name")
+        first = published.order_by("published_at").values_list("published_at", flat=True).first()
+        earliest = first.date() if first else today
+        self.default_period = lights.last_complete_period(today)
+        months = months_back(today, min(earliest, date.fromisoformat(self.default_period + "-01")))
+        self.fields["period"].choices = [(m, f"{m[:4]}年{int(m[5:])}月") for m in months]
+        self.fields["period"].initial = self.default_period
+
+    def scope(self):
+        from .dashboard_stats import Scope
+
+        cd = self.cleaned_data if self.is_valid() else {}
+        doc, region = cd.get("document"), cd.get("region")
+        return Scope(document_id=doc.pk if doc else None, jurisdiction_id=region.pk if region else None,
+                     period=cd.get("period") or None)

@@ -1,24 +1,22 @@
-"""The queries behind the ledger table and the dashboard, written to stay fast at 100k tasks / 1M reports:
+"""The queries behind the ledger table (the dashboard's: :mod:`.dashboard_stats`), written to stay fast at 100k
+tasks / 1M reports:
 filters on indexed columns, unit filters as EXISTS sub-queries, aggregates in one GROUP BY each, related
 rows of a page fetched in one query (no N+1), lights from :func:`lights.annotate_lights` / :func:`lights.light_q`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from itertools import pairwise
+from datetime import date
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
-from taizhang.service.ledger import denorm, lights, search, services
-from taizhang.service.ledger.models import Assignment, Document, Light, Organisation, ReportMonthCount, Task
+from taizhang.service.ledger import lights, search, services
+from taizhang.service.ledger.models import Assignment, Document, Light, Organisation, Task
 
 from .forms import DateField
 from .markup import select_html
@@ -231,108 +229,6 @@ def units_by_role(task) -> dict[str, list[str]]:
     return out
 
 
-# ---------------------------------------------------------------- dashboard
-
-
-def prefix_q(q: Q, prefix: str) -> Q:
-    """The same condition on a related model: every field lookup of ``q`` prefixed (e.g. ``task__``)."""
-    new = Q()
-    new.connector, new.negated = q.connector, q.negated
-    new.children = [prefix_q(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1]) for c in q.children]
-    return new
-
-
-@dataclass
-class DashboardStats:
-    states: dict[str, int]
-    lights: dict[str, int]
-    supervised: int
-    completion_rate: float | None
-    overdue_by_unit: list[dict]
-    months: list[str]
-    reports_per_month: list[int]
-    closures_per_month: list[int]
-
-
-def _next_month(d: date) -> date:
-    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-
-
-def month_labels(today: date, n: int = 12) -> list[str]:
-    y, m = today.year, today.month
-    out = []
-    for _ in range(n):
-        out.append(f"{y:04d}-{m:02d}")
-        m -= 1
-        if m == 0:
-            y, m = y - 1, 12
-    return out[::-1]
-
-
-def dashboard_stats(today: date | None = None, months: int = 12, top_units: int = 15) -> DashboardStats:
-    """The dashboard's figures, each count a range of an index (see the ledger's migrations 0003 and 0007):
-    tasks by state; red, and yellow in three parts cut by deadline (``lights.yellow_parts``), from
-    ``task_light_cover`` (a few ranges cost less than testing every task against every light); overdue by lead
-    unit from the task schedules copied onto the assignments (``assignment_role_light``,
-    ``assignment_org_light``); reports per month from the stored :class:`ReportMonthCount`; closures per month,
-    one range of ``task_state_closed`` each. Lights stay computed at read time from the date columns
-    (``lights.light_q``), never stored."""
-    today = today or lights.today_local()
-    window = lights.warning_days()
-    red_q, yellow_q = lights.light_q("red", today, window), lights.light_q("yellow", today, window)
-    states = {s: 0 for s in ("draft", "active", "claimed", "closed")}
-    for row in Task.objects.filter(state__in=tuple(states)).order_by().values("state").annotate(n=Count("id")):
-        states[row["state"]] = row["n"]
-    light_counts = {"red": Task.objects.filter(red_q).count(),
-                    "yellow": sum(Task.objects.filter(part).count()
-                                  for part in lights.yellow_parts(today, window))}
-    # green is the rest of the supervised tasks (same rules as lights.light)
-    light_counts["green"] = states["active"] + states["claimed"] - light_counts["red"] - light_counts["yellow"]
-    supervised = states["active"] + states["claimed"] + states["closed"]
-    rate = (states["closed"] / supervised) if supervised else None
-
-    # Red tasks per lead unit, then totals and yellow for the units shown: both from the schedule copied onto
-    # each assignment (denorm.py), ranges over the assignment indexes, never a join of every task.
-    lead = Assignment.objects.filter(role="lead")
-    top = list(
-        lead.filter(prefix_q(red_q, denorm.PREFIX)).values("organisation_id", "organisation__name")
-        .annotate(red=Count("id")).order_by("-red", "organisation__name")[:top_units]
-    )
-    extra = {
-        r["organisation_id"]: r
-        for r in lead.filter(organisation_id__in=[t["organisation_id"] for t in top],
-                             task_state__in=lights.SUPERVISED)
-        .values("organisation_id")
-        .annotate(total=Count("id"), yellow=Count("id", filter=prefix_q(yellow_q, denorm.PREFIX)))
-        .order_by()
-    }
-    per_unit = [{**t, "total": extra.get(t["organisation_id"], {}).get("total", t["red"]),
-                 "yellow": extra.get(t["organisation_id"], {}).get("yellow", 0)} for t in top]
-    labels = month_labels(today, months)
-    reports = dict(ReportMonthCount.objects.filter(period__gte=labels[0]).values_list("period", "reports"))
-    # closures per month, one range count each (local-time month boundaries computed here): counting a range of
-    # the index costs less than bucketing every closure of the year (SQLite sorted the buckets: ~10x slower)
-    bounds = [timezone.make_aware(datetime.combine(date.fromisoformat(m + "-01"), time.min)) for m in labels]
-    bounds.append(timezone.make_aware(datetime.combine(_next_month(date.fromisoformat(labels[-1] + "-01")),
-                                                       time.min)))
-    closed = Task.objects.filter(state="closed")
-    return DashboardStats(
-        states=states,
-        lights={k: light_counts[k] for k in ("red", "yellow", "green")},
-        supervised=supervised,
-        completion_rate=rate,
-        overdue_by_unit=[
-            {"id": r["organisation_id"], "name": r["organisation__name"], "total": r["total"], "red": r["red"],
-             "yellow": r["yellow"]}
-            for r in per_unit
-        ],
-        months=labels,
-        reports_per_month=[reports.get(m, 0) for m in labels],
-        closures_per_month=[closed.filter(closed_at__gte=lo, closed_at__lt=hi).count()
-                            for lo, hi in pairwise(bounds)],
-    )
-
-
 def filter_selects(form: LedgerFilterForm) -> tuple[dict[str, str], dict[int, str]]:
     """The filter form's <select> elements built in Python (Django's widget templates render one template per
     <option>, tens of milliseconds with a long organisation list), and the documents' titles by id."""
@@ -346,31 +242,6 @@ def filter_selects(form: LedgerFilterForm) -> tuple[dict[str, str], dict[int, st
                           ("state", STATE_CHOICES)):
         out[name] = mark_safe(select_html(name, choices, data.get(name)))
     return out, titles
-
-
-DASHBOARD_CACHE_SECONDS = 300
-
-
-def cached_dashboard_stats(today: date | None = None) -> DashboardStats:
-    """:func:`dashboard_stats`, cached under the head of the audit chain.
-
-    Every change of the ledger goes through the services, and every service call appends an audit event, so
-    the hash of the newest event identifies the ledger's state: any change gives a new key and the next
-    dashboard is computed afresh. The day and the warning window are in the key too (lights move with time);
-    the timeout only bounds the effect of changes made outside the services (e.g. the admin site).
-    """
-    from django.core.cache import cache
-
-    from taizhang.service.ledger.models import AuditEvent
-
-    today = today or lights.today_local()
-    head = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first() or "empty"
-    key = f"taizhang:dashboard:{today.isoformat()}:{lights.warning_days()}:{head}"
-    stats = cache.get(key)
-    if stats is None:
-        stats = dashboard_stats(today)
-        cache.set(key, stats, DASHBOARD_CACHE_SECONDS)
-    return stats
 
 
 COUNT_CAP = 10000
@@ -391,3 +262,4 @@ class CappedPaginator(Paginator):
             n = self.object_list.order_by()[:COUNT_CAP + 1].count()
         self.capped = n > COUNT_CAP
         return min(n, COUNT_CAP)
+

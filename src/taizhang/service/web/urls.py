@@ -4,7 +4,7 @@ kind in tests/service/ui_route_expectations.py (the permission crawl fails on a 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, documents, ledger, office, targets, tasks, work
+from .views import dashboard, documents, ledger, office, queues, targets, tasks, work
 
 app_name = "web"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=False), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", dashboard.dashboard, name="dashboard"),
+    path("rankings/", dashboard.rankings, name="rankings"),
     path("ledger/", ledger.ledger, name="ledger"),
     path("ledger/export.xlsx", ledger.ledger_export, name="ledger_export"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task_detail"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("tasks/<int:pk>/verify/", tasks.task_verify, name="task_verify"),
     path("tasks/<int:pk>/reopen/", tasks.task_reopen, name="task_reopen"),
     path("tasks/<int:pk>/deadline/", tasks.deadline_request, name="deadline_request"),
+    path("deadline-requests/", queues.deadline_queue, name="deadline_queue"),
     path("deadline-requests/<int:pk>/decide/", tasks.deadline_decide, name="deadline_decide"),
     path("evidence/<int:pk>/", tasks.evidence_download, name="evidence_download"),
     path("documents/", documents.documents, name="documents"),

@@ -51,3 +51,11 @@ def query_with(context, **kwargs):
         else:
             params[k] = v
     return "?" + params.urlencode() if params else "?"
+
+
+@register.filter
+def pct(value) -> str:
+    """A rate (0–1) as a percent with one decimal; a dash for none."""
+    from ..views.common import pct_label
+
+    return pct_label(value)

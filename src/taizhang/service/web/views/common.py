@@ -26,3 +26,8 @@ def service_call(request, success: str | None = None):
         return
     if success:
         messages.success(request, success)
+
+
+def pct_label(rate: float | None) -> str:
+    """A rate (0–1) as the dashboard writes it: one decimal and %, a dash for none."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"

@@ -174,7 +174,7 @@ def deadline_decide(request, pk: int):
     with service_call(request, "已批准时限调整。" if approve else "已驳回时限调整申请。"):
         cd = cleaned(form, "decide_deadline", request.user)
         services.decide_deadline_change(req, request.user, approve=form.approve, note=cd["note"])
-    return _back(req.task_id)
+    return _back(req.task_id, request)
 
 
 @viewer_required
