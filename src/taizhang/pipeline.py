@@ -116,7 +116,7 @@ def _extract(doc: SourceDocument, timings: dict | None, quote=None) -> Ledger:
         drafts.sort(key=lambda d: (d.start, d.kind != "measure"))
         _apply_inheritance(drafts, _inheritance_sentences(outline))
         _warn_stray_fields(outline, covered, warnings)
-        targets = _targets(outline, problems, doc_date)
+        targets = _targets(outline, problems, doc_date, meta.title)
     with _timed(timings, "resolve"):
         tasks = _finish(text, drafts, meta, doc_date, quote)
     for i, t in enumerate(targets, 1):
@@ -178,14 +178,14 @@ def _warn_stray_fields(outline, covered: set[int], warnings: list[ExtractionWarn
             warnings.append(ExtractionWarning(f"字段“{m.group('name')}”不在任何问题之下", [ln.start, ln.end]))
 
 
-def _targets(outline, problems: list[Draft], doc_date) -> list[Target]:
+def _targets(outline, problems: list[Draft], doc_date, title: str | None) -> list[Target]:
     """Targets come from goal sections (found by their headings, tables excluded) and 整改目标 fields."""
-    from taizhang.extract.targets import extract_targets, goal_section_spans
+    from taizhang.extract.targets import annual_year, extract_targets, goal_section_spans
 
     text = outline.text
     spans = goal_section_spans(text) + [p.goal for p in problems if p.goal]
     year = doc_date.year if doc_date else None
-    return list(extract_targets(text, spans, doc_year=year))
+    return list(extract_targets(text, spans, doc_year=year, plan_year=annual_year(title)))
 
 
 _YEAR_RX = re.compile(r"((?:19|20)\d{2})\s*年")

@@ -191,3 +191,22 @@ def test_property_never_raises_and_spans_match(text, offset):
     period_end(text, doc_date=D2019)
     for t in extract_targets(text, [(0, len(text))], doc_year=2019):
         assert 0 <= t.span[0] <= t.span[1] <= len(text) and text[t.span[0]:t.span[1]] == t.text
+
+
+def test_a_date_without_its_year_takes_the_year_written_before_it_in_the_sentence():
+    got = [(d.text, d.date) for d in find_deadlines("清单和方案分别于2018年10月8日、10月12日前报送。", doc_date=None)]
+    assert got == [("2018年10月8日", "2018-10-08"), ("10月12日前", "2018-10-12")]
+    got = [(d.text, d.date) for d in find_deadlines("2018年10月8日前报送清单。12月底前完成整治。", doc_date=D2019)]
+    assert got == [("2018年10月8日前", "2018-10-08"), ("12月底前", "2019-12-31")]  # another sentence: the doc's
+
+
+def test_the_year_a_statistic_is_measured_over_is_no_deadline():
+    assert dl("全年洁净煤使用比例完成省、市下达的目标任务。") == []
+    assert dl("全年优良天数比率不低于85%。") == []
+    assert dl("全年完成整治企业13家以上。") == [("全年", "2019-12-31", "by")]
+
+
+def test_only_a_planned_date_of_a_progress_report_is_a_deadline():
+    got = find_deadlines("已于2023年6月完成排查，扩建工程正在推进，计划2023年9月30日前完成；2023年5月约谈业主。",
+                         doc_date=None, planned=True)
+    assert [(d.text, d.date) for d in got] == [("2023年9月30日前", "2023-09-30")]

@@ -154,3 +154,39 @@ def test_a_list_of_values_sharing_one_unit():
         ("西城区PM2.5年均浓度", "<=", 48, "微克/立方米", 2024, None, None),
         ("南城区PM2.5年均浓度", "<=", 52, "微克/立方米", 2024, None, None),
     ]
+
+
+def test_respectively_pairs_areas_and_values_or_repeats_one_indicator():
+    assert brief(targets("到2025年，甲区和乙区PM10平均浓度分别不高于50和40微克/立方米。")) == [
+        ("甲区PM10平均浓度", "<=", 50, "微克/立方米", 2025, None, None),
+        ("乙区PM10平均浓度", "<=", 40, "微克/立方米", 2025, None, None),
+    ]
+    assert [(t.comparator, t.value, t.baseline_year) for t in targets(
+        "到2025年，两个联控片区PM2.5浓度比2020年分别下降18%和12%，重污染天数比率分别控制在4%和3%以内。")] == [
+        ("reduce_by", 18, 2020), ("reduce_by", 12, 2020), ("<=", 4, None), ("<=", 3, None)]
+
+
+def test_a_rate_written_without_a_verb_is_a_floor():
+    assert brief(targets("2024年，12个乡镇集中式饮用水水源地水质达标率100%；城镇污水处理率达到95%。")) == [
+        ("12个乡镇集中式饮用水水源地水质达标率", ">=", 100, "%", 2024, None, None),
+        ("城镇污水处理率", ">=", 95, "%", 2024, None, None),
+    ]
+    assert targets("全县PM2.5浓度35微克/立方米左右。") == []  # a concentration needs its verb
+
+
+def test_goal_headings_closed_by_a_full_stop_and_goals_inside_the_general_requirements():
+    text = "一、总体要求\n以改善空气质量为核心。2025年，全县优良天数比率达到80%以上。\n二、重点任务\n（一）淘汰锅炉30台。\n"
+    assert [(a, b) for a, b in goal_section_spans(text)] == [(0, text.index("二、"))]
+    from taizhang.text import normalise
+    n = normalise("（二）工作目标.到2020年,城区优良天数比例达到 75%(274天).\n").text
+    assert n.startswith("（二）工作目标。到2020年，") and is_goal_heading(n.split("\n")[0])
+
+
+def test_the_year_of_an_annual_plan_is_the_year_of_its_goals():
+    from taizhang.extract.targets import annual_year
+
+    assert annual_year("某市2019年度水污染防治重点工作实施方案") == 2019
+    assert annual_year("某区大气污染防治2018年实施计划") == 2018
+    assert annual_year("某市打赢蓝天保卫战实施方案（2019—2020年）") is None
+    text = "一、工作目标\n6个考核断面水质优良比例达到60%以上。\n"
+    assert [t.year for t in extract_targets(text, goal_section_spans(text), doc_year=None, plan_year=2019)] == [2019]

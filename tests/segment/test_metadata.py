@@ -106,3 +106,21 @@ def test_a_notice_page_signed_at_its_end():
     assert (m.issuer, m.issue_date, m.region) == ("河口县水利局", "2022-08-01", "河口县")
     m2, _ = meta("河口县整改办公室关于第3项问题整改销号情况的公示\n发布时间：2022-08-01\n问题编号3：某厂废水直排。\n")
     assert m2.issuer == "河口县整改办公室" and m2.region == "河口县"
+
+
+def test_fields_outside_the_usual_cover():
+    # a news lead before the plan's title, the title ending in its years
+    m, _ = meta("近日，甲市印发《甲市清洁空气行动方案（2023—2025年）》。全文如下：\n甲市清洁空气行动方案（2023—2025年）\n"
+                "一、总体要求\n")
+    assert (m.title, m.region) == ("甲市清洁空气行动方案（2023—2025年）", "甲市")
+    # a content site's list heading before the title
+    m, _ = meta("第3篇：整改措施清单\n乙州落实督察反馈意见整改措施清单\n一、认识不深\n")
+    assert m.title == "乙州落实督察反馈意见整改措施清单"
+    # the issuer in the notice header, no signature
+    m, _ = meta("丙市污染防治攻坚指挥部关于印发丙市2022年度大气污染防治实施计划的通知\n各县（市、区）：\n"
+                "现将《丙市2022年度大气污染防治实施计划》印发给你们。\n")
+    assert (m.issuer, m.title) == ("丙市污染防治攻坚指挥部", "丙市2022年度大气污染防治实施计划")
+    # a doc number in a page's metadata block; a province named inside the title
+    m, _ = meta("索引号：001/2014-1\n发文字号：丁政办发〔2014〕12号\n成文日期：2014-07-16\n"
+                "中央环境保护督察反馈意见江西省整改进展清单\n一、关于某问题\n")
+    assert (m.doc_number, m.region) == ("丁政办发〔2014〕12号", "江西省")

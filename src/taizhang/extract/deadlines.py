@@ -47,6 +47,7 @@ class _Rules:
     exclude_suffix: re.Pattern
     past: re.Pattern
     plan: re.Pattern
+    statistic: re.Pattern
     flags_immediate: re.Pattern
     flags_strong: re.Pattern
     flags_weak: re.Pattern
@@ -94,6 +95,7 @@ def _rules() -> _Rules:
         exclude_suffix=re.compile(rf"\s*(?:{_alt(lex['exclude_suffixes'])})"),
         past=re.compile(_alt(lex["past_clause_markers"])),
         plan=re.compile(_alt(lex["plan_markers"])),
+        statistic=re.compile(_alt(lex["statistic_nouns"])),
         flags_immediate=re.compile(_alt(fl["immediate"])),
         flags_strong=re.compile(_alt(fl["ongoing_strong"])),
         flags_weak=re.compile(_alt(fl["ongoing_weak"] + fl["ongoing_strong"])),
@@ -186,6 +188,7 @@ def _inside_title(text: str, pos: int) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[，,。；;：:！？\n]")
+_SENTENCE_BREAK = re.compile(r"[。；;！？\n]")
 
 
 def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0,
@@ -201,13 +204,19 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
     found: list[tuple[int, int, str, datetime.date | None, str]] = []  # start, end, phrase, date, type
     matches = [m for m in r.core.finditer(text) if m.end() > m.start()]
     consumed_until = -1
+    last_explicit: tuple[int, int] | None = None  # (year, end) of the last date written with its year
     for i, m in enumerate(matches):
         s, e = m.start(), m.end()
         if s < consumed_until:
             continue
-        parsed = _parse(m, rel_year)
+        year_for = rel_year
+        if m.group("mc") and last_explicit is not None and not _SENTENCE_BREAK.search(text, last_explicit[1], s):
+            year_for = last_explicit[0]  # 分别于2018年10月8日、10月12日前: the year written before it
+        parsed = _parse(m, year_for)
         if parsed is None:
             continue
+        if parsed.year is not None:
+            last_explicit = (parsed.year, e)
         # a range "2017年1月至2018年3月": this match, a joiner, the next match → due at the end
         if i + 1 < len(matches):
             nxt = matches[i + 1]
@@ -220,6 +229,10 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
                     parsed = _Parsed(parsed.year, parsed.start, p2.end, True, False)
                     e = nxt.end()
                     consumed_until = e
+        if m.group("rel") in r.lex["statistic_periods"] and not m.group("yp2") and not m.group("mb"):
+            ce = _CLAUSE_END.search(text, e)
+            if r.statistic.search(text, e, ce.start() if ce else len(text)):
+                continue  # 全年洁净煤使用比例…: the year a statistic is measured over, not a time limit
         before = text[max(0, s - 4):s]
         sm = r.suffix.match(text, e)
         suf = sm.group("suf") if sm else None

@@ -46,6 +46,7 @@ class _G:
     level: re.Pattern
     clause_split: re.Pattern
     goal_field: re.Pattern
+    verbless: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +83,7 @@ def _grammar() -> _G:
         level=re.compile(rf"(?:{_alt(g['level_words'])})$"),
         clause_split=re.compile(r"[，,。；;：:！？\n]"),
         goal_field=re.compile(rf"^[ \t\u3000]*(?:{_alt(g['goal_fields'])})\s*[：:]", re.M),
+        verbless=re.compile(rf"(?:{_alt(g['verbless_heads'])})\s*$"),
     )
 
 
@@ -154,6 +156,17 @@ def goal_section_spans(text: str) -> list[tuple[int, int]]:
         spans.append((a, end))
         i = j
     return spans
+
+
+_ANNUAL = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?:度|(?:[\u4e00-\u9fff“”]{0,16}?)(?:工作要点|工作计划|实施计划|年度计划))")
+
+
+def annual_year(title: str | None) -> int | None:
+    """The year of an annual plan, from its title (…2018年度…方案, …2018年实施计划); None for a plan of several
+    years (2019—2020年) or no year."""
+    years = set(re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年?", title or ""))
+    m = _ANNUAL.search(title or "")
+    return int(m.group(1)) if m and len(years) == 1 else None
 
 
 def goal_field_spans(text: str) -> list[tuple[int, int]]:
@@ -321,8 +334,10 @@ def _distribute(indicator: str, ioff: int | None, shared: bool, resp: bool, n_va
     return items, [off(r) for _, r in parts]
 
 
-def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | None) -> list[Target]:
-    """Quantitative goals within ``spans`` of ``text`` (goal sections and 整改目标 fields), ids G1.. in order."""
+def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | None,
+                    plan_year: int | None = None) -> list[Target]:
+    """Quantitative goals within ``spans`` of ``text`` (goal sections and 整改目标 fields), ids G1.. in order.
+    ``plan_year``: the year of an annual plan (its title: 2018年度…实施方案): the year of its goals that name none."""
     G = _grammar()
     g = G.g
     out: list[Target] = []
@@ -333,7 +348,7 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
         # a section whose heading speaks of this year's goals (年度 / 全年) defaults to the document's year
         head_start = text.rfind("\n", 0, max(0, s0 - 1)) + 1
         heading = text[head_start:s0] + seg.split("\n", 1)[0]
-        cur_year = doc_year if re.search(r"年度|全年|本年", heading) else None
+        cur_year = plan_year or (doc_year if re.search(r"年度|全年|本年", heading) else None)
         last: Target | None = None
         level: tuple[str, int | None, int] | None = None
         pos = 0
@@ -396,12 +411,14 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                 continue  # a number in quotes names something ("60天"攻坚行动), it is not a goal value
             if vm_ is not None and len(first_chunk) - vm_.end() > g["max_verb_gap"]:
                 vm_ = None
+            if vm_ is not None and first_chunk[vm_.end():].strip() and G.verbless.search(first_chunk[vm_.end():]):
+                vm_ = None  # the verb is part of a rate's name (达标率100%)
             if vm_ is not None and G.negation.search(first_chunk[:vm_.start()]):
                 continue  # 未超过: a statement of fact, not a goal
             if vm_ is None:
-                if not tail:
+                if not tail and not G.verbless.search(first_chunk):
                     continue
-                # no verb: "X占Y的80%以上" — the comparator is the tail's
+                # no verb: "X占Y的80%以上" — the comparator is the tail's; "水质优良率100%" — a rate is a floor
                 cmp_ = "<=" if tail in g["below_words"] else ">="
                 chunk = first_chunk
             else:
@@ -434,6 +451,9 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
             shared = any(w in chunk for w in g["shared_words"])
             resp = any(w in first_chunk for w in g["respectively_words"])
             items, item_offs = _distribute(indicator, ioff, shared, resp, len(values))
+            if resp and len(items) == 1 and len(values) > 1:
+                # 分别 with several values for one written indicator (两区…比率分别控制在3%和2%以内): a goal each
+                items, item_offs = items * len(values), item_offs * len(values)
             vals = values if resp and len(values) == len(items) else [values[0]] * len(items)
             for item, io, vm in zip(items, item_offs, vals, strict=False):
                 v = _number(vm.group("num"))

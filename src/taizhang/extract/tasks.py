@@ -185,11 +185,28 @@ def _find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarn
         if e <= s:
             continue
         d = Draft("measure", s, e, number=node.path, title=node.title, section=_section(node))
-        d.units = N.find_inline_lead(text, s, e)
+        d.units = N.find_inline_lead(text, s, e) or _heading_units(text, node)
         d.deadline_regions.append((s, e))
         drafts.append(d)
     drafts.sort(key=lambda d: d.start)
     return drafts
+
+
+def _heading_units(text: str, node: Node) -> list[A.UnitRef]:
+    """A section whose heading is nothing but a body's name (（三）甲县政府 over its numbered items) assigns its
+    items to that body: lead (a generic territorial role, 各乡镇, carries them out)."""
+    from taizhang.resolve import looks_like_unit
+
+    for n in node.ancestors():
+        a, b = n.title_span
+        a, b = _strip(text, a, b)
+        title = text[a:b]
+        if not n.heading_only or not title or len(title) > 20 or not looks_like_unit(title):
+            continue
+        units = A._units_in(text, a, b, "lead_or_implementing")
+        if units and all(looks_like_unit(u.raw) for u in units):
+            return units
+    return []
 
 
 def _handling_result(text: str, d: Draft, s: int, e: int) -> None:

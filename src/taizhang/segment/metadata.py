@@ -51,6 +51,9 @@ _NOTICE = re.compile(r"关于(?:印发|转发|下发|公布)")
 _NOTICE_END = re.compile(r"的通知\s*$")
 _LETTER = re.compile(r"(?:现将|现予|予以)?印发给你们|现将《[^》]{4,80}》(?:予以)?印发")
 _QUOTED = re.compile(r"《(?P<t>[^《》\n]{4,80})》")
+_NEWS_LEAD = re.compile(r"印发(?:了)?《(?P<t>[^《》\n]{4,80})》")
+# a doc number in a page's metadata block: 发文字号：某政办发〔2014〕89号
+_DOCNO_LABEL = re.compile(r"^\s*(?:发文字号|文\s*号|发文号)\s*[:：]\s*")
 
 
 
@@ -84,20 +87,31 @@ def _is_title_line(s: str) -> bool:
         r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])", s)
 
 
+_META_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：][^。，；]*$")
+_SERIES = re.compile(r"^第[0-9０-９一二三四五六七八九十]{1,3}篇[:：]")  # 第1篇：… a content site's list heading
+# what may follow a title's plan word: （2019—2020年）, （第二批）, （试行）, （修订稿）
+_TITLE_TAIL = r"(?:[（(][^（）()]{1,16}[)）])?"
+
+
 def _first_title_line(lines: list[tuple[int, int, str]]) -> str | None:
-    """A page with no cover and no plan title: its first line when it reads as a title (…关于…, …公示)."""
+    """A page with no cover and no plan title: its first line when it reads as a title (…关于…, …公示, …方案
+    （2019—2020年））, or the plan a news lead says was issued (日前，某市印发《某市…方案》。)."""
     lex = _lex()
+    words = "|".join(map(re.escape, lex["plan_words"]))
     seen = 0
     for _a, _b, ln in lines:
         s = _squash(ln)
-        if not s:
-            continue
+        if not s or _SERIES.match(s) or (_META_LINE.match(s) and len(s) <= 40):
+            continue  # a content site's list heading; a page's metadata (索引号：…, 发布日期：…)
         seen += 1
         if seen > 3:
             break
         if len(s) <= 90 and not re.search(r"[。，；！？,;]", s) and (
-                "关于" in s or re.search(rf"(?:{'|'.join(map(re.escape, lex['plan_words']))})$", s)):
+                "关于" in s or re.search(rf"(?:{words}){_TITLE_TAIL}$", s)):
             return s
+        q = _NEWS_LEAD.search(s)
+        if q and re.search(rf"(?:{words}){_TITLE_TAIL}$", q.group("t")):
+            return q.group("t")
     return None
 
 
@@ -131,6 +145,14 @@ def region_of(name: str | None) -> str | None:
     if found and pm and found.endswith("高新区"):
         return pm.group(1)
     return found or (pm.group(1) if pm else None)
+
+
+def _province_in(title: str | None) -> str | None:
+    """A province named inside a title that does not begin with its jurisdiction (中央…反馈意见某省整改清单)."""
+    for p in _lex()["provinces"]:
+        if title and p in title:
+            return p
+    return None
 
 
 def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
@@ -215,6 +237,13 @@ def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
         if m and len(_squash(ln)) <= len(_squash(m.group("no"))) + 4:
             meta.doc_number = _squash(m.group("no")).translate(_FW)
             break
+    if meta.doc_number is None:
+        for _a, _b, ln in head[:30]:
+            lm = _DOCNO_LABEL.match(ln)
+            m = _DOCNO.match(ln, lm.end()) if lm else None
+            if m and not ln[m.end():].strip():
+                meta.doc_number = _squash(m.group("no")).translate(_FW)
+                break
 
     # the body's own title lines
     body_title_parts: list[str] = []
@@ -244,6 +273,11 @@ def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
                 break
             if s and not _DOCNO.search(s):
                 break
+    if meta.issuer is None and notice_start is not None:
+        # 某市指挥部关于印发…的通知 with no signature: the body before 关于 issues it
+        head_part = _squash(head[notice_start][2]).split("关于", 1)[0]
+        if head_part and lex["_issuer_re"].match(head_part):
+            meta.issuer = head_part
     if meta.issuer is None and meta.title and "关于" in meta.title:
         # XX办公室关于YY: the body before 关于 issues it
         head_part = meta.title.split("关于", 1)[0]
@@ -256,5 +290,5 @@ def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
             meta.issuer = meta.issuer or issuer
             if meta.issue_date is None and date is not None:
                 meta.issue_date = date.isoformat()
-    meta.region = region_of(meta.title) or region_of(meta.issuer)
+    meta.region = region_of(meta.title) or region_of(meta.issuer) or _province_in(meta.title)
     return meta, body_start

@@ -6,7 +6,7 @@ with lines broken at a fixed width. :func:`normalise` turns a text into one form
 
 * traditional → simplified characters (OpenCC ``t2s``, phrase-aware, so 显著 stays 显著);
 * full-width Latin letters and digits → half-width (ＰＭ２．５ → PM2.5), ％ → %, ／ → /;
-* ASCII brackets → full-width （）, and ``, : ;`` written after a Chinese character → ，：；;
+* ASCII brackets → full-width （）, and ``, : ; .`` written after a Chinese character → ，：；。;
   the rarer variants (︰ ､ ｡ ﹙ ﹚) → their common form;
 * the single spaces of a letter-spaced run of Chinese characters are dropped (生 态 环 境 局 → 生态环境局; two
   names apart by one space stay two names); zero-width characters are dropped;
@@ -38,8 +38,8 @@ _FOLD_TABLE = str.maketrans(_FOLD)
 # a full stop between two digits is a decimal point (２．５ → 2.5 after the digits are folded)
 _DECIMAL = re.compile(r"(?<=[0-9])．(?=[0-9])")
 # , : ; after a Chinese character (or a closing bracket) are the full-width marks typed in half width
-_PUNCT_AFTER_CJK = re.compile(rf"(?<=[{_CJK}）」”])[,:;](?![0-9])")
-_PUNCT_MAP = {",": "，", ":": "：", ";": "；"}
+_PUNCT_AFTER_CJK = re.compile(rf"(?<=[{_CJK}）」”])(?:[,:;](?![0-9])|\.(?![0-9A-Za-z.]))")
+_PUNCT_MAP = {",": "，", ":": "：", ";": "；", ".": "。"}
 
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # a letter-spaced run: at least three Chinese characters, each apart from the next by one space
