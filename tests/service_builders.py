@@ -22,6 +22,17 @@ PLAN_TEXT = """桐溪县{Y}年大气污染防治攻坚行动方案
 """.replace("{Y}", str(YEAR))
 
 
+def month(offset: int = 0) -> str:
+    """A report period (YYYY-MM): this month, or ``offset`` months from it. Reports may be made for the months
+    from the plan's publication to this one: a test reporting on an earlier month publishes its plan earlier
+    (``Document.published_at``)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    k = today.year * 12 + today.month - 1 + offset
+    return f"{k // 12:04d}-{k % 12 + 1:02d}"
+
+
 def _span(text: str, needle: str, after: int = 0) -> list[int]:
     start = text.index(needle, after)
     return [start, start + len(needle)]

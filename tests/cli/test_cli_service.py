@@ -19,6 +19,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from service_builders import month
 from taizhang.cli.main import main
 from taizhang.service.ledger import audit, services
 from taizhang.service.ledger.models import AuditEvent, Document, EvidenceFile, ProgressReport, Task
@@ -138,7 +139,7 @@ def test_remind_sends_due_soon_and_overdue_notices(published, people, capsys):
 
 
 def test_backup_restore_round_trip(transactional_db, task1, people, evidence, tmp_path, settings):
-    report = services.submit_progress(task1, people["liaison_a"], period="2026-04", text="过半", percent=50,
+    report = services.submit_progress(task1, people["liaison_a"], period=month(), text="过半", percent=50,
                                       files=[evidence])
     ev_path = Path(report.files.get().file.path)
     n_events = AuditEvent.objects.count()
@@ -148,7 +149,7 @@ def test_backup_restore_round_trip(transactional_db, task1, people, evidence, tm
         manifest = json.loads(zf.read("manifest.json"))
         assert any(name.startswith("media/evidence/") for name in manifest["files"])
     # later changes, and a lost file
-    services.submit_progress(task1, people["liaison_a"], period="2026-05", text="之后的报送", percent=60)
+    services.submit_progress(task1, people["liaison_a"], period=month(), text="之后的报送", percent=60)
     ev_path.unlink()
     assert main(["restore", str(archive)]) == 0
     assert list(ProgressReport.objects.values_list("text", flat=True)) == ["过半"]

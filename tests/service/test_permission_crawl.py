@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
+from service_builders import month
 from taizhang.service.ledger import services
 from taizhang.service.ledger.models import AuditEvent, Organisation
 
@@ -60,7 +61,7 @@ API_EXPECTATIONS: dict[str, dict] = {
     "api:task-units": {"POST": REVIEWERS, "kwargs": {"pk": "draft_task"}},
     "api:task-timeline": {"GET": VIEWERS, "kwargs": {"pk": "task"}},
     "api:report-list": {"GET": VIEWERS, "POST": REPORTERS,
-                        "data": {"task": "task.pk", "period": "2026-05", "text": "进展", "percent": "40"}},
+                        "data": {"task": "task.pk", "period": month(), "text": "进展", "percent": "40"}},
     "api:report-detail": {"GET": VIEWERS, "kwargs": {"pk": "report"}},
     "api:evidence-detail": {"GET": VIEWERS, "kwargs": {"pk": "evidence"}},
     "api:target-list": {"GET": VIEWERS},
@@ -146,7 +147,7 @@ def world(people, import_plan, published, plan_text, evidence):
     adm, la = people["admin"], people["liaison_a"]
     tasks = {t.key: t for t in published.tasks.all()}
     task = tasks["T1"]
-    report = services.submit_progress(task, la, period="2026-04", text="已排查", percent=30, files=[evidence])
+    report = services.submit_progress(task, la, period=month(), text="已排查", percent=30, files=[evidence])
     services.claim_completion(tasks["T3"], adm, text="网格已建立", files=[evidence])
     services.claim_completion(tasks["T2"], adm, text="已落实", files=[evidence])
     services.close_task(tasks["T2"], people["inspector"], note="核查通过")
@@ -268,6 +269,6 @@ def test_token_auth_gets_the_same_answers(world, people):
     assert client.get("/api/tasks/").status_code == 403
     assert client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
     la_token = Token.objects.create(user=people["liaison_b"]).key
-    resp = client.post("/api/reports/", {"task": world["task"].pk, "period": "2026-05", "text": "x", "percent": 5},
+    resp = client.post("/api/reports/", {"task": world["task"].pk, "period": month(), "text": "x", "percent": 5},
                        HTTP_AUTHORIZATION=f"Token {la_token}")
     assert resp.status_code == 403 and "无权" in resp.json()["detail"]

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from service_builders import api_client
+from service_builders import api_client, month
 from taizhang.service.ledger import lights
 from taizhang.service.ledger.models import Document, Task
 
@@ -40,7 +40,7 @@ def test_api_workflow(people, plan_text):
     assert rv.post(f"/api/documents/{doc['id']}/publish/").status_code == 200
 
     files = [SimpleUploadedFile("照片.jpg", b"\xff\xd8\xff invented photo"), SimpleUploadedFile("记录.pdf", b"%PDF-1.4 x")]
-    r = la.post("/api/reports/", {"task": t["id"], "period": "2026-04", "text": "已排查", "percent": 40,
+    r = la.post("/api/reports/", {"task": t["id"], "period": month(), "text": "已排查", "percent": 40,
                                   "files": files})
     assert r.status_code == 201, r.content
     body = r.json()

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from service_builders import month
 from taizhang.service.ledger import audit, dbtriggers, services
 from taizhang.service.ledger.audit import AuditEvent, AuditImmutable
 
 
 @pytest.fixture
 def trail(task1, people):
-    services.submit_progress(task1, people["liaison_a"], period="2026-04", text="已排查锅炉", percent=30)
-    services.submit_progress(task1, people["liaison_a"], period="2026-05", text="已淘汰一半", percent=50)
+    services.submit_progress(task1, people["liaison_a"], period=month(), text="已排查锅炉", percent=30)
+    services.submit_progress(task1, people["liaison_a"], period=month(), text="已淘汰一半", percent=50)
     assert AuditEvent.objects.count() >= 6
     return list(AuditEvent.objects.order_by("seq"))
 

@@ -10,6 +10,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from service_builders import month
 from taizhang.service.ledger import audit, services
 from taizhang.service.ledger.errors import Conflict
 from taizhang.service.ledger.models import AuditEvent, EvidenceFile, ProgressReport, Task
@@ -44,7 +45,7 @@ def test_twenty_concurrent_progress_reports_lose_nothing(transactional_db, task1
 
     def submit(i):
         task = Task.objects.get(pk=task_id)
-        return services.submit_progress(task, user, period="2026-04", text=f"第{i}号报送", percent=i,
+        return services.submit_progress(task, user, period=month(), text=f"第{i}号报送", percent=i,
                                         files=[services.Upload(f"佐证{i}.txt", f"evidence {i}".encode())]).pk
 
     results, errors = _run_threads(submit, N)

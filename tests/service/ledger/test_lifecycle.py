@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
+from service_builders import month
 from taizhang import ledger
 from taizhang.service.ledger import permissions as perms
 from taizhang.service.ledger import services
@@ -23,7 +24,7 @@ CALLS = {
     "delete": lambda t, p, ev: services.delete_task(t, p["reviewer"], version=t.version, why="不是任务"),
     "set_deadline": lambda t, p, ev: services.set_task_deadline(t, p["reviewer"], version=t.version,
                                                                 due=date(YEAR, 10, 31)),
-    "report": lambda t, p, ev: services.submit_progress(t, p["liaison_a"], period=f"{YEAR}-01", text="进展",
+    "report": lambda t, p, ev: services.submit_progress(t, p["liaison_a"], period=month(), text="进展",
                                                         percent=10),
     "claim": lambda t, p, ev: services.claim_completion(t, p["liaison_a"], text="已完成", files=[ev]),
     "close": lambda t, p, ev: services.close_task(t, p["inspector"], note="核查通过"),

@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import pytest
 
+from service_builders import month
 from taizhang.service.ledger import services
 from taizhang.service.ledger.errors import NotAllowed, ServiceError
 from taizhang.service.ledger.models import ProgressReport
 
 
 def test_the_lead_units_liaison_reports(task1, people):
-    r = services.submit_progress(task1, people["liaison_a"], period="2026-04", text="已排查锅炉12台", percent=30)
+    r = services.submit_progress(task1, people["liaison_a"], period=month(), text="已排查锅炉12台", percent=30)
     assert r.organisation == people["org_a"]
     task1.refresh_from_db()
-    assert (task1.last_percent, task1.last_period) == (30, "2026-04")
+    assert (task1.last_percent, task1.last_period) == (30, month())
 
 
 def test_others_may_not_report(task1, people):
     for who in ("liaison_b", "leader", "reviewer", "inspector"):
         with pytest.raises(NotAllowed):
-            services.submit_progress(task1, people[who], period="2026-04", text="x", percent=40)
+            services.submit_progress(task1, people[who], period=month(), text="x", percent=40)
     assert ProgressReport.objects.count() == 0
 
 

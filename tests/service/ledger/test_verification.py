@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from service_builders import month
 from taizhang.service.ledger import audit, services
 from taizhang.service.ledger.errors import InvalidTransition, NotAllowed, ServiceError
 from taizhang.service.ledger.models import EvidenceFile, Task
@@ -33,7 +34,7 @@ def test_only_an_inspector_closes_with_a_note(task1, people, evidence):
     task1.refresh_from_db()
     assert task1.state == "closed" and v.result == "closed" and task1.closed_at
     with pytest.raises(InvalidTransition):
-        services.submit_progress(task1, people["liaison_a"], period="2026-05", text="x", percent=100)
+        services.submit_progress(task1, people["liaison_a"], period=month(), text="x", percent=100)
 
 
 def test_a_rejected_claim_returns_the_task_to_work(task1, people, evidence):

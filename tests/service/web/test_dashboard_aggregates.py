@@ -7,9 +7,10 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from taizhang.service.ledger import lights, services
-from taizhang.service.ledger.models import ProgressReport, ReportMonthCount, Task
+from taizhang.service.ledger.models import Document, ProgressReport, ReportMonthCount, Task
 from taizhang.service.web.dashboard_stats import dashboard_stats
 
 
@@ -26,6 +27,8 @@ def test_report_counts_follow_every_report_and_the_rebuild_command(people, publi
     t1, t2 = published.tasks.get(key="T1"), published.tasks.get(key="T2")
     today = lights.today_local()
     this, last = f"{today:%Y-%m}", lights.last_complete_period(today)
+    # the plan was published last month: its reports may be for last month too
+    Document.objects.filter(pk=published.pk).update(published_at=timezone.now() - timedelta(days=40))
     services.submit_progress(t1, people["liaison_a"], period=last, text="已完成排查", percent=10)
     services.submit_progress(t1, people["liaison_a"], period=this, text="推进整改", percent=30)
     services.submit_progress(t2, people["admin"], period=this, text="推进整改", percent=40)

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from service_builders import month
 from taizhang.service.ledger import services
-from taizhang.service.ledger.models import Task
+from taizhang.service.ledger.models import Document, Task
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +35,9 @@ def _table(ws) -> list[dict]:
 def supervised(published, people, evidence):
     """T1 reported twice (the later period submitted first), T3 overdue by 12 days, T2 claimed and rejected."""
     t1, t2, t3 = (published.tasks.get(key=k) for k in ("T1", "T2", "T3"))
-    services.submit_progress(t1, people["liaison_a"], period="2026-06", text="已淘汰锅炉8台", percent=60)
-    services.submit_progress(t1, people["liaison_a"], period="2026-05", text="补报五月：已淘汰锅炉5台", percent=40)
+    Document.objects.filter(pk=published.pk).update(published_at=timezone.now() - timedelta(days=40))
+    services.submit_progress(t1, people["liaison_a"], period=month(), text="已淘汰锅炉8台", percent=60)
+    services.submit_progress(t1, people["liaison_a"], period=month(-1), text="补报上月：已淘汰锅炉5台", percent=40)
     Task.objects.filter(pk=t3.pk).update(due_date=timezone.localdate() - timedelta(days=12))
     services.claim_completion(t2, people["admin"], text="扬尘管控已落实", files=[evidence])
     services.reject_claim(t2, people["inspector"], note="佐证材料不足，请补充工地照片")
@@ -54,7 +56,7 @@ def test_export_has_the_supervision_columns_and_title_rows(client, people, super
                                    "灯色", "最近进度", "最近报送", "逾期天数", "核查意见", "任务编号"]
     one = rows[t1.number]
     # 最近进度 is the latest period's report, not the last one submitted
-    assert one["最近进度"].startswith("2026-06") and "60%" in one["最近进度"] and "已淘汰锅炉8台" in one["最近进度"]
+    assert one["最近进度"].startswith(month()) and "60%" in one["最近进度"] and "已淘汰锅炉8台" in one["最近进度"]
     assert one["最近报送"] == f"{timezone.localdate():%Y-%m-%d}"
     assert one["状态"] == "推进中" and one["灯色"] in ("绿灯", "黄灯") and one["逾期天数"] is None
     assert rows[t3.number]["灯色"] == "红灯" and rows[t3.number]["逾期天数"] == 12

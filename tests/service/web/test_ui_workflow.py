@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from service_builders import as_user
+from service_builders import as_user, month
 from taizhang.service.ledger.models import (
     AuditEvent,
     DeadlineChangeRequest,
@@ -32,7 +32,7 @@ def upload(name="进展照片.jpg", data=b"\xff\xd8\xff invented photo bytes"):
 
 
 def report(client, task, **extra):
-    data = {"period": "2026-05", "percent": "40", "text": "已完成12台锅炉淘汰", "files": [upload()], **extra}
+    data = {"period": month(), "percent": "40", "text": "已完成12台锅炉淘汰", "files": [upload()], **extra}
     return client.post(reverse("web:task_report", args=[task.pk]), data)
 
 
@@ -220,7 +220,7 @@ def test_workspace_shows_my_units_tasks_and_reports_from_there(client, people, t
 def test_public_pages_need_no_login_and_hide_internal_notes(client, people, task1, published):
     from taizhang.service.ledger import services
 
-    services.submit_progress(task1, people["liaison_a"], period="2026-05", text="内部说明：联系人张三 13900000000",
+    services.submit_progress(task1, people["liaison_a"], period=month(), text="内部说明：联系人张三 13900000000",
                              percent=30)
     resp = client.get(reverse("web:public"))
     assert resp.status_code == 200 and "大气污染防治攻坚行动方案" in resp.content.decode()

@@ -4,8 +4,8 @@ Roles (``UserProfile.role``; a superuser counts as admin):
 
 - admin — the command office: everything;
 - reviewer — import, review edits, publish, upload monitoring data;
-- liaison — sees the ledger; reports progress / claims completion / asks for a deadline change only on
-  tasks where its own unit is lead or support;
+- liaison — sees the ledger; reports progress on tasks where its own unit is lead, support or implementing
+  (each on its own part); claims completion and asks for a deadline change only where its unit leads;
 - leader — read-only;
 - inspector — verifies: closes or rejects completion claims, reopens closed tasks;
 - anonymous (public) — only the published disclosure, no login.
@@ -22,7 +22,8 @@ from .models import Assignment, UserProfile
 
 Role = UserProfile.Role
 ADMIN, REVIEWER, LIAISON, LEADER, INSPECTOR = Role.ADMIN, Role.REVIEWER, Role.LIAISON, Role.LEADER, Role.INSPECTOR
-REPORTING_ROLES = (Assignment.Role.LEAD, Assignment.Role.SUPPORT)  # the units that report on a task
+# Every unit of a task reports on its own part: the lead, the supporting and the implementing (落实) units.
+REPORTING_ROLES = (Assignment.Role.LEAD, Assignment.Role.SUPPORT, Assignment.Role.TERRITORIAL)
 
 
 def role_of(user) -> str | None:
@@ -85,18 +86,27 @@ def unit_roles_on(user, task) -> set[str]:
 
 
 def can_report(user, task) -> bool:
-    """Progress reports and completion claims: admin, or the liaison of a lead/support unit."""
+    """Progress reports: admin, or the liaison of any unit of the task (each reports on its own part)."""
     role = role_of(user)
     if role == ADMIN:
         return True
     return role == LIAISON and bool(unit_roles_on(user, task) & set(REPORTING_ROLES))
 
 
-can_claim = can_report
+def leads(user, task) -> bool:
+    """Whether the user is the liaison of the task's lead unit."""
+    return role_of(user) == LIAISON and Assignment.Role.LEAD in unit_roles_on(user, task)
+
+
+def can_claim(user, task) -> bool:
+    """A completion claim (申请销号) speaks for the whole task: admin, or the liaison of its lead unit — a
+    supporting or implementing unit reports its own part but cannot claim the task done."""
+    return role_of(user) == ADMIN or leads(user, task)
 
 
 def can_request_deadline_change(user, task) -> bool:
-    return has_role(user, ADMIN, REVIEWER) or can_report(user, task)
+    """The office (admin, reviewer), or the liaison of the task's lead unit."""
+    return has_role(user, ADMIN, REVIEWER) or leads(user, task)
 
 
 def can_decide_deadline_change(user) -> bool:
@@ -124,12 +134,12 @@ REQUIREMENTS: dict[str, tuple] = {
     "set_units": (_anyone_with(can_review), "修改责任单位"),
     "set_deadline": (_anyone_with(can_review), "修改时限"),
     "publish": (_anyone_with(can_publish), "发布台账"),
-    "report": (can_report, "报送该任务的进展（仅牵头或配合单位可报送）"),
-    "claim": (can_claim, "为该任务申请销号"),
+    "report": (can_report, "报送该任务的进展（仅该任务的牵头、配合、落实单位可报送）"),
+    "claim": (can_claim, "为该任务申请销号（仅牵头单位可申请）"),
     "close": (_anyone_with(can_verify), "核查销号"),
     "reject": (_anyone_with(can_verify), "退回销号申请"),
     "reopen": (_anyone_with(can_reopen), "重新打开任务"),
-    "request_deadline": (can_request_deadline_change, "申请调整该任务的时限"),
+    "request_deadline": (can_request_deadline_change, "申请调整该任务的时限（仅牵头单位可申请）"),
     "decide_deadline": (_anyone_with(can_decide_deadline_change), "审批时限调整"),
     "upload_monitoring": (_anyone_with(can_upload_monitoring), "上传监测数据"),
     "set_warning_days": (_anyone_with(can_manage), "修改预警天数"),

@@ -210,8 +210,9 @@ def _overdue_by_unit(assignments, red_q: Q, yellow_q: Q, top: int) -> list[dict]
 def _reporting(assignments, period: str, docs, top: int) -> dict:
     """Who had to report for ``period`` and who did (see the module's docstring)."""
     end = period_end(period)
+    # every unit of a task reports its own part, except a collective name (各乡镇, 相关部门): no one's unit
     due = assignments.filter(role__in=perms.REPORTING_ROLES, task_state__in=lights.SUPERVISED,
-                             task_start_date__lte=end)
+                             task_start_date__lte=end, organisation__assignable=True)
     should = dict(due.order_by().values("organisation_id").annotate(n=Count("id"))
                   .values_list("organisation_id", "n"))
     # the month's reports (an index range), each kept when its unit had to report on its task

@@ -3,9 +3,11 @@ disclosure."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import audit
 from .. import permissions as perm
-from ..models import Assignment, Document, Task
+from ..models import Assignment, Document, Organisation, ProgressReport, Task
 
 Role = Assignment.Role
 
@@ -49,4 +51,41 @@ def disclosure() -> list[dict]:
                 "support_units": [a.unit_name for a in t.assignments.all() if a.role == Role.SUPPORT],
             } for t in tasks],
         })
+    return out
+
+
+@dataclass
+class UnitProgress:
+    """One unit's own progress on a task: its latest period's report (the last submitted of that period), and
+    how many reports it made."""
+
+    organisation: Organisation
+    role: str
+    report: ProgressReport | None
+    reports: int
+
+    @property
+    def role_label(self) -> str:
+        return Assignment.Role(self.role).label
+
+
+def unit_progress(task: Task) -> list[UnitProgress]:
+    """Each unit of the task (lead first, then supporting, then implementing) with its own progress, derived
+    from its reports (two queries)."""
+    order = {r: i for i, r in enumerate(Assignment.Role.values)}
+    units = sorted((a for a in task.assignments.select_related("organisation") if a.organisation_id),
+                   key=lambda a: (order.get(a.role, 9), a.pk))
+    latest: dict[int, ProgressReport] = {}
+    counts: dict[int, int] = {}
+    for r in (ProgressReport.objects.filter(task=task, organisation__isnull=False)
+              .order_by("organisation_id", "-period", "-submitted_at", "-id")):
+        counts[r.organisation_id] = counts.get(r.organisation_id, 0) + 1
+        latest.setdefault(r.organisation_id, r)
+    out, seen = [], set()
+    for a in units:
+        if a.organisation_id in seen:  # a unit named in two roles: once, in its first role
+            continue
+        seen.add(a.organisation_id)
+        out.append(UnitProgress(a.organisation, a.role, latest.get(a.organisation_id),
+                                counts.get(a.organisation_id, 0)))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import audit
@@ -18,6 +19,7 @@ from ..errors import InvalidTransition, ServiceError
 from ..models import TASK_LIFECYCLE as LIFECYCLE
 from ..models import (
     Assignment,
+    Document,
     EvidenceFile,
     Organisation,
     ProgressReport,
@@ -47,6 +49,37 @@ def _transition(task: Task, action: str, **extra) -> str:
     return before
 
 
+def _month(d) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def report_periods(task: Task) -> list[str]:
+    """The months a report on ``task`` may be for, newest first: from the month its plan was published to
+    this month (a plan not yet published: this month)."""
+    published = Document.objects.filter(pk=task.document_id).values_list("published_at", flat=True).first()
+    today = timezone.localdate()
+    first = timezone.localdate(published) if published else today
+    out, y, m = [], today.year, today.month
+    while (y, m) >= (first.year, first.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out or [_month(today)]
+
+
+def _check_window(task: Task, period: str) -> None:
+    allowed = report_periods(task)
+    if period not in allowed:
+        raise ServiceError(f"报送期 {period} 不在可报送的月份内：应在 {allowed[-1]}（方案发布当月）至 {allowed[0]}（本月）之间")
+
+
+def _speaks_for_task(task: Task, organisation: Organisation | None) -> bool:
+    """Whether a report is the task's own progress (its summary, 最近进度): the lead unit's, the office's on
+    its behalf, or — a task with no lead unit — any unit's. A supporting or implementing unit's report is
+    its own part, kept with the unit (:func:`.queries.unit_progress`)."""
+    leads = set(task.assignments.filter(role=Assignment.Role.LEAD).values_list("organisation_id", flat=True))
+    return organisation is None or not leads or organisation.pk in leads
+
+
 def _reporting_organisation(user, task: Task) -> Organisation | None:
     org_id = perm.organisation_id_of(user)
     if org_id is not None:
@@ -69,10 +102,13 @@ def _create_report(task: Task, user, *, period: str, text: str, percent: int, fi
         ev = EvidenceFile.objects.create(report=report, file=stored.save("evidence", up), original_name=up.name,
                                          sha256=up.sha256, size=len(up.content), content_type=up.content_type)
         saved.append({"id": ev.pk, "name": up.name, "sha256": up.sha256, "size": len(up.content)})
-    Task.objects.filter(pk=task.pk).update(last_percent=percent, last_period=period,
-                                           last_reported_at=report.submitted_at)
-    task.last_percent, task.last_period = percent, period
-    refresh_schedule(task)
+    # 最近进度 is the latest period's report (of that period, the last submitted), not the last one submitted:
+    # one conditional update, so of two concurrent reports the later period wins whatever the order
+    if _speaks_for_task(task, report.organisation) and Task.objects.filter(
+            Q(last_period__lte=period) | Q(last_period=""), pk=task.pk).update(
+            last_percent=percent, last_period=period, last_reported_at=report.submitted_at):
+        task.last_percent, task.last_period = percent, period
+        refresh_schedule(task)
     audit.record("report.claim" if claim else "report.submit", report, actor=user, task=task, data={
         "period": period, "percent": percent, "text": text, "files": saved,
         "organisation": report.organisation.name if report.organisation else None})
@@ -85,6 +121,7 @@ def submit_progress(task: Task, user, *, period: str, text: str, percent: Any, f
     period, percent = parse_period(period), parse_percent(percent)
     if not (text or "").strip():
         raise ServiceError("请填写进展情况")
+    _check_window(task, period)
     with stored_files() as stored, transaction.atomic():
         state = Task.objects.filter(pk=task.pk).values_list("state", flat=True).first()
         if state not in LIFECYCLE["report"].sources:
@@ -102,6 +139,7 @@ def claim_completion(task: Task, user, *, text: str, files: list, period: str | 
         raise ServiceError("请说明完成情况")
     today = timezone.localdate()
     period = parse_period(period or f"{today.year:04d}-{today.month:02d}")
+    _check_window(task, period)
     with stored_files() as stored, transaction.atomic():
         before = _transition(task, "claim")
         report = _create_report(task, user, period=period, text=text.strip(), percent=100, files=list(files),

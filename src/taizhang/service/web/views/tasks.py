@@ -94,6 +94,8 @@ def task_detail(request, pk: int):
         "verifications": list(task.verifications.select_related("inspector")),
         "excerpt": source_excerpt(task),
         "period": current_period(),
+        "periods": services.report_periods(task),
+        "unit_progress": services.unit_progress(task),
         "can": perms.allowed_actions(user, task),
     }
     return render(request, "web/task_detail.html", ctx)

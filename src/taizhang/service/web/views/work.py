@@ -23,13 +23,23 @@ def month_bounds(today: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
+def recent_periods(today: date, n: int = 12) -> list[str]:
+    """This month and the ones before it, newest first (the report form's choices; the service checks each
+    task's own window, from its plan's publication)."""
+    out, y, m = [], today.year, today.month
+    for _ in range(n):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out
+
+
 @liaison_required
 def workspace(request):
     org_id = perms.organisation_id_of(request.user)
     org = Organisation.objects.filter(pk=org_id).first() if org_id else None
     today = lights.today_local()
     first, last = month_bounds(today)
-    ctx: dict = {"org": org, "period": current_period(), "month_end": last}
+    ctx: dict = {"org": org, "period": current_period(), "month_end": last, "periods": recent_periods(today)}
     if org is not None:
         period = ctx["period"]
         mine = Assignment.objects.filter(organisation_id=org.pk)
@@ -38,6 +48,10 @@ def workspace(request):
             Task.objects.filter(pk__in=mine.values("task_id"), state__in=(*lights.SUPERVISED, Task.State.CLOSED)),
             today)
 
+        # each unit reports its own part: "reported this month" is this unit's own report
+        mine_this_month = ProgressReport.objects.filter(organisation_id=org.pk, period=period).values("task_id")
+        reported = set(mine_this_month.values_list("task_id", flat=True))
+
         def rows_of(tasks):
             out = []
             for t in tasks:
@@ -45,7 +59,7 @@ def workspace(request):
                 out.append({"task": t, "units": units_by_role(t),
                             "my_roles": "、".join(a.get_role_display() for a in my),
                             "can_report": t.allows("report") and any(a.role in perms.REPORTING_ROLES for a in my),
-                            "reported_this_month": t.last_period == period})
+                            "reported_this_month": t.pk in reported})
             return out
 
         by_deadline = (F("due_date").asc(nulls_last=True), "document_id", "position", "id")  # none: last
@@ -58,7 +72,7 @@ def workspace(request):
             base.filter(state="active", due_date__gte=first, due_date__lte=last).order_by("due_date", "id"))[:200])
         ctx["overdue_count"] = base.filter(state__in=lights.SUPERVISED, due_date__lt=today).count()
         reportable = base.filter(state="active", pk__in=reporting.values("task_id"))
-        ctx["to_report_count"] = reportable.exclude(last_period=period).count()
+        ctx["to_report_count"] = reportable.exclude(pk__in=mine_this_month).count()
         ctx["reportable"] = rows_of(with_page_relations(reportable.order_by(*by_deadline))[:500])
     return render(request, "web/workspace.html", ctx)
 
