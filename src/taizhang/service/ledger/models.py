@@ -17,6 +17,7 @@ from django.db import models
 
 from taizhang import ledger
 
+from .actuals import TargetActual  # noqa: F401  (re-exported model)
 from .audit import AuditEvent, AuditQuerySet  # noqa: F401  (re-exported model)
 from .values import PERIOD_PATTERN
 from .vocabulary import TASK_LIFECYCLE, Light, Step, TaskState, choices_of, label_of  # noqa: F401  (re-exported)

@@ -142,6 +142,7 @@ REQUIREMENTS: dict[str, tuple] = {
     "request_deadline": (can_request_deadline_change, "申请调整该任务的时限（仅牵头单位可申请）"),
     "decide_deadline": (_anyone_with(can_decide_deadline_change), "审批时限调整"),
     "upload_monitoring": (_anyone_with(can_upload_monitoring), "上传监测数据"),
+    "record_actual": (_anyone_with(can_upload_monitoring), "填报目标实际值"),
     "set_warning_days": (_anyone_with(can_manage), "修改预警天数"),
     "manage_users": (_anyone_with(can_manage), "管理用户"),
     "manage_units": (_anyone_with(can_manage), "合并单位或修改单位类别"),

@@ -222,6 +222,16 @@ class MonitoringUploadForm(forms.Form):
         return self.cleaned_data["kind"] or MonitoringDataset.Kind.AIR
 
 
+class TargetActualForm(forms.Form):
+    """A target's value entered by hand: the number, the day it stands for, its source, a note (the service
+    checks them: :func:`taizhang.service.ledger.services.targets.record_target_actual`)."""
+
+    value = forms.CharField(required=False)
+    as_of = DateField(required=False)
+    source = forms.CharField(required=False, max_length=300)
+    note = forms.CharField(required=False, max_length=500)
+
+
 STANDARD_CHOICES = [("auto", "按数据日期（2026-03-01起用2026年版）"), ("2012", "全部用2012年版"), ("2026", "全部用2026年版")]
 
 

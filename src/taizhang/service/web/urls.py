@@ -31,6 +31,7 @@ urlpatterns = [
     path("documents/<int:pk>/original/", documents.document_original, name="document_original"),
     path("documents/<int:pk>/targets/", targets.document_targets, name="document_targets"),
     path("documents/<int:pk>/targets/monitoring/", targets.monitoring_upload, name="monitoring_upload"),
+    path("documents/<int:pk>/targets/<int:target_pk>/actual/", targets.target_actual, name="target_actual"),
     path("monitoring/<int:pk>/original/", targets.monitoring_original, name="monitoring_original"),
     path("documents/<int:doc_pk>/organisations/new/", documents.organisation_create, name="organisation_create"),
     path("documents/<int:doc_pk>/tasks/<int:pk>/edit/", documents.review_edit, name="review_edit"),

@@ -16,6 +16,7 @@ One module per concern; this package re-exports them, so callers write ``service
 - :mod:`.workflow` — progress, completion claims, verification, reopening;
 - :mod:`.deadline_changes` — requests to move a published task's deadline and their decisions;
 - :mod:`.monitoring` — monitoring data of a jurisdiction;
+- :mod:`.targets` — targets' actual values entered by hand;
 - :mod:`.settings` — settings the office changes at run time;
 - :mod:`.users` — user accounts (roles, units, passwords, deactivation);
 - :mod:`.units` — the unit list's upkeep (merging duplicates, collective names);
@@ -49,6 +50,7 @@ from .review import (
 )
 from .schedule import refresh_schedule
 from .settings import set_warning_days
+from .targets import record_target_actual
 from .units import merge_organisations, set_assignable
 from .users import create_user, reset_password, set_user_active, update_user
 from .workflow import (
@@ -65,9 +67,9 @@ __all__ = [
     "add_monitoring_dataset", "approve_deadline_change", "claim_completion", "close_task", "create_organisation",
     "create_user", "decide_deadline_change", "delete_task", "disclosure", "edit_task", "find_organisation",
     "get_jurisdiction", "import_document", "import_ledger", "merge_by_id", "merge_organisations", "merge_tasks",
-    "open_file", "publish_document", "publish_problems", "refresh_schedule", "reject_claim", "reject_deadline_change",
-    "reopen_task", "report_periods", "request_deadline_change", "reset_password", "revise_task", "set_assignable",
-    "set_task_deadline", "set_task_units", "set_user_active", "set_warning_days", "split_task", "split_task_before",
-    "stored_files", "submit_progress", "timeline", "unit_progress", "update_user", "visible_documents",
-    "visible_tasks",
+    "open_file", "publish_document", "publish_problems", "record_target_actual", "refresh_schedule", "reject_claim",
+    "reject_deadline_change", "reopen_task", "report_periods", "request_deadline_change", "reset_password",
+    "revise_task", "set_assignable", "set_task_deadline", "set_task_units", "set_user_active", "set_warning_days",
+    "split_task", "split_task_before", "stored_files", "submit_progress", "timeline", "unit_progress", "update_user",
+    "visible_documents", "visible_tasks",
 ]

@@ -59,3 +59,13 @@ def pct(value) -> str:
     from ..views.common import pct_label
 
     return pct_label(value)
+
+
+@register.filter
+def number(value) -> str:
+    """A number as written in a report: 78.5, 72, 0.05 (no trailing zeros); a dash for none."""
+    from taizhang.report.common import number_text
+
+    if value is None:
+        return "—"
+    return number_text(round(value, 6) if isinstance(value, float) else value)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from taizhang.errors import TaizhangError
@@ -14,9 +15,11 @@ from taizhang.service.ledger import monitoring, services
 from taizhang.service.ledger import permissions as perms
 from taizhang.service.ledger.errors import DuplicateDocument, NotAllowed
 from taizhang.service.ledger.models import MonitoringDataset
+from taizhang.service.ledger.services import targets as hand_entered
 
 from ..access import role_required, viewer_required
-from ..forms import STANDARD_CHOICES, MonitoringUploadForm, ThroughForm
+from ..forms import STANDARD_CHOICES, MonitoringUploadForm, TargetActualForm, ThroughForm, cleaned
+from .common import service_call
 
 monitoring_uploader_required = role_required(perms.can_upload_monitoring, "上传监测数据")
 
@@ -41,11 +44,32 @@ def document_targets(request, pk: int):
     datasets = monitoring.datasets_of(jur_ids)
     tracked = monitoring.track_targets(targets, doc.jurisdiction, through=through, datasets=datasets,
                                        standard=standard)
-    rows = [{"target": g, "tracking": t} for g, t in zip(targets, tracked, strict=True)]
+    entered = hand_entered.actuals_of(targets)
+    rows = []
+    for g, t in zip(targets, tracked, strict=True):
+        latest = entered[g.pk][0] if entered[g.pk] else None
+        rows.append({"target": g, "tracking": t, "actual": latest, "history": entered[g.pk][1:],
+                     "judgement": hand_entered.judge(g, latest.value) if latest else None,
+                     "value_label": hand_entered.value_label(g)})
     return render(request, "web/document_targets.html", {
         "doc": doc, "rows": rows, "datasets": list(reversed(datasets)), "through": through, "standard": standard,
         "standard_choices": STANDARD_CHOICES,
-        "can_upload": perms.can_upload_monitoring(request.user), "kinds": MonitoringDataset.Kind.choices})
+        "can_upload": perms.can_upload_monitoring(request.user), "kinds": MonitoringDataset.Kind.choices,
+        "can_record": perms.may("record_actual", request.user)})
+
+
+@require_POST
+@monitoring_uploader_required
+def target_actual(request, pk: int, target_pk: int):
+    """Enter a target's actual value by hand (office admin, reviewer): what monitoring cannot compute."""
+    doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
+    target = get_object_or_404(doc.targets, pk=target_pk)
+    form = TargetActualForm(request.POST)
+    with service_call(request, f"已填报“{target.indicator}”的实际值。"):
+        cd = cleaned(form, "record_actual", request.user)
+        services.record_target_actual(target, request.user, value=cd["value"], as_of=cd["as_of"],
+                                      source=cd["source"], note=cd["note"])
+    return redirect(f"{reverse('web:document_targets', args=[doc.pk])}#target-{target.pk}")
 
 
 @require_POST
