@@ -51,7 +51,6 @@ def test_user_add_errors_exit_2(people, capsys, argv, message):
 
 
 @pytest.mark.django_db
-def test_user_add_refuses_a_collective_unit(import_plan, capsys):
-    import_plan()
+def test_user_add_refuses_a_collective_unit(published, capsys):
     assert main(["user", "add", "town", "--role", "liaison", "--unit", "各乡镇人民政府"]) == 2
     assert "集合称谓" in capsys.readouterr().err

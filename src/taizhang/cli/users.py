@@ -36,7 +36,7 @@ def _unit(name: str, region: str | None):
     if not found:
         names = list(qs.values_list("name", flat=True))
         close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
-        hint = f"；相近的有：{'、'.join(close)}" if close else "；单位随方案导入建立，可在“用户与单位”页面查看"
+        hint = f"；相近的有：{'、'.join(close)}" if close else "；单位在方案发布时登记，可在“用户与单位”页面查看"
         where = f"（地区：{region}）" if region else ""
         raise TaizhangError(f"单位“{name}”不存在{where}{hint}")
     if len({o.pk for o in found}) > 1:

@@ -1,5 +1,6 @@
-"""Import (services.imports): a plan's ledger stored as a draft, with its original file, units resolved to
-organisations, deadlines and targets; the same file never twice; all-or-nothing."""
+"""Import (services.imports): a plan's ledger stored as a draft, with its original file, its units as names
+(filed as organisations when the plan is published), deadlines and targets; the same file never twice;
+all-or-nothing."""
 
 from __future__ import annotations
 
@@ -31,8 +32,10 @@ def test_import_builds_the_draft_ledger_with_units_deadlines_targets(draft, peop
     t1 = tasks[0]
     assert plan_text[t1.span_start:t1.span_end] == t1.text
     lead = t1.assignments.get(role="lead")
-    assert lead.organisation == people["org_a"]  # resolved to the existing organisation by canonical name
+    # a draft names its units (the lexicon's canonical name): the unit list is not touched until publication
+    assert lead.organisation is None and lead.name == "桐溪县生态环境局" and lead.renamed_from == "桐溪县环境保护局"
     assert lead.raw == "县环保局" and plan_text[lead.span_start:lead.span_end] == "县环保局"
+    assert set(Organisation.objects.values_list("name", flat=True)) == {"桐溪县生态环境局", "桐溪县住房和城乡建设局"}
     assert {a.role for a in t1.assignments.all()} == {"lead", "support", "territorial"}
     assert t1.deadlines.get().date == date(YEAR, 9, 30)
     assert tasks[1].ongoing and tasks[2].immediate
@@ -42,10 +45,11 @@ def test_import_builds_the_draft_ledger_with_units_deadlines_targets(draft, peop
     assert ev.actor == people["reviewer"] and ev.data["tasks"] == 3 and ev.data["sha256"] == draft.sha256
 
 
-def test_import_remembers_surface_forms_and_reform_renames(draft, people):
+def test_publication_remembers_surface_forms_and_reform_renames(published, people):
     assert OrganisationAlias.objects.get(alias="县环保局").organisation == people["org_a"]
     assert OrganisationRename.objects.get(old_name="桐溪县环境保护局").organisation == people["org_a"]
-    assert Organisation.objects.get(name="各乡镇人民政府").kind == "generic"
+    towns = Organisation.objects.get(name="各乡镇人民政府")
+    assert towns.kind == "generic" and not towns.assignable
 
 
 def test_reimport_of_same_file_is_detected_and_names_the_existing_document(draft, import_plan):
@@ -56,10 +60,13 @@ def test_reimport_of_same_file_is_detected_and_names_the_existing_document(draft
     assert Document.objects.count() == 1
 
 
-def test_second_import_resolves_units_through_remembered_aliases(draft, import_plan, plan_text):
+def test_second_plan_resolves_units_through_remembered_aliases(published, people, import_plan, plan_text):
+    from taizhang.service.ledger import services
+
     n_orgs = Organisation.objects.count()
     other = plan_text.replace("年大气", "年度大气")
     doc2 = import_plan(text=other, name="plan2027.txt")
+    services.publish_document(doc2, people["reviewer"])
     assert Organisation.objects.count() == n_orgs
     assert doc2.tasks.get(key="T1").assignments.get(role="lead").organisation.name == "桐溪县生态环境局"
 

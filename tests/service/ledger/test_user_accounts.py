@@ -47,8 +47,7 @@ def test_create_user_refuses_bad_input(office, kwargs, message):
     assert not User.objects.filter(username="newbie").exists()
 
 
-def test_a_username_is_taken_once_and_a_collective_name_is_no_users_unit(office, import_plan):
-    import_plan()
+def test_a_username_is_taken_once_and_a_collective_name_is_no_users_unit(office, published):
     collective = Organisation.objects.get(name="各乡镇人民政府")
     with pytest.raises(ServiceError, match="集合称谓"):
         services.create_user(office, username="town", role="liaison", organisation=collective)

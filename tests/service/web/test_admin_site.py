@@ -37,8 +37,7 @@ def test_admin_add_user_requires_a_role(admin_client):
     assert UserProfile.objects.get(user__username="newbie").role == "leader"
 
 
-def test_collective_names_are_not_assignable(import_plan, people):
-    import_plan()
+def test_collective_names_are_not_assignable(published, people):
     collective = Organisation.objects.get(name="各乡镇人民政府")
     assert collective.assignable is False
     assert Organisation.objects.get(name="桐溪县生态环境局").assignable is True

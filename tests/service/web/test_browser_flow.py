@@ -53,8 +53,11 @@ def test_upload_review_publish_report_claim_close_dashboard_export(page, live_se
     card = page.locator(f"#task-{task_id}")
     assert "桐溪县生态环境局" in card.inner_text()
 
-    # 3. publish
-    page.once("dialog", lambda d: d.accept())
+    # 3. publish: the publish page checks every task has a lead unit and a deadline, then asks to confirm
+    page.click("#publish-link")
+    page.wait_for_url(re.compile(r"/documents/\d+/publish/$"))
+    assert "发布检查通过" in page.inner_text("#publish-ok")
+    page.screenshot(path=str(SHOTS / "taizhang-publish.png"), full_page=False)
     page.click("#publish-form button")
     page.wait_for_load_state()
     assert "台账已发布" in site.message()

@@ -17,11 +17,13 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    organisation_name = serializers.CharField(source="unit_name", read_only=True)
     span = serializers.SerializerMethodField()
 
     class Meta:
         model = models.Assignment
+        # organisation: None until the plan is published and its units are filed; organisation_name: the unit's
+        # name either way
         fields = ["organisation", "organisation_name", "role", "raw", "span"]
 
     def get_span(self, obj) -> list[int] | None:

@@ -154,6 +154,38 @@ def record(action: str, obj: Any = None, *, actor=None, data: dict | None = None
     return event
 
 
+def record_many(events: list[dict], *, actor=None) -> int:
+    """Append many events at once (inside the caller's transaction): each a dict of :func:`record`'s keyword
+    arguments (``action``, ``obj``, ``data``, ``task``, ``object_type``, ``object_id``), chained in the given
+    order under one lock and written in one statement per thousand — publishing a plan of 500 tasks records
+    500 events in milliseconds, not seconds. Returns how many were appended."""
+    if not events:
+        return 0
+    with transaction.atomic():
+        _lock_chain()
+        head = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+        seq, prev = (head["seq"], head["hash"]) if head else (0, GENESIS)
+        now = timezone.now()
+        at = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        who = actor if (actor is not None and actor.is_authenticated) else None
+        rows = []
+        for e in events:
+            obj = e.get("obj")
+            seq += 1
+            event = AuditEvent(
+                seq=seq, at=at, actor=who, actor_name=who.get_username() if who is not None else "系统",
+                action=e["action"],
+                object_type=e.get("object_type") or (obj._meta.model_name if obj is not None else ""),
+                object_id=str(e["object_id"] if e.get("object_id") is not None else (obj.pk if obj is not None
+                                                                                      else "")),
+                task=e.get("task"), data=_jsonable(e.get("data") or {}), prev_hash=prev)
+            event.hash = prev = event.compute_hash()
+            rows.append(event)
+        # the guarded manager refuses bulk_create to everyone else; appending is this module's job
+        models.QuerySet(AuditEvent).bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 @dataclass
 class ChainReport:
     ok: bool

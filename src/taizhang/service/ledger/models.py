@@ -180,6 +180,7 @@ class Task(models.Model):
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
     immediate = models.BooleanField("立行立改", default=False)
     ongoing = models.BooleanField("长期坚持", default=False)
+    no_lead_reason = models.CharField("无需牵头单位的理由", max_length=500, blank=True)
     status_reported = models.CharField("方案所载进展", max_length=20, blank=True)
     goal = models.TextField("整改目标", blank=True)
     measures = models.JSONField("整改措施", default=list, blank=True)
@@ -225,7 +226,15 @@ class Assignment(models.Model):
     Role = choices_of(ledger.UnitRole, "Role")
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="assignments")
+    # The unit as the plan names it (the resolver's canonical name, or what the reviewer typed): a draft's units
+    # stay names, and become organisations when the plan is published (services.organisations.file_units), so
+    # an imported draft never adds organisations to the office's lists. A reviewer may also pick an
+    # organisation on file for a draft task; ``organisation`` is None only until the unit is filed.
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="assignments")
+    name = models.CharField("单位名称", max_length=200, blank=True)
+    renamed_from = models.CharField("机构改革前名称", max_length=200, blank=True)
+    generic = models.BooleanField("泛指（各镇、相关单位）", default=False)
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     raw = models.CharField("原文写法", max_length=200, blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
@@ -242,7 +251,9 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "责任分工"
-        constraints = [models.UniqueConstraint(fields=["task", "organisation", "role"], name="assignment_unique")]
+        constraints = [models.UniqueConstraint(fields=["task", "organisation", "role"], name="assignment_unique"),
+                       models.UniqueConstraint(fields=["task", "role", "name"], name="assignment_unique_unfiled",
+                                               condition=models.Q(organisation__isnull=True))]
         # A unit's tasks (the ledger's unit filter) read from the first index alone; lookups by task use the
         # unique constraint's index (task, organisation, role). The dashboard: red tasks per lead unit from the
         # second (a range on role, state, deadline), a unit's totals and yellow from the third.
@@ -254,7 +265,12 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}：{self.organisation.name}"
+        return f"{self.get_role_display()}：{self.unit_name}"
+
+    @property
+    def unit_name(self) -> str:
+        """The organisation's name once filed, the plan's name for the unit before."""
+        return self.organisation.name if self.organisation_id else self.name
 
 
 class Deadline(models.Model):

@@ -83,12 +83,23 @@ class ReviewEditForm(ReviewForm):
     immediate = forms.BooleanField(required=False)
     ongoing = forms.BooleanField(required=False)
     due_date = DateField(required=False)
+    no_lead = forms.BooleanField(required=False)
+    no_lead_reason = forms.CharField(required=False, max_length=500)
+
+    def clean(self):
+        cd = super().clean()
+        if "has_no_lead" in self.data and cd.get("no_lead") and not (cd.get("no_lead_reason") or "").strip():
+            raise forms.ValidationError("标为“无需牵头单位”须说明理由")
+        return cd
 
     def changes(self) -> dict:
-        """The fields sent, as typed (the service keeps those that differ from the task)."""
+        """The fields sent, as typed (the service keeps those that differ from the task). "无需牵头单位" is
+        its reason: unticked, the reason is cleared."""
         cd = self.cleaned_data
         out = {f: cd[f] for f in REVIEW_TEXT_FIELDS if f in self.data}
         out.update({f: cd[f] for f in REVIEW_FLAGS if f"has_{f}" in self.data})
+        if "has_no_lead" in self.data:
+            out["no_lead_reason"] = cd["no_lead_reason"].strip() if cd["no_lead"] else ""
         return out
 
     def due(self):

@@ -12,6 +12,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
@@ -215,7 +216,7 @@ def attach_units(tasks, chunk: int = 1000) -> list:
     ids = list(by_id)
     for i in range(0, len(ids), chunk):
         for tid, role, name in (Assignment.objects.filter(task_id__in=ids[i:i + chunk]).order_by("id")
-                                .values_list("task_id", "role", "organisation__name")):
+                                .values_list("task_id", "role", Coalesce("organisation__name", "name"))):
             by_id[tid].unit_names.setdefault(role, []).append(name)
     return tasks
 
@@ -225,7 +226,7 @@ def units_by_role(task) -> dict[str, list[str]]:
         return task.unit_names
     out: dict[str, list[str]] = {"lead": [], "support": [], "territorial": []}
     for a in task.assignments.all():
-        out.setdefault(a.role, []).append(a.organisation.name)
+        out.setdefault(a.role, []).append(a.unit_name)
     return out
 
 

@@ -12,7 +12,8 @@ One module per concern; this package re-exports them, so callers write ``service
 - :mod:`.imports` — a plan or an extracted ledger stored as a draft document;
 - :mod:`.review` — corrections of a draft before it is published;
 - :mod:`.schedule` — the denormalised schedule the lights read;
-- :mod:`.workflow` — publish, progress, completion claims, verification, reopening;
+- :mod:`.publication` — the publish checks, and publishing (交办);
+- :mod:`.workflow` — progress, completion claims, verification, reopening;
 - :mod:`.deadline_changes` — requests to move a published task's deadline and their decisions;
 - :mod:`.monitoring` — monitoring data of a jurisdiction;
 - :mod:`.settings` — settings the office changes at run time;
@@ -32,6 +33,7 @@ from .files import Upload, open_file, stored_files
 from .imports import import_document, import_ledger
 from .monitoring import add_monitoring_dataset
 from .organisations import create_organisation, find_organisation, get_jurisdiction
+from .publication import publish_document, publish_problems
 from .queries import disclosure, timeline, visible_documents, visible_tasks
 from .review import (
     EDITABLE_FIELDS,
@@ -52,7 +54,6 @@ from .users import create_user, reset_password, set_user_active, update_user
 from .workflow import (
     claim_completion,
     close_task,
-    publish_document,
     reject_claim,
     reopen_task,
     submit_progress,
@@ -63,7 +64,7 @@ __all__ = [
     "add_monitoring_dataset", "approve_deadline_change", "create_user", "merge_organisations", "reset_password",
     "set_assignable", "set_user_active", "update_user", "claim_completion", "close_task", "create_organisation",
     "decide_deadline_change", "delete_task", "disclosure", "edit_task", "find_organisation", "get_jurisdiction",
-    "import_document", "import_ledger", "merge_by_id", "merge_tasks", "revise_task", "open_file", "publish_document", "refresh_schedule",
+    "import_document", "import_ledger", "merge_by_id", "merge_tasks", "revise_task", "open_file", "publish_document", "publish_problems", "refresh_schedule",
     "reject_claim", "reject_deadline_change", "reopen_task", "request_deadline_change", "set_task_deadline",
     "set_task_units", "set_warning_days", "split_task", "split_task_before", "stored_files", "submit_progress", "timeline",
     "visible_documents", "visible_tasks",

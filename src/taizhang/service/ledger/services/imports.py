@@ -1,6 +1,8 @@
 """Import of a plan: the file is read and extracted by the domain pipeline, and the ledger
 (``taizhang.ledger/1``, see docs/dev/ledger-format.md) is stored as a draft document with its tasks, units,
-deadlines and targets. All-or-nothing, and the same file (same SHA-256) is never imported twice.
+deadlines and targets. All-or-nothing, and the same file (same SHA-256) is never imported twice. A draft's units
+are names: the organisations are filed when the plan is published (:func:`.organisations.file_units`), so an
+import never changes the office's unit list.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from ..errors import DuplicateDocument, ServiceError
 from ..models import Assignment, Deadline, Document, Target, Task
 from ..values import lenient_date
 from .files import Upload, stored_files
-from .organisations import get_jurisdiction, resolve_unit
+from .organisations import get_jurisdiction
+
+BATCH = 500  # rows per INSERT (SQLite takes up to 32766 parameters a statement)
 
 
 def _span(obj: dict) -> tuple[int | None, int | None]:
@@ -89,31 +93,44 @@ def _store_ledger(ledger: dict, *, upload: Upload, text: str, fmt: str, user, pa
         size=len(upload.content), text=text, format=fmt, parent=parent, imported_by=user,
         ledger_json=ledger,
     )
-    tasks_by_key: dict[str, Task] = {}
-    for pos, t in enumerate(ledger.get("tasks") or []):
-        start, end = _span(t)
-        task = Task.objects.create(
-            document=doc, key=str(t.get("id") or ""), position=pos, number=t.get("number") or "",
-            kind=t.get("kind") or TaskKind.MEASURE, title=(t.get("title") or "")[:500], text=t.get("text") or "",
-            section=(t.get("section") or "")[:500], span_start=start, span_end=end,
-            immediate=bool(t.get("immediate")), ongoing=bool(t.get("ongoing")),
-            status_reported=t.get("status") or "", goal=t.get("goal") or "",
-            measures=list(t.get("measures") or []),
-        )
-        tasks_by_key[task.key] = task
+    items = list(ledger.get("tasks") or [])
+    tasks = Task.objects.bulk_create([Task(
+        document=doc, key=str(t.get("id") or ""), position=pos, number=t.get("number") or "",
+        kind=t.get("kind") or TaskKind.MEASURE, title=(t.get("title") or "")[:500], text=t.get("text") or "",
+        section=(t.get("section") or "")[:500], span_start=_span(t)[0], span_end=_span(t)[1],
+        immediate=bool(t.get("immediate")), ongoing=bool(t.get("ongoing")),
+        status_reported=t.get("status") or "", goal=t.get("goal") or "",
+        measures=list(t.get("measures") or []),
+    ) for pos, t in enumerate(items)], batch_size=BATCH)
+    tasks_by_key: dict[str, Task] = {task.key: task for task in tasks}
+    # The units are the plan's names (the resolver's canonical names): organisations are filed at publication.
+    assignments: dict[tuple[int, str, str], Assignment] = {}
+    deadlines: list[Deadline] = []
+    for task, t in zip(tasks, items, strict=True):
         for role in UnitRole:
             for unit in t.get(role.ledger_key) or []:
-                org = resolve_unit(jurisdiction, unit, user)
+                raw = (unit.get("raw") or "").strip()[:200]
+                name = (unit.get("name") or raw).strip()[:200]
+                if not name:
+                    continue
                 us, ue = _span(unit)
-                Assignment.objects.get_or_create(task=task, organisation=org, role=role.value, defaults={
-                    "raw": unit.get("raw") or "", "span_start": us, "span_end": ue})
+                assignments.setdefault((task.pk, role.value, name), Assignment(
+                    task=task, role=role.value, name=name, raw=raw, span_start=us, span_end=ue,
+                    renamed_from=(unit.get("renamed_from") or "")[:200], generic=bool(unit.get("generic"))))
         for d in t.get("deadlines") or []:
             ds, de = _span(d)
-            Deadline.objects.create(task=task, type=d.get("type") or DeadlineType.BY, date=lenient_date(d.get("date")),
-                                    text=(d.get("text") or "")[:200], span_start=ds, span_end=de)
-    for t in ledger.get("tasks") or []:
-        if t.get("parent_id") and t["parent_id"] in tasks_by_key:
-            Task.objects.filter(pk=tasks_by_key[str(t["id"])].pk).update(parent=tasks_by_key[t["parent_id"]])
+            deadlines.append(Deadline(task=task, type=d.get("type") or DeadlineType.BY,
+                                      date=lenient_date(d.get("date")), text=(d.get("text") or "")[:200],
+                                      span_start=ds, span_end=de))
+    Assignment.objects.bulk_create(assignments.values(), batch_size=BATCH)
+    Deadline.objects.bulk_create(deadlines, batch_size=BATCH)
+    children = []
+    for task, t in zip(tasks, items, strict=True):
+        parent = tasks_by_key.get(str(t.get("parent_id"))) if t.get("parent_id") else None
+        if parent is not None and parent.pk != task.pk:
+            task.parent = parent
+            children.append(task)
+    Task.objects.bulk_update(children, ["parent"], batch_size=BATCH)
     for g in ledger.get("targets") or []:
         start, end = _span(g)
         Target.objects.create(

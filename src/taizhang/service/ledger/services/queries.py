@@ -45,8 +45,8 @@ def disclosure() -> list[dict]:
                 "id": t.pk, "number": t.number, "title": t.title, "text": t.text, "state": t.state,
                 "state_label": t.get_state_display(), "due_date": t.due_date, "last_percent": t.last_percent,
                 "closed_at": t.closed_at,
-                "lead_units": [a.organisation.name for a in t.assignments.all() if a.role == Role.LEAD],
-                "support_units": [a.organisation.name for a in t.assignments.all() if a.role == Role.SUPPORT],
+                "lead_units": [a.unit_name for a in t.assignments.all() if a.role == Role.LEAD],
+                "support_units": [a.unit_name for a in t.assignments.all() if a.role == Role.SUPPORT],
             } for t in tasks],
         })
     return out

@@ -13,16 +13,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from taizhang.resolve.variants import is_collective
+
 from .. import audit
 from .. import permissions as perm
 from ..errors import Conflict, InvalidTransition, ServiceError
 from ..models import TASK_LIFECYCLE as LIFECYCLE
-from ..models import Assignment, Deadline, Organisation, Target, Task
-from .organisations import find_organisation, remember_alias
+from ..models import Assignment, Deadline, Document, Organisation, Target, Task
+from .organisations import OnFile, file_unit, remember_alias, unit_name
 from .schedule import refresh_schedule, replace_by_deadline
 
 EDITABLE_FIELDS = ("number", "kind", "title", "text", "section", "goal", "immediate", "ongoing", "measures",
-                   "span_start", "span_end")
+                   "span_start", "span_end", "no_lead_reason")
 
 
 def _task_snapshot(task: Task, fields=EDITABLE_FIELDS) -> dict:
@@ -90,9 +92,13 @@ def revise_task(task: Task, user, *, version: int | None, changes: dict, due=UNC
 
 def _copy_relations(src: Task, dst: Task) -> None:
     """Give ``dst`` the units (with their roles) and the active deadlines of ``src`` it does not have yet."""
+    have_units = {(a.organisation_id or a.name, a.role) for a in dst.assignments.all()}
     for a in src.assignments.all():
-        Assignment.objects.get_or_create(task=dst, organisation=a.organisation, role=a.role,
-                                         defaults={"raw": a.raw, "span_start": a.span_start, "span_end": a.span_end})
+        if (a.organisation_id or a.name, a.role) not in have_units:
+            have_units.add((a.organisation_id or a.name, a.role))
+            Assignment.objects.create(task=dst, organisation_id=a.organisation_id, name=a.name, role=a.role,
+                                      raw=a.raw, span_start=a.span_start, span_end=a.span_end,
+                                      renamed_from=a.renamed_from, generic=a.generic)
     have = set(dst.deadlines.filter(active=True).values_list("type", "date", "text"))
     for d in src.deadlines.filter(active=True):
         if (d.type, d.date, d.text) not in have:
@@ -113,9 +119,9 @@ def split_task(task: Task, user, *, version: int, at: int, why: str = "") -> Tas
         cut = task.span_start + at if task.span_start is not None else None
         old_end = task.span_end
         _bump(task, version, text=first, span_end=cut if cut is not None else task.span_end)
-        Task.objects.filter(document=task.document, position__gt=task.position).update(position=F("position") + 1)
+        Task.objects.filter(document_id=task.document_id, position__gt=task.position).update(position=F("position") + 1)
         new = Task.objects.create(
-            document=task.document, parent=task.parent, position=task.position + 1, number=task.number,
+            document_id=task.document_id, parent_id=task.parent_id, position=task.position + 1, number=task.number,
             kind=task.kind, title=second[:60], text=second, section=task.section,
             span_start=cut, span_end=old_end, state=task.state, immediate=task.immediate, ongoing=task.ongoing,
             goal=task.goal, start_date=task.start_date,
@@ -246,47 +252,56 @@ def delete_task(task: Task, user, *, version: int, why: str) -> Task:
 
 
 def set_task_units(task: Task, user, *, version: int, role: str, units: list[dict], why: str = "") -> Task:
-    """Replace the task's units of ``role``. Each unit: ``{"organisation": id}`` or ``{"name": new name}``,
-    with an optional ``"raw"`` surface form that is remembered as an alias of the chosen organisation."""
+    """Replace the task's units of ``role``. Each unit: ``{"organisation": id}`` (one on file) or
+    ``{"name": name}``, with an optional ``"raw"``: the plan's wording, remembered as an alias of the organisation.
+
+    A name is what the reviewer typed: the organisation on file it names, else the lexicon's canonical name of
+    it. A draft task keeps the name (organisations are filed when the plan is published); a published task's
+    unit is filed at once (:func:`.organisations.file_unit`)."""
     perm.require_to("set_units", user)
     if role not in Assignment.Role.values:
         raise ServiceError(f"未知的责任角色：{role}")
     with transaction.atomic():
         task.refresh_from_db()
         _require_reviewable(task)
-        jurisdiction = task.document.jurisdiction
-        before = list(task.assignments.filter(role=role).values_list("organisation__name", flat=True))
+        jurisdiction = Document.objects.select_related("jurisdiction").only("jurisdiction").get(
+            pk=task.document_id).jurisdiction
+        current = list(task.assignments.filter(role=role).select_related("organisation"))
+        before = [a.unit_name for a in current]
         _bump(task, version)
-        old_raw = {a.organisation_id: a for a in task.assignments.filter(role=role)}
-        chosen: list[tuple[Organisation, str]] = []
+        previous = {a.unit_name: a for a in current}
+        index = OnFile.load(jurisdiction) if task.state != Task.State.DRAFT else None
+        chosen: list[tuple[Organisation | None, str, str]] = []  # (organisation or None, name, raw)
         for u in units:
-            raw = (u.get("raw") or "").strip()
+            raw = (u.get("raw") or "").strip()[:200]
             if u.get("organisation"):
                 org = Organisation.objects.filter(pk=u["organisation"]).first()
                 if org is None:
                     raise ServiceError(f"单位 {u['organisation']} 不存在")
+                name = org.name
             elif (u.get("name") or "").strip():
-                name = u["name"].strip()
-                org = find_organisation(jurisdiction, name)
-                if org is None:
-                    kind = u.get("kind") or Organisation.Kind.DEPARTMENT
-                    org = Organisation.objects.create(jurisdiction=jurisdiction, name=name, kind=kind,
-                                                      assignable=kind != Organisation.Kind.GENERIC)
-                    audit.record("organisation.create", org, actor=user, task=task,
-                                 data={"name": name, "why": why or "审核时新建"})
+                name, org = unit_name(jurisdiction, u["name"])
+                if org is None and index is not None:  # a published task: its units are organisations
+                    org = file_unit(index, name=name, user=user, why=why or "审核时新建")
             else:
                 raise ServiceError("请选择单位或填写新单位名称")
-            if raw and remember_alias(org, raw, override=True):
+            if org is not None and raw and remember_alias(org, raw, override=True):
                 audit.record("organisation.alias", org, actor=user, task=task, data={"alias": raw})
-            chosen.append((org, raw))
+            if all((o.pk if o else n) != (org.pk if org else name) for o, n, _ in chosen):
+                chosen.append((org, name[:200], raw))
         task.assignments.filter(role=role).delete()
-        for org, raw in chosen:
-            prev = old_raw.get(org.pk)
-            Assignment.objects.get_or_create(task=task, organisation=org, role=role, defaults={
-                "raw": raw or (prev.raw if prev else ""), "span_start": prev.span_start if prev else None,
-                "span_end": prev.span_end if prev else None})
+        rows = []
+        for org, name, raw in chosen:
+            prev = previous.get(name)
+            rows.append(Assignment(task=task, organisation=org, role=role, name=name,
+                                   raw=raw or (prev.raw if prev else ""),
+                                   span_start=prev.span_start if prev else None,
+                                   span_end=prev.span_end if prev else None,
+                                   generic=org.kind == Organisation.Kind.GENERIC if org else is_collective(
+                                       name, region=jurisdiction.name)))
+        Assignment.objects.bulk_create(rows)
         audit.record("task.units", task, actor=user, task=task, data={
-            "role": role, "before": before, "after": [o.name for o, _ in chosen], "why": why})
+            "role": role, "before": before, "after": [n for _, n, _ in chosen], "why": why})
     return task
 
 

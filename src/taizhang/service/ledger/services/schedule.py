@@ -9,22 +9,47 @@ from datetime import date
 from django.utils import timezone
 
 from .. import lights
-from ..models import Deadline, Task
+from ..models import Deadline, Document, Task
+
+BATCH = 500
+
+
+def _schedule(deadlines: list[tuple[str, date]], published, last_percent: int | None) -> dict:
+    """The schedule columns of a task with these active, dated deadlines ((type, date) pairs)."""
+    by = min((d for t, d in deadlines if t == "by"), default=None)
+    frm = max((d for t, d in deadlines if t == "from"), default=None)
+    start = frm or (timezone.localdate(published) if published else None)
+    return {"due_date": by, "start_date": start, "behind_after": lights.behind_after(start, by, last_percent)}
+
+
+def _dated(task_ids) -> dict[int, list[tuple[str, date]]]:
+    out: dict[int, list[tuple[str, date]]] = {}
+    rows = Deadline.objects.filter(task_id__in=task_ids, active=True, date__isnull=False).values_list(
+        "task_id", "type", "date")
+    for task_id, kind, day in rows:
+        out.setdefault(task_id, []).append((kind, day))
+    return out
 
 
 def refresh_schedule(task: Task) -> None:
     """Recompute the denormalised schedule columns the lights read."""
-    by = task.deadlines.filter(active=True, type="by", date__isnull=False).order_by("date").values_list(
-        "date", flat=True).first()
-    frm = task.deadlines.filter(active=True, type="from", date__isnull=False).order_by("-date").values_list(
-        "date", flat=True).first()
-    published = task.document.published_at
-    start = frm or (timezone.localdate(published) if published else None)
-    fields = {"due_date": by, "start_date": start,
-              "behind_after": lights.behind_after(start, by, task.last_percent)}
+    published = Document.objects.filter(pk=task.document_id).values_list("published_at", flat=True).first()
+    fields = _schedule(_dated([task.pk]).get(task.pk, []), published, task.last_percent)
     Task.objects.filter(pk=task.pk).update(**fields)
     for k, v in fields.items():
         setattr(task, k, v)
+
+
+def refresh_schedules(tasks: list[Task], published) -> None:
+    """:func:`refresh_schedule` for many tasks of one document published at ``published``: the deadlines in
+    one query, the tasks written in one statement per :data:`BATCH`."""
+    dated: dict[int, list[tuple[str, date]]] = {}
+    for i in range(0, len(tasks), BATCH):
+        dated.update(_dated([t.pk for t in tasks[i:i + BATCH]]))
+    for t in tasks:
+        for k, v in _schedule(dated.get(t.pk, []), published, t.last_percent).items():
+            setattr(t, k, v)
+    Task.objects.bulk_update(tasks, ["due_date", "start_date", "behind_after"], batch_size=BATCH)
 
 
 def replace_by_deadline(task: Task, due: date | None, text: str) -> Deadline | None:

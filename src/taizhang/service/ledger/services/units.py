@@ -9,9 +9,9 @@ audit event listing what moved.
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
+
+from taizhang.resolve.variants import is_collective, variant_key
 
 from .. import audit
 from .. import permissions as perm
@@ -92,22 +92,12 @@ def set_assignable(user, org: Organisation, assignable: bool, *, why: str = "") 
     return org
 
 
-# Collective wordings the lexicon's territorial roles do not cover: 启东市各部门, 相关部门, 有关单位 …
-COLLECTIVE_RE = re.compile(r"^(各|相关|有关|所在|属地)|各(有关|相关)?(部门|单位|成员单位|乡镇|镇|街道|区|县)")
-QUOTES = str.maketrans("", "", "“”‘’\"'「」『』《》 \u3000")
-
-
 def _key(name: str, region: str) -> str:
-    """A unit's name as the lexicon resolves it in its region, without quote marks and spaces, a town's
-    government as the town (X镇人民政府 → X镇)."""
+    """A unit's name as the lexicon resolves it in its region, reduced to what its variants share (quote marks,
+    a town and its government, a bureau and its regional name: :func:`taizhang.resolve.variants.variant_key`)."""
     from taizhang.resolve import resolve_unit
 
-    canonical = resolve_unit(name, region=region).name or name
-    key = canonical.translate(QUOTES)
-    for suffix in ("人民政府", "政府"):
-        if key.endswith(suffix) and key[:-len(suffix)].endswith(("镇", "乡", "街道", "区", "县", "市")):
-            key = key[:-len(suffix)]
-    return key
+    return variant_key(resolve_unit(name, region=region).name or name)
 
 
 def duplicate_candidates(limit: int = 30) -> list[list[Organisation]]:
@@ -122,12 +112,10 @@ def duplicate_candidates(limit: int = 30) -> list[list[Organisation]]:
 
 def collective_candidates(limit: int = 30) -> list[Organisation]:
     """Units still assignable whose names the lexicon reads as collective (各镇、相关部门…)."""
-    from taizhang.resolve import resolve_unit
-
     out = []
     for org in (Organisation.objects.filter(assignable=True).select_related("jurisdiction")
                 .only("id", "name", "jurisdiction__name").order_by("name")):
-        if COLLECTIVE_RE.search(org.name) or resolve_unit(org.name, region=org.jurisdiction.name).generic:
+        if is_collective(org.name, region=org.jurisdiction.name):
             out.append(org)
             if len(out) >= limit:
                 break

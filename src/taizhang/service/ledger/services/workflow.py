@@ -1,4 +1,4 @@
-"""The task's lifecycle after review: publish (交办), monthly progress, completion claim (申请销号),
+"""The task's lifecycle after publication (:mod:`.publication`): monthly progress, completion claim (申请销号),
 verification (核查销号 or 退回) and reopening (反弹回潮). See docs/dev/glossary.md for the states.
 
 A transition is a conditional update on the task's state (:func:`_transition`): of two concurrent calls
@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .. import audit
@@ -19,7 +18,6 @@ from ..errors import InvalidTransition, ServiceError
 from ..models import TASK_LIFECYCLE as LIFECYCLE
 from ..models import (
     Assignment,
-    Document,
     EvidenceFile,
     Organisation,
     ProgressReport,
@@ -31,27 +29,6 @@ from ..models import (
 from ..values import parse_percent, parse_period
 from .files import FileStore, Upload, stored_files
 from .schedule import refresh_schedule
-
-
-def publish_document(document: Document, user, *, why: str = "") -> Document:
-    """Draft → published: all its draft tasks become active (交办)."""
-    perm.require_to("publish", user)
-    with transaction.atomic():
-        n = Document.objects.filter(pk=document.pk, state=Document.State.DRAFT).update(
-            state=Document.State.PUBLISHED, published_at=timezone.now())
-        if n == 0:
-            raise InvalidTransition("该文件已发布")
-        document.refresh_from_db()
-        step = LIFECYCLE["publish"]
-        tasks = list(document.tasks.filter(state__in=step.sources))
-        Task.objects.filter(pk__in=[t.pk for t in tasks]).update(state=step.target, version=F("version") + 1)
-        for task in tasks:
-            before, task.state = task.state, step.target
-            refresh_schedule(task)
-            audit.record("task.publish", task, actor=user, task=task,
-                         data={"before": before, "after": step.target, "due_date": task.due_date})
-        audit.record("document.publish", document, actor=user, data={"tasks": len(tasks), "why": why})
-    return document
 
 
 def _transition(task: Task, action: str, **extra) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from taizhang.errors import TaizhangError
@@ -28,16 +29,28 @@ from ..forms import (
     UnitsForm,
     cleaned,
 )
-from ..highlight import Span, highlight
+from ..review import review_context
 from .common import service_call
+
+DOC_LIST_FIELDS = ("id", "title", "original_name", "doc_number", "issuer", "issue_date", "state", "published_at",
+                   "imported_at", "format", "size", "region", "parent__id", "parent__title", "parent__original_name",
+                   "imported_by__id", "imported_by__username", "imported_by__first_name", "imported_by__last_name")
 
 
 @viewer_required
 def documents(request):
-    docs = (services.visible_documents(request.user)
-            .annotate(n_tasks=Count("tasks", filter=~Q(tasks__state="deleted")),
-                      n_closed=Count("tasks", filter=Q(tasks__state="closed")))
-            .select_related("imported_by", "parent").order_by("-imported_at", "-id"))
+    """The documents: never their texts or extraction results (a plan's are megabytes), and the task counts in
+    one grouped query over the tasks' (document, state) index."""
+    docs = list(services.visible_documents(request.user).select_related("imported_by", "parent")
+                .only(*DOC_LIST_FIELDS).order_by("-imported_at", "-id"))
+    counts: dict[int, dict[str, int]] = {}
+    for doc_id, state, n in (Task.objects.filter(document_id__in=[d.pk for d in docs]).order_by()
+                             .values_list("document_id", "state").annotate(n=Count("id"))):
+        counts.setdefault(doc_id, {})[state] = n
+    for d in docs:
+        by_state = counts.get(d.pk, {})
+        d.n_tasks = sum(n for st, n in by_state.items() if st != Task.State.DELETED)
+        d.n_closed = by_state.get(Task.State.CLOSED, 0)
     return render(request, "web/documents.html", {"documents": docs, "can_import": perms.can_import(request.user)})
 
 
@@ -67,71 +80,45 @@ def document_upload(request):
     return render(request, "web/document_upload.html", ctx)
 
 
-def _doc_spans(doc: Document, tasks: list[Task]) -> list[Span]:
-    spans: list[Span] = []
-    for t in tasks:
-        if t.span_start is not None and t.span_end is not None:
-            spans.append(Span(t.span_start, t.span_end, "task", (("data-task", str(t.pk)),)))
-        for a in t.assignments.all():
-            if a.span_start is not None and a.span_end is not None:
-                spans.append(Span(a.span_start, a.span_end, "unit", (("title", a.organisation.name),)))
-        for d in t.deadlines.all():
-            if d.active and d.span_start is not None and d.span_end is not None:
-                spans.append(Span(d.span_start, d.span_end, "deadline", (("title", str(d.date or "")),)))
-    for g in doc.targets.all():
-        if g.span_start is not None and g.span_end is not None:
-            spans.append(Span(g.span_start, g.span_end, "target", (("title", g.indicator),)))
-    return spans
-
-
 @viewer_required
 def document_detail(request, pk: int):
-    """The ledger beside its source text; for reviewers the review forms (correct, split, merge, delete)."""
-    doc = get_object_or_404(services.visible_documents(request.user), pk=pk)
-    task_qs = doc.tasks.exclude(state="deleted")
-    if not perms.can_review(request.user):
-        task_qs = task_qs.exclude(state="draft")
-    tasks = list(task_qs.order_by("position", "id").prefetch_related("assignments__organisation", "deadlines"))
+    """The ledger beside its source text, a page of tasks at a time (:mod:`..review`); for reviewers the review
+    forms (correct, split, merge, delete) and the publish checks."""
+    doc = get_object_or_404(services.visible_documents(request.user).select_related("jurisdiction"), pk=pk)
+    task_qs = doc.tasks.exclude(state=Task.State.DELETED)
     editable = perms.can_review(request.user)
-    # Merge candidates: every draft task of the document. The page lists them once (a <template> that
-    # review.js copies into a card's merge <select> when the card's form is opened); each card's own <select>
-    # holds only its neighbours (the default: the next draft task, else the previous one), so the page stays
-    # O(n) and merging works without scripts too.
-    drafts = [t for t in tasks if t.allows("merge")] if editable else []
-    place = {t.pk: i for i, t in enumerate(drafts)}
-    cards = []
-    for t in tasks:
-        units = {r: [a for a in t.assignments.all() if a.role == r] for r in Assignment.Role.values}
-        due = next((d for d in t.deadlines.all() if d.active and d.type == "by"), None)
-        i = place.get(t.pk)
-        neighbours = [] if i is None else drafts[i + 1:i + 2] + drafts[max(0, i - 1):i]
-        cards.append({"task": t, "units": units, "due": due,
-                      "editable": editable and t.allows("edit"),
-                      "neighbours": neighbours})
-    orgs = list(Organisation.objects.filter(jurisdiction=doc.jurisdiction).only("id", "name").order_by("name"))
+    if not editable:
+        task_qs = task_qs.exclude(state=Task.State.DRAFT)
+    can_publish = doc.state == Document.State.DRAFT and perms.can_publish(request.user)
     ctx = {
         "doc": doc,
-        "cards": cards,
-        "source": mark_safe(highlight(doc.text, _doc_spans(doc, tasks))),
+        **review_context(doc, task_qs, editable=editable, params=request.GET),
         "editable": editable,
-        "orgs": orgs,
-        "merge_choices": drafts if len(drafts) > 1 else [],
         "roles": Assignment.Role.choices,
         "kinds": Task.Kind.choices,
         "org_kinds": [c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.OTHER],
         "n_targets": doc.targets.count(),
-        "warnings": (doc.ledger_json or {}).get("warnings") or [],
-        "can_publish": doc.state == "draft" and perms.can_publish(request.user),
+        "can_publish": can_publish,
+        "problems": services.publish_problems(doc) if can_publish else None,
     }
     return render(request, "web/document_detail.html", ctx)
 
 
 def _review_task(request, doc_pk: int, pk: int) -> Task:
-    return get_object_or_404(Task.objects.select_related("document"), pk=pk, document_id=doc_pk)
+    return get_object_or_404(Task, pk=pk, document_id=doc_pk)
 
 
-def _to_review(doc_pk: int, task_pk: int | None = None):
+def _to_review(doc_pk: int, task_pk: int | None = None, request=None):
+    """Back to the review page: the page holding the task (``?task=``), with the filter the reviewer had."""
     resp = redirect("web:document_detail", pk=doc_pk)
+    params = {}
+    show = (request.POST.get("show") or request.GET.get("show")) if request is not None else ""
+    if show:
+        params["show"] = show
+    if task_pk:
+        params["task"] = task_pk
+    if params:
+        resp["Location"] += "?" + urlencode(params)
     if task_pk:
         resp["Location"] += f"#task-{task_pk}"
     return resp
@@ -146,7 +133,7 @@ def review_edit(request, doc_pk: int, pk: int):
         cd = cleaned(form, "edit", request.user)
         services.revise_task(task, request.user, version=cd["version"], changes=form.changes(), due=form.due(),
                              why=cd["why"])
-    return _to_review(doc_pk, pk)
+    return _to_review(doc_pk, pk, request)
 
 
 @require_POST
@@ -161,7 +148,7 @@ def review_units(request, doc_pk: int, pk: int):
         cd = cleaned(form, "set_units", request.user)
         services.set_task_units(task, request.user, version=_version(cd), role=cd["role"], units=form.units(),
                                 why=cd["why"])
-    return _to_review(doc_pk, pk)
+    return _to_review(doc_pk, pk, request)
 
 
 @require_POST
@@ -172,7 +159,7 @@ def review_split(request, doc_pk: int, pk: int):
     with service_call(request, "已拆分为两项任务。"):
         cd = cleaned(form, "split", request.user)
         services.split_task_before(task, request.user, version=_version(cd), text=cd["at_text"], why=cd["why"])
-    return _to_review(doc_pk, pk)
+    return _to_review(doc_pk, pk, request)
 
 
 @require_POST
@@ -186,7 +173,7 @@ def review_merge(request, doc_pk: int, pk: int):
     with service_call(request, f"已合并 {len(chosen)} 项任务。"):
         cd = cleaned(form, "merge", request.user)
         services.merge_by_id(keep, chosen, request.user, version=_version(cd), why=cd["why"])
-    return _to_review(doc_pk, pk)
+    return _to_review(doc_pk, pk, request)
 
 
 @require_POST
@@ -218,14 +205,22 @@ def organisation_create(request, doc_pk: int):
     return _to_review(doc_pk)
 
 
-@require_POST
 @reviewer_required
 def document_publish(request, pk: int):
-    doc = get_object_or_404(Document, pk=pk)
-    with service_call(request, "台账已发布，任务已交办各责任单位。"):
-        services.publish_document(doc, request.user, why=cleaned(ReasonForm(request.POST), "publish",
-                                                                 request.user)["why"])
-    return redirect("web:document_detail", pk=pk)
+    """GET: the publish checks — what is missing, with links to the tasks — and the button; POST: publish."""
+    doc = get_object_or_404(Document.objects.defer("text", "ledger_json"), pk=pk)
+    if request.method == "POST":
+        with service_call(request, "台账已发布，任务已交办各责任单位。"):
+            services.publish_document(doc, request.user, why=cleaned(ReasonForm(request.POST), "publish",
+                                                                     request.user)["why"])
+        doc.refresh_from_db(fields=["state"])
+        if doc.state == Document.State.DRAFT:
+            return redirect("web:document_publish", pk=pk)
+        return redirect("web:document_detail", pk=pk)
+    perms.require_to("publish", request.user)
+    problems = services.publish_problems(doc) if doc.state == Document.State.DRAFT else None
+    return render(request, "web/document_publish.html", {
+        "doc": doc, "problems": problems, "n_tasks": doc.tasks.exclude(state=Task.State.DELETED).count()})
 
 
 @viewer_required
