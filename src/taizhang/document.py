@@ -31,6 +31,9 @@ class Cell:
     merged_from: tuple[int, int] | None = None
     row_span: int = 1
     col_span: int = 1
+    # Lines the cell's text wraps onto in a table typed one row a line (the cell's own text, not its neighbours'
+    # on those lines): spans of ``text``, in order.
+    more: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

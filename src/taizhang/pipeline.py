@@ -97,6 +97,9 @@ def _to_source(ledger: Ledger, omap: OffsetMap, source: str) -> None:
 def _extract(doc: SourceDocument, timings: dict | None, quote=None) -> Ledger:
     warnings: list[ExtractionWarning] = []
     with _timed(timings, "segment"):
+        from taizhang.segment.runon import find_runon_tables
+
+        doc = find_runon_tables(doc)
         meta, body_start = _metadata(doc)
         meta.source = {"name": doc.name, "sha256": doc.sha256, "chars": len(doc.text)}
         outline = build_outline(doc, body_start)

@@ -160,3 +160,18 @@ def test_any_text_gives_valid_blocks(lines):
         return
     assert doc.text == unicodedata.normalize("NFC", data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
     check_offsets(doc)
+
+
+def test_a_cell_wrapped_onto_the_next_line_keeps_its_second_line():
+    from taizhang.read import read_bytes
+
+    text = ("序号  工作任务                            责任单位          配合单位                完成时限\n"
+            "1     建设城区污水管网二期工程，新增管网    县住建局          县发改局、              2023年6月底前\n"
+            "      12公里                                                  县财政局\n"
+            "2     推进乡镇污水处理站提标改造            县生态环境局      各乡镇人民政府          2023年9月底前\n")
+    doc = read_bytes(text.encode(), "t.txt")
+    (t,) = doc.tables()
+    cells = {(c.row, c.col): (doc.text[c.start:c.end], [doc.text[a:b] for a, b in c.more]) for r in t.rows for c in r}
+    assert cells[(1, 1)] == ("建设城区污水管网二期工程，新增管网", ["12公里"])
+    assert cells[(1, 3)] == ("县发改局、", ["县财政局"])
+    assert cells[(2, 3)] == ("各乡镇人民政府", [])

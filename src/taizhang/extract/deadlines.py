@@ -53,6 +53,7 @@ class _Rules:
     flags_weak: re.Pattern
     flags_not_ongoing: re.Pattern | None
     short_segment: int
+    key_chars: frozenset  # one of these stands in every date phrase but a dotted one (2019.3.1)
 
 
 @lru_cache(maxsize=1)
@@ -101,6 +102,8 @@ def _rules() -> _Rules:
         flags_weak=re.compile(_alt(fl["ongoing_weak"] + fl["ongoing_strong"])),
         flags_not_ongoing=re.compile(_alt(not_ongoing)) if not_ongoing else None,
         short_segment=int(fl.get("short_segment_chars", 10)),
+        key_chars=frozenset("年月") | {w[-1] for w in [*lex["relative_years"], *lex["year_periods"]]
+                                        if "年" not in w and "月" not in w},
     )
 
 
@@ -188,6 +191,7 @@ def _inside_title(text: str, pos: int) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[，,。；;：:！？\n]")
+_DOTTED_HINT = re.compile(r"[0-9][.．/][0-9]")
 _SENTENCE_BREAK = re.compile(r"[。；;！？\n]")
 
 
@@ -199,6 +203,8 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
     document's title or the task's section names, see the pipeline). ``planned``: only dates a plan word
     (计划, 预计 …) announces in their clause (a progress report's …正在推进，计划9月底前完成)."""
     r = _rules()
+    if not any(ch in text for ch in r.key_chars) and not _DOTTED_HINT.search(text):
+        return []  # no date word at all: most texts of a plan
     doc_year = doc_date.year if doc_date else None
     rel_year = doc_year if doc_year is not None else default_year
     found: list[tuple[int, int, str, datetime.date | None, str]] = []  # start, end, phrase, date, type

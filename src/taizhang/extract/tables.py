@@ -29,7 +29,7 @@ EMPTY_MARKS = {"", "—", "－", "-", "/", "——", "无", "／"}
 
 @lru_cache(maxsize=1)
 def table_lexicon() -> dict:
-    return load_yaml("taizhang.extract", "data/tables.yaml")
+    return load_yaml("taizhang.segment", "data/tables.yaml")
 
 
 @dataclass
@@ -210,24 +210,28 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
             progress_cells: list[tuple[int, int]] = []
             periods = []
             placed = list(zip(cidx, cells, strict=False))
-            for ci, (val, s, e) in placed:
+            wrapped_end = 0
+            for k, (ci, (val, s, e)) in enumerate(placed):
                 col = cols[min(ci, len(cols) - 1)]
                 v = val.strip()
                 if not v or v in EMPTY_MARKS or col.kind in ("number", "money"):
                     continue
+                parts = [(s, e), *t.rows[r][k].more]  # a cell wrapped onto the lines below its row
+                wrapped_end = max(wrapped_end, parts[-1][1])
                 if col.kind in ("lead", "support", "implementing"):
                     field = {"lead": "lead_strict", "support": A.SUPPORT, "implementing": A.IMPL}[col.kind]
-                    row_units.setdefault(ci, []).extend(C.units_in_cell(text, s, e, field))
+                    for a, b in parts:
+                        row_units.setdefault(ci, []).extend(C.units_in_cell(text, a, b, field))
                 elif col.kind == "period":
                     if _is_plan(v):
                         periods.append(col)
-                    deadline_cells.append((s, e))  # explicit dates written inside a plan cell count as well
+                    deadline_cells += parts  # explicit dates written inside a plan cell count as well
                 elif col.kind == "deadline":
-                    deadline_cells.append((s, e))
+                    deadline_cells += parts
                 elif col.kind == "progress":
-                    progress_cells.append((s, e))
+                    progress_cells += parts
                 else:
-                    task_cells.append((s, e))
+                    task_cells += parts
             # responsibility cells merged from the row above: with no lead unit of its own, a row takes the
             # above row's units for every unit column it leaves empty (a lead given alone keeps an empty support)
             lead_cols = [i for i, c in enumerate(cols) if c.kind == "lead"]
@@ -268,7 +272,7 @@ def find_table_tasks(text: str, tables: list[Table], *, doc_date, warnings: list
                          and cols[min(ci, len(cols) - 1)].kind != "number" and not NUMBER_CELL.match(val)]
             if not row_cells:
                 continue
-            s0, e0 = _strip(text, row_cells[0][0], max(e for _, e in row_cells))
+            s0, e0 = _strip(text, row_cells[0][0], max(wrapped_end, *(e for _, e in row_cells)))
             kind = "project" if is_project else "table_row"
             title_cell = task_cells[0] if task_cells else row_cells[0]
             d = Draft(kind, s0, e0, number=None, title=_cell_title(text, *title_cell))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from taizhang.document import Cell, Paragraph, Table
 from taizhang.errors import ReadError
@@ -110,9 +111,10 @@ def parse_text(text: str) -> list:
     i = 0
     while i < n:
         line = lines[i]
-        rows = _inline_rows(lines, starts, i)
+        wraps: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        rows = _inline_rows(lines, starts, i, wraps)
         if rows:
-            blocks.append(_inline_table(text, rows))
+            blocks.append(_inline_table(text, rows, wraps))
             i += len(rows)
             continue
         if line.startswith("\t"):
@@ -162,8 +164,28 @@ def _row_cells(line: str, base: int) -> list[tuple[int, int]] | None:
     return [(base + lead + a, base + lead + b) for a, b in cells]
 
 
-def _inline_rows(lines: list[str], starts: list[int], i: int) -> list[list[tuple[int, int]]]:
-    """Rows of a table written one row a line from line i: two or more lines of the same number of cells."""
+def _width(s: str) -> int:
+    """Display width of a text as a monospaced editor aligns it (a CJK character is two columns)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _wrapped(line: str, base: int, first_line: str, first: list[tuple[int, int]], first_base: int
+             ) -> list[tuple[int, tuple[int, int]]]:
+    """The pieces of a line of wrapped cell text under a row (its cells' second lines), each with the column it
+    stands under (by display position against the first row's cells)."""
+    cols = [_width(first_line[:a - first_base]) for a, _b in first]
+    out = []
+    for m in re.finditer(r"\S+(?:[ \u3000]\S+)*", line):
+        x = _width(line[:m.start()])
+        j = max((k for k, c in enumerate(cols) if c <= x + 2), default=0)
+        out.append((j, (base + m.start(), base + m.end())))
+    return out
+
+
+def _inline_rows(lines: list[str], starts: list[int], i: int,
+                 wraps: dict[tuple[int, int], list[tuple[int, int]]] | None = None) -> list[list[tuple[int, int]]]:
+    """Rows of a table written one row a line from line i: two or more lines of the same number of cells.
+    ``wraps`` receives the wrapped text of cells ((row, column) → spans of its later lines)."""
     first = _row_cells(lines[i], starts[i])
     if first is None:
         return []
@@ -187,7 +209,11 @@ def _inline_rows(lines: list[str], starts: list[int], i: int) -> list[list[tuple
             rows.append([])  # a blank line between two rows
         elif body and line[:1] in " \u3000" and not line.startswith("\t") and (r is None or len(r) < len(first)) \
                 and len(rows) > 1 and len(re.sub(r"\s+", "", body)) <= 40:
-            rows.append([])  # wrapped cell text under its row, indented (kept out of the cells)
+            rows.append([])  # wrapped cell text under its row, indented: its pieces continue the cells above
+            if wraps is not None:
+                above = sum(1 for r in rows[:-1] if r) - 1
+                for col, span in _wrapped(line, starts[j], lines[i], first, starts[i]):
+                    wraps.setdefault((above, col), []).append(span)
         elif body and next_is_row and len(body) <= 24 and "。" not in body and "\t" not in line:
             a = starts[j] + len(line) - len(line.lstrip())
             rows.append([(a, a + len(body))])  # a section heading between the rows (一、水源地规范化建设)
@@ -197,17 +223,21 @@ def _inline_rows(lines: list[str], starts: list[int], i: int) -> list[list[tuple
     return rows if sum(1 for r in rows if r) >= 2 else []
 
 
-def _inline_table(text: str, rows: list[list[tuple[int, int]]]) -> Table:
+def _inline_table(text: str, rows: list[list[tuple[int, int]]],
+                  wraps: dict[tuple[int, int], list[tuple[int, int]]] | None = None) -> Table:
     while rows and not rows[-1]:
         rows.pop()
+    wraps = wraps or {}
     out: list[list[Cell]] = []
     for cells in rows:
         if not cells:
             continue
         r = len(out)
-        out.append([Cell(r, c, *stripped_span(text, a, b)) for c, (a, b) in enumerate(cells)])
+        out.append([Cell(r, c, *stripped_span(text, a, b), more=tuple(wraps.get((r, c), ())))
+                    for c, (a, b) in enumerate(cells)])
+    last_wrap = max((z for spans in wraps.values() for _a, z in spans), default=0)
     first = rows[0][0][0]
-    last = rows[-1][-1][1]
+    last = max(rows[-1][-1][1], last_wrap)
     return Table(text.rfind("\n", 0, first) + 1, last, out)
 
 

@@ -77,6 +77,18 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _cut_at_tables(doc: SourceDocument, lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A line holding the start of a table read out of running text (taizhang.segment.runon) ends there."""
+    starts = sorted(b.start for b in doc.tables())
+    if not starts:
+        return lines
+    out = []
+    for a, b, ln in lines:
+        k = next((t for t in starts if a < t < b), None)
+        out.append((a, k, doc.text[a:k].rstrip()) if k is not None else (a, b, ln))
+    return out
+
+
 def _squash(s: str) -> str:
     return re.sub(r"[ \t\u3000]+", "", s)
 
@@ -87,6 +99,7 @@ def _is_title_line(s: str) -> bool:
         r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.．、])", s)
 
 
+_ANNEX_HEAD = re.compile(r"^附件[0-9０-９一二三四五六七八九十]*[:：]?")
 _META_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：][^。，；]*$")
 _SERIES = re.compile(r"^第[0-9０-９一二三四五六七八九十]{1,3}篇[:：]")  # 第1篇：… a content site's list heading
 # what may follow a title's plan word: （2019—2020年）, （第二批）, （试行）, （修订稿）
@@ -106,6 +119,7 @@ def _first_title_line(lines: list[tuple[int, int, str]]) -> str | None:
         seen += 1
         if seen > 3:
             break
+        s = _ANNEX_HEAD.sub("", s)
         if len(s) <= 90 and not re.search(r"[。，；！？,;]", s) and (
                 "关于" in s or re.search(rf"(?:{words}){_TITLE_TAIL}$", s)):
             return s
@@ -159,7 +173,7 @@ def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
     """(metadata, body_start): the document's metadata and the offset where the plan itself begins."""
     lex = _lex()
     text = doc.text
-    lines = _lines(text)
+    lines = _cut_at_tables(doc, _lines(text))
     head = lines[: lex["cover_max_lines"]]
     meta = DocumentMeta()
 
@@ -262,6 +276,8 @@ def extract_metadata(doc: SourceDocument) -> tuple[DocumentMeta, int]:
             break
     body_title = "".join(body_title_parts) or None
     meta.title = notice_title or body_title or _first_title_line(lines)
+    if meta.title:
+        meta.title = _ANNEX_HEAD.sub("", meta.title) or meta.title  # 附件 某县…清单: the annex's own title
     if meta.issuer is None and header_issuer:
         meta.issuer = header_issuer
     if meta.issuer is None and notice_start is not None:

@@ -32,8 +32,8 @@ def normalise_document(doc: SourceDocument) -> tuple[SourceDocument, OffsetMap]:
     tables = []
     for b in doc.blocks:
         if isinstance(b, Table):
-            rows = [[Cell(c.row, c.col, fwd(c.start), fwd(c.end), c.merged_from, c.row_span, c.col_span)
-                     for c in row] for row in b.rows]
+            rows = [[Cell(c.row, c.col, fwd(c.start), fwd(c.end), c.merged_from, c.row_span, c.col_span,
+                          tuple((fwd(a), fwd(z)) for a, z in c.more)) for c in row] for row in b.rows]
             tables.append(Table(fwd(b.start), fwd(b.end), rows))
     blocks: list = []
     pos = 0

@@ -25,6 +25,8 @@ import re
 import threading
 from dataclasses import dataclass, field
 
+from taizhang.text import fields
+
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(rf"[{_CJK}]")
 
@@ -289,9 +291,7 @@ def _run_in(t: str, a: int, b: int) -> list[tuple[int, int, str]]:
     """A list written without its line breaks (a page copied out of a word processor): the title run into the
     first heading, a short heading run into its first item, field labels run together
     (taizhang.text.fields.run_in_breaks) — each starts a line of its own."""
-    from taizhang.text import fields
-
-    out = [(k, k, "\n") for k in fields.run_in_breaks(t, a, b)]
+    out = [(k, k, "\n") for k in fields.run_in_breaks(t, a, b)] if t.find("：", a, b) >= 0 else []
     head = t[a:min(b, a + 120)]
     k = head.find("一、")
     if k > 0 and head[:k].strip() and head[:k].rstrip().endswith(tuple(fields.lexicon()["title_endings"])) \
