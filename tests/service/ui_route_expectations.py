@@ -21,7 +21,7 @@ EVERYONE = {"anonymous", "admin", "reviewer", "liaison_a", "liaison_b", "leader"
 STAFF = EVERYONE - {"anonymous"}  # every logged-in role sees the ledger
 REVIEWERS = {"admin", "reviewer"}
 VERIFIERS = {"admin", "inspector"}
-REPORTERS = {"admin", "liaison_a"}  # admin, or the liaison of a lead/support unit of the task
+REPORTERS = {"admin", "liaison_a"}  # admin, or the liaison of a unit of the task
 DRAFT_TASK = {"doc_pk": "draft_document", "pk": "draft_task"}
 
 UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
@@ -54,7 +54,8 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     # import and review
     "web:document_upload": {"GET": REVIEWERS, "POST": REVIEWERS},
     "web:monitoring_upload": {"POST": REVIEWERS, "kwargs": {"pk": "document"}},  # stored monitoring data
-    "web:document_publish": {"POST": REVIEWERS, "kwargs": {"pk": "draft_document"}},
+    "web:document_publish": {"GET": REVIEWERS, "POST": REVIEWERS, "kwargs": {"pk": "draft_document"}},  # checks
+    "web:target_actual": {"POST": REVIEWERS, "kwargs": {"pk": "document", "target_pk": "target"}},  # by hand
     "web:organisation_create": {"POST": REVIEWERS, "kwargs": {"doc_pk": "draft_document"}},
     "web:review_edit": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
     "web:review_units": {"POST": REVIEWERS, "kwargs": DRAFT_TASK},
