@@ -37,3 +37,20 @@ def find_status(text: str) -> str | None:
         return "in_progress"
     # done, unless a later phrase of the same report says part of it is still under way (已拆除，修复正在推进)
     return "in_progress" if any(w not in completed and w not in _LASTING for w in found[1:]) else "completed"
+
+
+@lru_cache(maxsize=1)
+def _report_opener() -> re.Pattern:
+    words = sorted(load_yaml("status_phrases.yaml")["report_openers"], key=len, reverse=True)
+    return re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:" + "|".join(map(re.escape, words)) + r")[^。；;\n]{0,30}")
+
+
+def report_sentence(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The sentence of an item that reports its problem's progress (该问题已完成整改。/ 此问题正在整改…): its span."""
+    m = _report_opener().search(text, start, end)
+    if m is None:
+        return None
+    k = m.end()
+    while k < end and text[k] not in "。；;\n":
+        k += 1
+    return m.start(), min(end, k + 1)

@@ -187,6 +187,7 @@ def _find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarn
         d = Draft("measure", s, e, number=node.path, title=node.title, section=_section(node))
         d.units = N.find_inline_lead(text, s, e) or _heading_units(text, node)
         d.deadline_regions.append((s, e))
+        _reported_status(text, d, s, e)
         drafts.append(d)
     drafts.sort(key=lambda d: d.start)
     return drafts
@@ -223,6 +224,24 @@ def _handling_result(text: str, d: Draft, s: int, e: int) -> None:
             if status:
                 d.kind, d.status = "problem", status
             return
+
+
+def _reported_status(text: str, d: Draft, s: int, e: int) -> None:
+    """An item of a rectification report that states its problem, then says how far it is (…未完成。该问题已完成
+    整改。一是…二是…): a problem with that status, its 一是…二是… parts its measures."""
+    from taizhang.extract.status import find_status, report_sentence
+
+    m = report_sentence(text, s, e)
+    if m is None:
+        return
+    status = find_status(text[m[0]:m[1]])
+    if status:
+        d.kind, d.status = "problem", status
+        d.deadline_regions = [(s, m[0])] if m[0] > s else []
+        d.plan_regions.append((m[0], e))
+        parts = inline_parts(text, m[1], e)
+        d.measures = [_strip(text, cs, pe) for _ms, cs, pe in parts]
+        d.measures_count = len(d.measures) or None
 
 
 _NEXT_FIELD = re.compile(r"[。；;，,](?=[\u4e00-\u9fff]{2,8}[：:])")
