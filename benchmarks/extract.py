@@ -54,7 +54,7 @@ def main() -> int:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"documents: {len(files)} x {args.repeat} = {total_mb:.2f} MB of UTF-8 input, {tasks} tasks")
     print(f"throughput: {total_mb / wall:.2f} MB/s wall, {total_mb / cpu:.2f} MB/s per CPU-second")
-    for stage in ("read", "normalise", "segment", "extract", "resolve"):
+    for stage in ("read", "normalise", "segment", "annotate", "extract", "resolve"):
         s = timings.get(stage, 0.0)
         print(f"  {stage:8s} {s:7.3f} s  ({100 * s / wall:4.1f} %)")
     print(f"peak RSS: {rss_mb:.1f} MB")

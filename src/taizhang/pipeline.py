@@ -14,10 +14,8 @@ from contextlib import contextmanager
 
 from taizhang.document import SourceDocument
 from taizhang.extract import assign as A
-from taizhang.extract import notes as N
-from taizhang.extract.problems import find_problems
 from taizhang.extract.tasks import Draft, add_subtasks, find_measures
-from taizhang.ledger import Deadline, DocumentMeta, ExtractionWarning, Ledger, Target, Task, Unit
+from taizhang.ledger import Deadline, DocumentMeta, ExtractionWarning, Ledger, Task, Unit
 from taizhang.segment.outline import build_outline
 from taizhang.text import OffsetMap, normalise_document
 
@@ -95,33 +93,45 @@ def _to_source(ledger: Ledger, omap: OffsetMap, source: str) -> None:
 
 
 def _extract(doc: SourceDocument, timings: dict | None, quote=None) -> Ledger:
+    """segment → annotate → assemble → resolve, each stage reading only what the one before it produced."""
+    from taizhang.extract.annotate import annotate
+    from taizhang.extract.problems import find_problems, problem_blocks
+    from taizhang.extract.tables import table_drafts
+    from taizhang.extract.targets import annual_year
+    from taizhang.segment.runon import find_runon_tables
+    from taizhang.segment.tables import layout
+
     warnings: list[ExtractionWarning] = []
     with _timed(timings, "segment"):
-        from taizhang.segment.runon import find_runon_tables
-
         doc = find_runon_tables(doc)
         meta, body_start = _metadata(doc)
         meta.source = {"name": doc.name, "sha256": doc.sha256, "chars": len(doc.text)}
         outline = build_outline(doc, body_start)
+        blocks, covered = problem_blocks(outline)
+        layouts, unread = [], []
+        for t in doc.tables():
+            if t.end > body_start:
+                lay = layout(doc.text, t)
+                (layouts.append(lay) if lay is not None else unread.append(t))
     doc_date = _date(meta.issue_date)
-    with _timed(timings, "extract"):
+    with _timed(timings, "annotate"):
+        ann = annotate(outline, blocks, layouts, covered, doc_date=doc_date, plan_year=annual_year(meta.title))
+    with _timed(timings, "extract"):  # assemble
         text = doc.text
-        problems, covered = find_problems(outline)
+        problems = find_problems(outline, blocks, ann)
         drafts: list[Draft] = list(problems)
         # a progress report's numbered items are its progress, not tasks; its next steps (下步计划) are tasks
-        drafts += find_measures(outline, covered, warnings, report=any(p.status for p in problems))
+        drafts += find_measures(outline, covered, ann, warnings, report=any(p.status for p in problems))
         drafts.sort(key=lambda d: d.start)
         drafts = add_subtasks(text, drafts)
-        from taizhang.extract.tables import find_table_tasks
-
-        tables = [b for b in doc.tables() if b.end > body_start]
-        drafts += find_table_tasks(text, tables, doc_date=doc_date, warnings=warnings)
+        warnings += [ExtractionWarning("表格未识别出责任或项目表头，未抽取任务", [t.start, t.end]) for t in unread]
+        drafts += table_drafts(text, layouts, ann, doc_date=doc_date)
         drafts.sort(key=lambda d: (d.start, d.kind != "measure"))
-        _apply_inheritance(drafts, _inheritance_sentences(outline))
+        _apply_inheritance(drafts, ann.inherit)
         _warn_stray_fields(outline, covered, warnings)
-        targets = _targets(outline, problems, doc_date, meta.title)
     with _timed(timings, "resolve"):
-        tasks = _finish(text, drafts, meta, doc_date, quote)
+        tasks = _finish(text, drafts, meta, doc_date, ann, quote)
+    targets = ann.targets
     for i, t in enumerate(targets, 1):
         t.id = f"G{i}"
     return Ledger(document=meta, targets=targets, tasks=tasks, warnings=warnings)
@@ -134,20 +144,6 @@ def _date(iso: str | None) -> datetime.date | None:
         return datetime.date.fromisoformat(iso)
     except ValueError:
         return None
-
-
-def _inheritance_sentences(outline) -> list[tuple[int, list[A.UnitRef]]]:
-    """Standalone "以下均需…落实，不再列出" sentences (outside any note): (position, implementing units)."""
-    from taizhang.document import Table
-
-    out = []
-    for ln in outline.lines:
-        if isinstance(ln.block, Table):
-            continue
-        units = N.standalone_inherit(outline.text, ln.start, ln.end)
-        if units:
-            out.append((ln.start, units))
-    return out
 
 
 def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[A.UnitRef]]] | None = None) -> None:
@@ -181,16 +177,6 @@ def _warn_stray_fields(outline, covered: set[int], warnings: list[ExtractionWarn
             warnings.append(ExtractionWarning(f"字段“{m.group('name')}”不在任何问题之下", [ln.start, ln.end]))
 
 
-def _targets(outline, problems: list[Draft], doc_date, title: str | None) -> list[Target]:
-    """Targets come from goal sections (found by their headings, tables excluded) and 整改目标 fields."""
-    from taizhang.extract.targets import annual_year, extract_targets, goal_section_spans
-
-    text = outline.text
-    spans = goal_section_spans(text) + [p.goal for p in problems if p.goal]
-    year = doc_date.year if doc_date else None
-    return list(extract_targets(text, spans, doc_year=year, plan_year=annual_year(title)))
-
-
 _YEAR_RX = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
@@ -212,14 +198,15 @@ def _unique_deadlines(deadlines: list[Deadline]) -> list[Deadline]:
     return out
 
 
-def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date, quote=None) -> list[Task]:
-    """Ledger tasks of the drafts: units resolved, deadlines and flags read from each draft's own regions.
-    ``quote(start, end)`` gives the source's characters of a span (titles, goals and measures as written)."""
+def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date, ann, quote=None) -> list[Task]:
+    """Ledger tasks of the drafts: units resolved, the dates and flags annotated inside each draft's regions
+    attached, a year-less date dated by the year its task takes. ``quote(start, end)`` gives the source's characters
+    of a span (titles, goals and measures as written)."""
     if quote is None:
         def quote(s: int, e: int) -> str:
             return text[s:e]
 
-    from taizhang.extract.deadlines import find_deadlines, find_flags, period_end
+    from taizhang.extract.deadlines import period_end, year_less
     from taizhang.resolve import resolve_units
 
     year = doc_date.year if doc_date else None
@@ -234,10 +221,9 @@ def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date, quote=
         # title names, else the year of the deadline written before it
         default_year = _year_in(d.section) or title_year or last_year
         units_by_field: dict[str, list[Unit]] = {"lead": [], "support": [], "implementing": []}
-        refs = d.units
         seen: set[tuple[str, str]] = set()
         uniq = []
-        for u in refs:
+        for u in d.units:
             if (u.field, u.raw) in seen:
                 continue
             seen.add((u.field, u.raw))
@@ -251,25 +237,20 @@ def _finish(text: str, drafts: list[Draft], meta: DocumentMeta, doc_date, quote=
             dt = period_end(label, doc_date=doc_date)
             deadlines.append(Deadline(text=text[s:e], date=dt.isoformat() if dt else None, type=typ, span=[s, e]))
         immediate = ongoing = False
-        for s, e in d.deadline_regions:
-            deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s, default_year=default_year)
-            im, on = find_flags(text[s:e])
+        found = [x for s, e in d.deadline_regions for x in ann.dates_in(s, e)]
+        found += [x for s, e in d.plan_regions for x in ann.dates_in(s, e) if x.planned]
+        if not any(x.deadline.date for x in found) and not any(dl.date for dl in deadlines):
+            found += [x for s, e in d.fallback_regions for x in ann.dates_in(s, e)]
+        for x in found:
+            deadlines.append(year_less(x.deadline, default_year) if year is None else x.deadline)
+        for s, e in [*d.deadline_regions, *d.flag_regions]:
+            im, on = ann.flags_in(s, e)
             immediate |= im
             ongoing |= on
-        for s, e in d.flag_regions:
-            im, on = find_flags(text[s:e])
-            immediate |= im
-            ongoing |= on
-        for s, e in d.plan_regions:
-            deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s, default_year=default_year,
-                                        planned=True)
-        if not any(dl.date for dl in deadlines):
-            for s, e in d.fallback_regions:
-                deadlines += find_deadlines(text[s:e], doc_date=doc_date, offset=s, default_year=default_year)
         deadlines = _unique_deadlines(deadlines)
-        for dl in deadlines:
-            if dl.date and _YEAR_RX.search(dl.text):
-                last_year = int(dl.date[:4])
+        for x in found:
+            if x.explicit_year and x.deadline.date:
+                last_year = int(x.deadline.date[:4])
         goal = quote(*d.goal) if d.goal else None
         title = quote(d.start, d.start + len(d.title)) if text.startswith(d.title, d.start) else d.title
         tasks.append(Task(

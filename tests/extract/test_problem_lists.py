@@ -153,3 +153,17 @@ def test_a_planned_date_in_a_progress_field_is_a_deadline():
         "　　交办问题基本情况：某村养殖场污水外溢。\n"
         "　　处理和整改情况：已清理沿岸污染物，扩建沼液池正在推进，计划2023年9月30日前完成；2023年6月已约谈业主。\n")
     assert [(t.status, [d.date for d in t.deadlines]) for t in led.tasks] == [("in_progress", ["2023-09-30"])]
+
+
+def test_a_report_item_saying_how_far_its_problem_is():
+    led = _ledger(
+        "某市关于大气污染防治专项审计发现问题整改情况的函\n"
+        "二、具体整改情况\n"
+        "（一）部分年度空气质量约束性指标任务未完成。\n"
+        "该问题已完成整改。一是制定年度实施计划；二是分解下达年度指标；三是纳入考核。\n"
+        "（二）部分建成区扬尘管控不到位。\n"
+        "该问题正在整改，计划2023年6月底前完成。一是加密巡查；二是完善在线监测。\n")
+    assert [(t.kind, t.text[:8], t.status, t.measures_count, [d.date for d in t.deadlines]) for t in led.tasks] == [
+        ("problem", "部分年度空气质量", "completed", 3, []),
+        ("problem", "部分建成区扬尘管", "in_progress", 2, ["2023-06-30"]),
+    ]

@@ -190,3 +190,8 @@ def test_the_year_of_an_annual_plan_is_the_year_of_its_goals():
     assert annual_year("某市打赢蓝天保卫战实施方案（2019—2020年）") is None
     text = "一、工作目标\n6个考核断面水质优良比例达到60%以上。\n"
     assert [t.year for t in extract_targets(text, goal_section_spans(text), doc_year=None, plan_year=2019)] == [2019]
+
+
+def test_a_sentence_naming_an_indicator_is_no_goal_heading():
+    assert not is_goal_heading("（一）部分年度空气质量约束性指标任务未完成。")
+    assert is_goal_heading("一、主要工作目标及任务") and is_goal_heading("（二）目标要求")

@@ -196,12 +196,13 @@ _SENTENCE_BREAK = re.compile(r"[。；;！？\n]")
 
 
 def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0,
-                   default_year: int | None = None, planned: bool = False) -> list[Deadline]:
+                   default_year: int | None = None, planned: bool = False, unique: bool = True) -> list[Deadline]:
     """Every explicit time limit or milestone in ``text`` (a task's text), normalised to ISO dates.
 
     A phrase without its year (6月底前, 年底前) takes the document's year, else ``default_year`` (the year the
     document's title or the task's section names, see the pipeline). ``planned``: only dates a plan word
-    (计划, 预计 …) announces in their clause (a progress report's …正在推进，计划9月底前完成)."""
+    (计划, 预计 …) announces in their clause (a progress report's …正在推进，计划9月底前完成). ``unique``: a phrase
+    written twice with the same date counts once (false when ``text`` holds many tasks)."""
     r = _rules()
     if not any(ch in text for ch in r.key_chars) and not _DOTTED_HINT.search(text):
         return []  # no date word at all: most texts of a plan
@@ -293,12 +294,28 @@ def find_deadlines(text: str, *, doc_date: datetime.date | None, offset: int = 0
     seen: set[tuple[str, str | None, str]] = set()
     for s, e, phrase, date, typ in found:
         iso = date.isoformat() if date else None
-        key = (phrase, iso, typ)
+        key = (phrase, iso, typ) if unique else (s, e)
         if key in seen:
             continue
         seen.add(key)
         out.append(Deadline(text=phrase, date=iso, type=typ, span=[offset + s, offset + e]))
     return out
+
+
+def is_planned(text: str, pos: int) -> bool:
+    """Whether a plan word (计划, 预计 …) announces the date at ``pos`` in its clause."""
+    return _planned(text, pos)
+
+
+def year_less(deadline: Deadline, year: int | None) -> Deadline:
+    """A deadline written without its year (6月底前, 年底前) in a document without a date, given the year its task
+    takes (its section's, the title's, or that of the deadline before it): the same phrase, dated."""
+    if deadline.date or year is None:
+        return deadline
+    found = find_deadlines(deadline.text, doc_date=None, default_year=year)
+    if len(found) != 1 or not found[0].date:
+        return deadline
+    return Deadline(text=deadline.text, date=found[0].date, type=deadline.type, span=list(deadline.span))
 
 
 def _planned(text: str, pos: int) -> bool:
@@ -343,33 +360,4 @@ def _last(it):
     return last
 
 
-_SEGMENT = re.compile(r"[^\n\t。；;，,：:！？]+")
-
-
-def find_flags(text: str) -> tuple[bool, bool]:
-    """(immediate, ongoing): 立行立改 … / 长期坚持, 持续监管, 常年 …, or a short schedule statement such as a
-    table cell 持续推进 (lexicon: data/deadline_flags.yaml)."""
-    r = _rules()
-    immediate = bool(r.flags_immediate.search(text))
-    return immediate, _ongoing(text, r)
-
-
-def _ongoing(text: str, r: _Rules) -> bool:
-    for m in r.flags_strong.finditer(text):
-        if r.flags_not_ongoing is not None:
-            ctx = text[max(0, m.start() - 6):m.end() + 6]
-            nm = r.flags_not_ongoing.search(ctx)
-            if nm and nm.start() <= m.start() - max(0, m.start() - 6) < nm.end():
-                continue
-        return True
-    first = True
-    for seg in _SEGMENT.finditer(text):
-        s = seg.group(0).strip(" \u3000")
-        if not s:
-            continue
-        head = re.sub(r"^(?:[0-9０-９]+[.．、]|[（(][0-9一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、是])", "", s)
-        wm = _last(r.flags_weak.finditer(head))
-        if wm and ((len(head) <= r.short_segment and wm.end() == len(head)) or (first and wm.start() == 0)):
-            return True
-        first = False
-    return False
+from taizhang.extract.flags import find_flags  # noqa: E402,F401 - flags were read here before

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from taizhang.extract import assign as A
+from taizhang.extract.annotate import Annotations
 from taizhang.extract.assign import strip_span as _strip
 from taizhang.extract.status import find_status
 from taizhang.extract.tasks import Draft, _section
@@ -24,22 +25,24 @@ _INLINE_ITEM = re.compile(r"(?:^|(?<=[。；;，,：:\s]))(?P<n>[0-9０-９]{1,2
 _FW = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
-def find_problems(ol: Outline) -> tuple[list[Draft], set[int]]:
-    """Problem drafts and the ids of the lines and nodes their blocks cover."""
+def problem_blocks(ol: Outline) -> tuple[list[Block], set[int]]:
+    """The field blocks of the outline and the ids of the lines and nodes they cover (segment stage)."""
     text = ol.text
 
-    def is_report(f: Field) -> bool:
+    def is_report(f: Field) -> bool:  # a numbered item with only 整改进展：已完成 under it
         return find_status(text[f.value_start:f.value_end]) is not None
 
-    drafts: list[Draft] = []
-    covered: set[int] = set()
-    for b in find_blocks(ol, is_report=is_report):
-        drafts.append(_draft(ol, b))
-        covered |= {id(ln) for ln in b.lines} | {id(n) for n in b.nodes}
-    return drafts, covered
+    blocks = find_blocks(ol, is_report=is_report)
+    covered = {id(ln) for b in blocks for ln in b.lines} | {id(n) for b in blocks for n in b.nodes}
+    return blocks, covered
 
 
-def _draft(ol: Outline, b: Block) -> Draft:
+def find_problems(ol: Outline, blocks: list[Block], ann: Annotations) -> list[Draft]:
+    """A problem draft per field block, its units and status from the annotations."""
+    return [_draft(ol, b, ann) for b in blocks]
+
+
+def _draft(ol: Outline, b: Block, ann: Annotations) -> Draft:
     text = ol.text
     s, e = _strip(text, b.start, b.end)
     s = _after_inline_label(text, s, e)
@@ -55,7 +58,7 @@ def _draft(ol: Outline, b: Block) -> Draft:
     for f in b.fields:
         vs, ve = _strip(text, f.value_start, f.value_end)
         if f.kind in A.UNIT_FIELD_KINDS:
-            d.units += A.parse_field_units(text, vs, ve, f.kind)
+            d.units += ann.field_units.get(id(f), [])
         elif f.kind == "deadline":
             d.deadline_regions.append((vs, ve))
         elif f.kind == "goal":
@@ -64,7 +67,7 @@ def _draft(ol: Outline, b: Block) -> Draft:
         elif f.kind == "measures":
             measures += _measures(ol, f, vs, ve)
         elif f.kind == "progress":
-            d.status = d.status or find_status(text[vs:ve])
+            d.status = d.status or ann.status_in(vs, ve)
             d.plan_regions.append((vs, ve))
             d.flag_regions.append((vs, ve))  # …已经完成，长期坚持
             progress_items += _items(ol, f, vs, ve)

@@ -27,13 +27,48 @@ def find_status(text: str) -> str | None:
     in_progress when it says so; None when it states none."""
     if not text:
         return None
-    rx, completed = _pattern()
-    f = _FIELD.search(text)
-    start = f.end() if f else 0
-    found = [m.group(0) for m in rx.finditer(text, start)] or ([m.group(0) for m in rx.finditer(text)] if f else [])
+    return status_of(status_hits(text), list(field_hits(text)), 0, len(text))
+
+
+def status_hits(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
+    """Every status phrase of ``text``: (start, end, phrase), positions shifted by ``offset``."""
+    rx, _completed = _pattern()
+    return [(offset + m.start(), offset + m.end(), m.group(0)) for m in rx.finditer(text)]
+
+
+def field_hits(text: str, offset: int = 0):
+    """Where an 整改进展： label ends (its phrases are the report's)."""
+    return (offset + m.end() for m in _FIELD.finditer(text))
+
+
+def status_of(hits: list[tuple[int, int, str]], labels: list[int], start: int, end: int) -> str | None:
+    """The status of the report text[start:end] from its phrases (``hits``, in order) and 整改进展： labels."""
+    _rx, completed = _pattern()
+    label = next((k for k in labels if start <= k <= end), None)
+    inside = [w for a, b, w in hits if start <= a and b <= end]
+    found = [w for a, b, w in hits if (label or start) <= a and b <= end] if label is not None else inside
+    if not found and label is not None:
+        found = inside
     if not found:
         return None
     if found[0] not in completed:
         return "in_progress"
     # done, unless a later phrase of the same report says part of it is still under way (已拆除，修复正在推进)
     return "in_progress" if any(w not in completed and w not in _LASTING for w in found[1:]) else "completed"
+
+
+@lru_cache(maxsize=1)
+def _report_opener() -> re.Pattern:
+    words = sorted(load_yaml("status_phrases.yaml")["report_openers"], key=len, reverse=True)
+    return re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:" + "|".join(map(re.escape, words)) + r")[^。；;\n]{0,30}")
+
+
+def report_sentences(text: str) -> list[tuple[int, int]]:
+    """Every sentence of ``text`` that says how far its problem is (该问题已完成整改。), as spans."""
+    out = []
+    for m in _report_opener().finditer(text):
+        k = m.end()
+        while k < len(text) and text[k] not in "。；;\n":
+            k += 1
+        out.append((m.start(), min(len(text), k + 1)))
+    return out

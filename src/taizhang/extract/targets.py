@@ -96,7 +96,8 @@ def is_goal_heading(heading: str) -> bool:
         return False
     if any(w in title for w in g["not_goal_words"]):
         return False
-    return any(w in title for w in g["goal_words"])
+    # the goal word closes the heading (工作目标, 主要工作目标及任务), not a sentence naming one (…指标任务未完成)
+    return any(w in title[-(len(w) + 3):] for w in g["goal_words"])
 
 
 def _is_heading_like(line: str) -> bool:

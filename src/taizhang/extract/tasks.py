@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from taizhang.document import Table
 from taizhang.extract import assign as A
-from taizhang.extract import notes as N
+from taizhang.extract.annotate import Annotations
 from taizhang.extract.assign import strip_span as _strip
 from taizhang.ledger import ExtractionWarning
 from taizhang.segment.outline import Line, Node, Outline, inline_parts
@@ -89,22 +89,23 @@ def _is_sub(node: Node) -> bool:
     return node.style in SUB_STYLES and any(a.style in ("num", "pcn") for a in node.ancestors())
 
 
-def find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarning], *,
+def find_measures(ol: Outline, covered: set[int], ann: Annotations, warnings: list[ExtractionWarning], *,
                   report: bool = False) -> list[Draft]:
-    """Measures of a plan. In a progress report (``report``) only the items of its next steps (下步计划)."""
-    drafts = _find_measures(ol, covered, warnings)
+    """Measures of a plan, their units from the notes annotated on their lines (``ann``). In a progress report
+    (``report``) only the items of its next steps (下步计划)."""
+    drafts = _find_measures(ol, covered, ann, warnings)
     if report:
         words = sections_lexicon()["next_steps"]
         drafts = [d for d in drafts if d.section and any(w in d.section for w in words)]
     return drafts
 
 
-def _find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarning]) -> list[Draft]:
+def _find_measures(ol: Outline, covered: set[int], ann: Annotations, warnings: list[ExtractionWarning]
+                   ) -> list[Draft]:
     text = ol.text
     drafts: list[Draft] = []
     pending: Line | None = None
     noted_nodes: set[int] = set()
-    order = A.OrderState()  # an order convention (排在第一位的为牵头单位，下同) carried through the document
 
     def in_problem(ln: Line) -> bool:
         return id(ln) in covered or (ln.node is not None and id(ln.node) in covered)
@@ -127,7 +128,7 @@ def _find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarn
                 pending = ln
         elif pending is None:
             pending = ln
-        notes = N.find_notes(text, ln.start, ln.end, order=order)
+        notes = ann.notes.get(ln.start, [])
         if not notes:
             fm = A.field_regex().match(text, ln.start, ln.end)
             if fm and A.field_kind(fm.group("name")) == "deadline" and pending is ln and drafts \
@@ -164,7 +165,7 @@ def _find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarn
             d.deadline_regions.append((s, e))
             d.body_end = note.start
             d.inherit = note.inherit
-            _handling_result(text, d, s, e)
+            _handling_result(text, d, s, e, ann)
             drafts.append(d)
             seg_start = max(note.closes, note.end)
         for n in [ln.node, *(ln.node.ancestors() if ln.node else [])]:
@@ -185,44 +186,43 @@ def _find_measures(ol: Outline, covered: set[int], warnings: list[ExtractionWarn
         if e <= s:
             continue
         d = Draft("measure", s, e, number=node.path, title=node.title, section=_section(node))
-        d.units = N.find_inline_lead(text, s, e) or _heading_units(text, node)
+        d.units = next((list(ann.inline_lead[x.start]) for x in lines if x.start in ann.inline_lead), None) \
+            or next((list(ann.heading_units[id(n)]) for n in node.ancestors() if id(n) in ann.heading_units), [])
         d.deadline_regions.append((s, e))
+        _reported_status(text, d, s, e, ann)
         drafts.append(d)
     drafts.sort(key=lambda d: d.start)
     return drafts
 
 
-def _heading_units(text: str, node: Node) -> list[A.UnitRef]:
-    """A section whose heading is nothing but a body's name (（三）甲县政府 over its numbered items) assigns its
-    items to that body: lead (a generic territorial role, 各乡镇, carries them out)."""
-    from taizhang.resolve import looks_like_unit
-
-    for n in node.ancestors():
-        a, b = n.title_span
-        a, b = _strip(text, a, b)
-        title = text[a:b]
-        if not n.heading_only or not title or len(title) > 20 or not looks_like_unit(title):
-            continue
-        units = A._units_in(text, a, b, "lead_or_implementing")
-        if units and all(looks_like_unit(u.raw) for u in units):
-            return units
-    return []
-
-
-def _handling_result(text: str, d: Draft, s: int, e: int) -> None:
+def _handling_result(text: str, d: Draft, s: int, e: int, ann: Annotations) -> None:
     """An item stating a problem and its handling result (…。责任单位：X。处理情况：已停业。) is a problem with a
     status: the first progress field of the item decides."""
-    from taizhang.extract.status import find_status
-
     rx = A.field_regex()
     for m in re.finditer(r"(?:^|(?<=[。；;，,\s]))", text[s:e]):
         fm = rx.match(text, s + m.start(), e)
         if fm and A.field_kind(fm.group("name")) == "progress":
             nxt = _NEXT_FIELD.search(text, fm.end(), e)
-            status = find_status(text[fm.end():nxt.start() if nxt else e])
+            status = ann.status_in(fm.end(), nxt.start() if nxt else e)
             if status:
                 d.kind, d.status = "problem", status
             return
+
+
+def _reported_status(text: str, d: Draft, s: int, e: int, ann: Annotations) -> None:
+    """An item of a rectification report that states its problem, then says how far it is (…未完成。该问题已完成
+    整改。一是…二是…): a problem with that status, its 一是…二是… parts its measures."""
+    m = ann.report_in(s, e)
+    if m is None:
+        return
+    status = ann.status_in(m[0], m[1])
+    if status:
+        d.kind, d.status = "problem", status
+        d.deadline_regions = [(s, m[0])] if m[0] > s else []
+        d.plan_regions.append((m[0], e))
+        parts = inline_parts(text, m[1], e)
+        d.measures = [_strip(text, cs, pe) for _ms, cs, pe in parts]
+        d.measures_count = len(d.measures) or None
 
 
 _NEXT_FIELD = re.compile(r"[。；;，,](?=[\u4e00-\u9fff]{2,8}[：:])")

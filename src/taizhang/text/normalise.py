@@ -208,12 +208,12 @@ def fold(text: str) -> str:
 
 
 _KEY_DROP = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
-_KEY_PUNCT = str.maketrans({**_PUNCT_MAP, "．": "."})
+_KEY_PUNCT = str.maketrans({**_PUNCT_MAP, "．": "。"})
 
 
 def comparable(text: str) -> str:
     """A key under which a span of the source and the ledger string made from it are equal: the normal form
-    without blanks, half-width , : ; read as full-width and ． as . whatever stands beside them."""
+    without blanks, half-width , : ; . and ． read as full-width whatever stands beside them."""
     return _KEY_DROP.sub("", fold(text)).translate(_KEY_PUNCT)
 
 
