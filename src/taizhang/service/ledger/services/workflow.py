@@ -103,7 +103,9 @@ def _create_report(task: Task, user, *, period: str, text: str, percent: int, fi
                                          sha256=up.sha256, size=len(up.content), content_type=up.content_type)
         saved.append({"id": ev.pk, "name": up.name, "sha256": up.sha256, "size": len(up.content)})
     # 最近进度 is the latest period's report (of that period, the last submitted), not the last one submitted:
-    # one conditional update, so of two concurrent reports the later period wins whatever the order
+    # a conditional update on the period. The caller holds the task's row lock (a lifecycle step's update, or
+    # submit_progress's SELECT … FOR UPDATE) from before the report is created, so reports on one task are
+    # created, stamped and committed one after another: of one period, the last stamped is the last written
     if _speaks_for_task(task, report.organisation) and Task.objects.filter(
             Q(last_period__lte=period) | Q(last_period=""), pk=task.pk).update(
             last_percent=percent, last_period=period, last_reported_at=report.submitted_at):
@@ -123,7 +125,9 @@ def submit_progress(task: Task, user, *, period: str, text: str, percent: Any, f
         raise ServiceError("请填写进展情况")
     _check_window(task, period)
     with stored_files() as stored, transaction.atomic():
-        state = Task.objects.filter(pk=task.pk).values_list("state", flat=True).first()
+        # the task's row lock, held to the commit: concurrent reports on the task take turns (on PostgreSQL; on
+        # SQLite every writer already takes the database's lock at BEGIN), so the summary follows their order
+        state = Task.objects.select_for_update().filter(pk=task.pk).values_list("state", flat=True).first()
         if state not in LIFECYCLE["report"].sources:
             raise InvalidTransition(f"任务当前状态为“{label_of(Task.State, state)}”，不能报送进展")
         return _create_report(task, user, period=period, text=text.strip(), percent=percent,
