@@ -172,13 +172,33 @@ def close_task(task: Task, user, *, note: str) -> Verification:
     return v
 
 
+def _progress_without_claims(task: Task) -> dict:
+    """最近进度 as the task's own reports give it without any completion claim: the latest period's report
+    (of that period, the last submitted) that speaks for the task, made since the task was last reopened
+    (reopening resets the percent). None of them: no percent; the period stays (the unit did report)."""
+    reopened = (audit.AuditEvent.objects.filter(task=task, action="task.reopen").order_by("-seq")
+                .values_list("at", flat=True).first())
+    reports = ProgressReport.objects.filter(task=task, is_completion_claim=False)
+    if reopened is not None:
+        reports = reports.filter(submitted_at__gt=reopened)
+    leads = list(task.assignments.filter(role=Assignment.Role.LEAD).values_list("organisation_id", flat=True))
+    if leads:
+        reports = reports.filter(Q(organisation__isnull=True) | Q(organisation_id__in=leads))
+    latest = reports.order_by("-period", "-submitted_at", "-id").first()
+    if latest is None:
+        return {"last_percent": None}
+    return {"last_percent": latest.percent, "last_period": latest.period, "last_reported_at": latest.submitted_at}
+
+
 def reject_claim(task: Task, user, *, note: str) -> Verification:
-    """核查不通过: claimed → active, with the reason."""
+    """核查不通过: claimed → active, with the reason. The claim's 100 % no longer holds: 最近进度 goes back to
+    what the task's own progress reports give (:func:`_progress_without_claims`)."""
     perm.require_to("reject", user, task)
     if not (note or "").strip():
         raise ServiceError("退回须填写核查意见")
     with transaction.atomic():
-        before = _transition(task, "reject")
+        before = _transition(task, "reject", **_progress_without_claims(task))
+        refresh_schedule(task)
         v = Verification.objects.create(task=task, report=_latest_claim(task), inspector=user,
                                         result=Verification.Result.REJECTED,
                                         note=note.strip())
