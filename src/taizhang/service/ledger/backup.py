@@ -108,7 +108,11 @@ def backup(out: str | Path) -> dict:
     manifest = {"format": FORMAT, "created": timezone.now().isoformat(), "engine": connection.vendor,
                 "audit_events": events, "audit_ok": chain.ok, "audit_anchor": audit.make_anchor(events, head, key),
                 "files": {"db.json": _sha(db)}}
-    out.parent.mkdir(parents=True, exist_ok=True)
+    home = Path(settings.TAIZHANG_HOME).resolve()
+    if out.parent.resolve().is_relative_to(home):  # folders made in the data folder are private too
+        private_dir(out.parent)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex}.part")
     try:
         with open_private(tmp) as fh:
