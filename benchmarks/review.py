@@ -41,8 +41,10 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = Path("/tmp/taizhang-bench-review")
-PG_DB = "taizhang_bench_review"
+# TAIZHANG_BENCH_DIR / TAIZHANG_BENCH_PG_DB: other places for the data, so that two checkouts can run the
+# benchmark side by side without dropping each other's database
+BENCH_DIR = Path(os.environ.get("TAIZHANG_BENCH_DIR", "/tmp/taizhang-bench-review"))
+PG_DB = os.environ.get("TAIZHANG_BENCH_PG_DB", "taizhang_bench_review")
 
 UNITS = ["生态环境局", "发展和改革委员会", "工业和信息化局", "公安局", "财政局", "自然资源和规划局", "住房和城乡建设局",
          "交通运输局", "水利局", "农业农村局", "商务局", "卫生健康委员会", "应急管理局", "市场监督管理局", "城市管理局"]

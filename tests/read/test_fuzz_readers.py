@@ -141,14 +141,17 @@ def _mutate_member(data: bytes, rng: random.Random) -> bytes:
 
 
 def _repack(data: bytes, name: str, change, rng: random.Random) -> bytes:
+    """``data`` with its member ``name`` changed. Each member keeps its own timestamp (``writestr`` with a bare
+    name would stamp the current time, and the case would differ from one second to the next)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        parts = {i.filename: zf.read(i) for i in zf.infolist()}
-    parts[name] = change(parts[name])
+        parts = {i.filename: (i.date_time, zf.read(i)) for i in zf.infolist()}
+    stamp, content = parts[name]
+    parts[name] = (stamp, change(content))
     buf = io.BytesIO()
     method = zipfile.ZIP_STORED if rng.random() < 0.1 else zipfile.ZIP_DEFLATED
     with zipfile.ZipFile(buf, "w", method) as zf:
-        for part, content in parts.items():
-            zf.writestr(part, content)
+        for part, (stamp, content) in parts.items():
+            zf.writestr(zipfile.ZipInfo(part, date_time=stamp), content, compress_type=method)
     return buf.getvalue()
 
 

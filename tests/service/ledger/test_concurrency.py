@@ -1,4 +1,5 @@
-"""Concurrency: 20 threads reporting on one task lose nothing; two reviewers cannot overwrite each other.
+"""Concurrency: 20 threads reporting on one task lose nothing and leave the summary of the latest report; two
+reviewers cannot overwrite each other.
 
 Real threads, each with its own database connection, committing for real (transactional tests).
 """
@@ -97,3 +98,42 @@ def test_concurrent_edits_with_fresh_versions_all_apply_in_turn(transactional_db
     assert errors == []
     goal = Task.objects.get(pk=task_id).goal
     assert sorted(int(x) for x in goal.strip("[]").split("][")) == list(range(n))
+
+
+def _summary_of(task_id: int, leads: set[int]) -> ProgressReport:
+    """The report the task's summary (最近进度) must show: of the reports that speak for the task (the lead
+    unit's, or the office's on its behalf), the latest period's, and of that period the last submitted."""
+    speaking = [r for r in ProgressReport.objects.filter(task_id=task_id)
+                if r.organisation_id is None or r.organisation_id in leads]
+    return max(speaking, key=lambda r: (r.period, r.submitted_at, r.pk))
+
+
+def test_twenty_concurrent_reports_leave_the_summary_of_the_latest(transactional_db, task1, people):
+    """Reports for three months, by the lead unit and the office, all at once: the task's summary is the
+    latest period's last report, whatever order the transactions commit in; the copies the lights read
+    (on the task and on its assignments) agree with it."""
+    from django.utils import timezone
+
+    from taizhang.service.ledger import denorm
+
+    Document = type(task1.document)
+    Document.objects.filter(pk=task1.document_id).update(published_at=timezone.now() - timezone.timedelta(days=70))
+    task_id = task1.pk
+    users = [people["liaison_a"], people["admin"]]
+    leads = {people["org_a"].pk}
+
+    def submit(i):
+        task = Task.objects.get(pk=task_id)
+        # the percents rise with the period and the submission, so an older report's percent is never the answer
+        return services.submit_progress(task, users[i % 2], period=month(-(i % 3)), text=f"第{i}号报送",
+                                        percent=i + 1).pk
+
+    results, errors = _run_threads(submit, N)
+    assert errors == [], errors
+    assert ProgressReport.objects.filter(task_id=task_id).count() == N
+    want = _summary_of(task_id, leads)
+    task = Task.objects.get(pk=task_id)
+    assert (task.last_period, task.last_percent, task.last_reported_at) == (want.period, want.percent,
+                                                                            want.submitted_at)
+    assert task.last_period == month()
+    assert denorm.stale_assignments(connection) == []

@@ -6,8 +6,8 @@ once (立行立改). :func:`publish_problems` lists the tasks that fall short; t
 links, and :func:`publish_document` refuses while any remain.
 
 Publishing files the plan's units as organisations (:func:`.organisations.file_units`), and works in a
-constant number of statements however long the plan: one update of the tasks' states, their schedules in one
-statement per 500 (:func:`.schedule.refresh_schedules`), and the audit events appended together
+small number of statements however long the plan: the tasks' states with their schedules in one statement per
+distinct schedule (:func:`.schedule.refresh_schedules`), and the audit events appended together
 (:func:`..audit.record_many`).
 """
 
@@ -114,10 +114,12 @@ def publish_document(document: Document, user, *, why: str = "") -> Document:
         step = LIFECYCLE["publish"]
         tasks = list(_draft_tasks(document).only("id", "state", "last_percent", "document_id").order_by("position",
                                                                                                         "id"))
-        _draft_tasks(document).update(state=step.target, version=F("version") + 1, updated_at=timezone.now())
+        # the state and the schedule in one write of each task (the document's state guards against a second
+        # publication: it changed above, inside this transaction)
+        refresh_schedules(tasks, document.published_at, state=step.target, version=F("version") + 1,
+                          updated_at=timezone.now())
         for t in tasks:
             t.state = step.target
-        refresh_schedules(tasks, document.published_at)
         audit.record_many([{"action": "task.publish", "obj": t, "task": t,
                             "data": {"before": Task.State.DRAFT, "after": step.target, "due_date": t.due_date}}
                            for t in tasks], actor=user)

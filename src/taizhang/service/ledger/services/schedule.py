@@ -40,16 +40,24 @@ def refresh_schedule(task: Task) -> None:
         setattr(task, k, v)
 
 
-def refresh_schedules(tasks: list[Task], published) -> None:
-    """:func:`refresh_schedule` for many tasks of one document published at ``published``: the deadlines in
-    one query, the tasks written in one statement per :data:`BATCH`."""
+def refresh_schedules(tasks: list[Task], published, **also) -> None:
+    """:func:`refresh_schedule` for many tasks of one document published at ``published``, setting ``also``
+    (other columns, the same for every task) in the same statements: the deadlines in one query per
+    :data:`BATCH`, then one UPDATE per distinct schedule. A plan's tasks share a few dozen deadlines at most,
+    so this is a handful of statements, and each task row is written once (a bulk update by CASE costs more
+    to build than to run, and every write of a task fires the trigger that copies it to its assignments)."""
     dated: dict[int, list[tuple[str, date]]] = {}
     for i in range(0, len(tasks), BATCH):
         dated.update(_dated([t.pk for t in tasks[i:i + BATCH]]))
+    groups: dict[tuple, list[int]] = {}
     for t in tasks:
-        for k, v in _schedule(dated.get(t.pk, []), published, t.last_percent).items():
+        fields = _schedule(dated.get(t.pk, []), published, t.last_percent)
+        for k, v in fields.items():
             setattr(t, k, v)
-    Task.objects.bulk_update(tasks, ["due_date", "start_date", "behind_after"], batch_size=BATCH)
+        groups.setdefault(tuple(sorted(fields.items())), []).append(t.pk)
+    for key, ids in groups.items():
+        for i in range(0, len(ids), BATCH):
+            Task.objects.filter(pk__in=ids[i:i + BATCH]).update(**dict(key), **also)
 
 
 def replace_by_deadline(task: Task, due: date | None, text: str) -> Deadline | None:

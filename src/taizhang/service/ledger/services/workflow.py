@@ -103,7 +103,9 @@ def _create_report(task: Task, user, *, period: str, text: str, percent: int, fi
                                          sha256=up.sha256, size=len(up.content), content_type=up.content_type)
         saved.append({"id": ev.pk, "name": up.name, "sha256": up.sha256, "size": len(up.content)})
     # 最近进度 is the latest period's report (of that period, the last submitted), not the last one submitted:
-    # one conditional update, so of two concurrent reports the later period wins whatever the order
+    # a conditional update on the period. The caller holds the task's row lock (a lifecycle step's update, or
+    # submit_progress's SELECT … FOR UPDATE) from before the report is created, so reports on one task are
+    # created, stamped and committed one after another: of one period, the last stamped is the last written
     if _speaks_for_task(task, report.organisation) and Task.objects.filter(
             Q(last_period__lte=period) | Q(last_period=""), pk=task.pk).update(
             last_percent=percent, last_period=period, last_reported_at=report.submitted_at):
@@ -123,7 +125,9 @@ def submit_progress(task: Task, user, *, period: str, text: str, percent: Any, f
         raise ServiceError("请填写进展情况")
     _check_window(task, period)
     with stored_files() as stored, transaction.atomic():
-        state = Task.objects.filter(pk=task.pk).values_list("state", flat=True).first()
+        # the task's row lock, held to the commit: concurrent reports on the task take turns (on PostgreSQL; on
+        # SQLite every writer already takes the database's lock at BEGIN), so the summary follows their order
+        state = Task.objects.select_for_update().filter(pk=task.pk).values_list("state", flat=True).first()
         if state not in LIFECYCLE["report"].sources:
             raise InvalidTransition(f"任务当前状态为“{label_of(Task.State, state)}”，不能报送进展")
         return _create_report(task, user, period=period, text=text.strip(), percent=percent,
@@ -168,13 +172,33 @@ def close_task(task: Task, user, *, note: str) -> Verification:
     return v
 
 
+def _progress_without_claims(task: Task) -> dict:
+    """最近进度 as the task's own reports give it without any completion claim: the latest period's report
+    (of that period, the last submitted) that speaks for the task, made since the task was last reopened
+    (reopening resets the percent). None of them: no percent; the period stays (the unit did report)."""
+    reopened = (audit.AuditEvent.objects.filter(task=task, action="task.reopen").order_by("-seq")
+                .values_list("at", flat=True).first())
+    reports = ProgressReport.objects.filter(task=task, is_completion_claim=False)
+    if reopened is not None:
+        reports = reports.filter(submitted_at__gt=reopened)
+    leads = list(task.assignments.filter(role=Assignment.Role.LEAD).values_list("organisation_id", flat=True))
+    if leads:
+        reports = reports.filter(Q(organisation__isnull=True) | Q(organisation_id__in=leads))
+    latest = reports.order_by("-period", "-submitted_at", "-id").first()
+    if latest is None:
+        return {"last_percent": None}
+    return {"last_percent": latest.percent, "last_period": latest.period, "last_reported_at": latest.submitted_at}
+
+
 def reject_claim(task: Task, user, *, note: str) -> Verification:
-    """核查不通过: claimed → active, with the reason."""
+    """核查不通过: claimed → active, with the reason. The claim's 100 % no longer holds: 最近进度 goes back to
+    what the task's own progress reports give (:func:`_progress_without_claims`)."""
     perm.require_to("reject", user, task)
     if not (note or "").strip():
         raise ServiceError("退回须填写核查意见")
     with transaction.atomic():
-        before = _transition(task, "reject")
+        before = _transition(task, "reject", **_progress_without_claims(task))
+        refresh_schedule(task)
         v = Verification.objects.create(task=task, report=_latest_claim(task), inspector=user,
                                         result=Verification.Result.REJECTED,
                                         note=note.strip())
