@@ -7,7 +7,6 @@ only when it runs, so the rest of the CLI never imports a web framework.
 
 from __future__ import annotations
 
-import secrets
 import sys
 from pathlib import Path
 
@@ -38,10 +37,11 @@ def _first_admin() -> str | None:
     from django.contrib.auth.models import User
 
     from taizhang.service.ledger.models import UserProfile
+    from taizhang.service.ledger.services.users import new_password
 
     if User.objects.filter(is_superuser=True).exists():
         return None
-    password = secrets.token_urlsafe(12)
+    password = new_password(User(username="admin"))
     user = User.objects.create_superuser("admin", "", password)
     UserProfile.objects.create(user=user, role=UserProfile.Role.ADMIN)
     return password
