@@ -52,7 +52,7 @@ from .schedule import refresh_schedule
 from .settings import set_warning_days
 from .targets import record_target_actual
 from .units import merge_organisations, set_assignable
-from .users import create_user, reset_password, set_user_active, update_user
+from .users import create_user, reset_password, set_user_active, unlock_user, update_user
 from .workflow import (
     claim_completion,
     close_task,
@@ -70,6 +70,6 @@ __all__ = [
     "open_file", "publish_document", "publish_problems", "record_target_actual", "refresh_schedule", "reject_claim",
     "reject_deadline_change", "reopen_task", "report_periods", "request_deadline_change", "reset_password",
     "revise_task", "set_assignable", "set_task_deadline", "set_task_units", "set_user_active", "set_warning_days",
-    "split_task", "split_task_before", "stored_files", "submit_progress", "timeline", "unit_progress", "update_user",
+    "split_task", "split_task_before", "stored_files", "submit_progress", "timeline", "unit_progress", "unlock_user", "update_user",
     "visible_documents", "visible_tasks",
 ]
