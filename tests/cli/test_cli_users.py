@@ -54,3 +54,43 @@ def test_user_add_errors_exit_2(people, capsys, argv, message):
 def test_user_add_refuses_a_collective_unit(published, capsys):
     assert main(["user", "add", "town", "--role", "liaison", "--unit", "各乡镇人民政府"]) == 2
     assert "集合称谓" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_user_add_gives_a_password_the_rules_accept(people, capsys):
+    from django.contrib.auth.models import User
+    from django.contrib.auth.password_validation import validate_password
+
+    for name in ("zhao", "qian", "sun"):
+        assert main(["user", "add", name, "--role", "reviewer", "--name", "赵钱孙", "--email", f"{name}@example.invalid"]) == 0
+        password = re.search(r"密码：(\S+)", capsys.readouterr().out).group(1)
+        validate_password(password, User.objects.get(username=name))  # raises on a password the rules refuse
+
+
+@pytest.mark.django_db
+def test_user_unlock_lifts_a_login_lockout(people, capsys):
+    from django.conf import settings
+    from django.test import Client
+
+    def attempt(password, address="10.3.3.3"):
+        return Client(REMOTE_ADDR=address).post("/login/", {"username": "leader", "password": password}).status_code
+
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        attempt(f"guess-{i}")
+    assert attempt("pw-leader") == 429
+    assert main(["user", "unlock", "leader"]) == 0
+    assert "已解除用户“leader”的登录锁定" in capsys.readouterr().out
+    assert attempt("pw-leader") == 302
+    assert main(["user", "unlock", "leader"]) == 0
+    assert "没有被锁定" in capsys.readouterr().out
+    # an address locked by failures spread over accounts that do not exist
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR="10.4.4.4").post("/login/", {"username": f"nobody{i}", "password": "x"})
+    assert attempt("pw-leader", "10.4.4.4") == 429
+    assert main(["user", "unlock", "--address", "10.4.4.4"]) == 0
+    assert attempt("pw-leader", "10.4.4.4") == 302
+
+
+def test_user_unlock_needs_a_name_or_an_address(capsys):
+    assert main(["user", "unlock"]) == 2
+    assert "请指定用户名或 --address" in capsys.readouterr().err

@@ -195,3 +195,40 @@ def test_the_year_of_an_annual_plan_is_the_year_of_its_goals():
 def test_a_sentence_naming_an_indicator_is_no_goal_heading():
     assert not is_goal_heading("（一）部分年度空气质量约束性指标任务未完成。")
     assert is_goal_heading("一、主要工作目标及任务") and is_goal_heading("（二）目标要求")
+
+
+
+def test_a_pollution_level_reaching_its_value_is_a_cap():
+    text = ("到2021年，中心城区细颗粒物（PM2.5）平均浓度为36微克/立方米，可吸入颗粒物年均浓度力争达到60微克/立方米，"
+            "优良天数比例达到88%，臭氧浓度达到150微克/立方米以上。")
+    assert [(t.indicator, t.comparator, t.value, t.year) for t in targets(text)] == [
+        ("中心城区细颗粒物（PM2.5）平均浓度", "<=", 36, 2021), ("可吸入颗粒物年均浓度", "<=", 60, 2021),
+        ("优良天数比例", ">=", 88, 2021), ("臭氧浓度", ">=", 150, 2021)]
+
+
+def test_comparator_signs():
+    text = "到2022年，三个省控断面总磷≤0.15mg/L，湖区透明度≥1.2米，氨氮浓度＜1.0毫克/升。"
+    assert [(t.indicator, t.comparator, t.value, t.unit) for t in targets(text)] == [
+        ("三个省控断面总磷", "<=", 0.15, "mg/L"), ("氨氮浓度", "<=", 1.0, "毫克/升")]
+
+
+def test_goal_section_goes_on_through_its_own_sub_headings():
+    text = ("一、年度目标\n（一）空气方面\n1、常规目标。PM10年均浓度下降到61微克/立方米以下。\n"
+            "（二）水环境方面\n全县省控断面水质优良比例达到80%。\n（三）主要任务\n"
+            "新建管网30公里，覆盖率达到90%。\n二、重点工作\n1.推进治理。完成率达到95%。\n")
+    got = [text[a:b] for a, b in goal_section_spans(text)]
+    assert len(got) == 1 and "水质优良比例达到80%" in got[0] and "覆盖率达到90%" not in got[0]
+    assert "完成率" not in got[0]
+
+
+@pytest.mark.parametrize("title,year", [
+    ("某某县2021年大气污染防治工作方案", 2021),
+    ("某某市蓝天保卫战2019年工作方案", 2019),
+    ("某某县2024年深入打好污染防治攻坚战 实施方案", 2024),
+    ("某某市2022年度水污染防治重点工作计划", 2022),
+    ("某某市打赢蓝天保卫战三年行动方案（2018—2020年）", None),
+    ("某某市“十四五”生态环境保护规划", None),
+])
+def test_annual_plan_year_from_title(title, year):
+    from taizhang.extract.targets import annual_year
+    assert annual_year(title) == year

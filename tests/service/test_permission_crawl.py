@@ -12,12 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from service_builders import month
 from taizhang.service.ledger import services
@@ -62,8 +63,10 @@ API_EXPECTATIONS: dict[str, dict] = {
     "api:task-timeline": {"GET": VIEWERS, "kwargs": {"pk": "task"}},
     "api:report-list": {"GET": VIEWERS, "POST": REPORTERS,
                         "data": {"task": "task.pk", "period": month(), "text": "进展", "percent": "40"}},
-    "api:report-detail": {"GET": VIEWERS, "kwargs": {"pk": "report"}},
-    "api:evidence-detail": {"GET": VIEWERS, "kwargs": {"pk": "evidence"}},
+    # a report and its evidence: not to a unit with no part in the task (liaison_b); the task's row and summary
+    # stay shared
+    "api:report-detail": {"GET": VIEWERS - {"liaison_b"}, "kwargs": {"pk": "report"}},
+    "api:evidence-detail": {"GET": VIEWERS - {"liaison_b"}, "kwargs": {"pk": "evidence"}},
     "api:target-list": {"GET": VIEWERS},
     "api:target-detail": {"GET": VIEWERS, "kwargs": {"pk": "target"}},
     "api:target-tracking": {"GET": VIEWERS, "kwargs": {"pk": "target"}},
@@ -81,6 +84,7 @@ UNNAMED = {
 }
 
 READONLY_ADMIN_MODELS = {"document", "task", "progressreport", "auditevent", "monitoringdataset"}
+NO_ADD_ADMIN_MODELS = {"accessattempt", "accesslog", "accessfailurelog"}  # django-axes' records of logins
 
 
 def admin_expectation(name: str) -> dict | None:
@@ -99,6 +103,8 @@ def admin_expectation(name: str) -> dict | None:
         return None
     model, view = m.group(2), m.group(3)
     readonly = model in READONLY_ADMIN_MODELS
+    if view == "add" and model in NO_ADD_ADMIN_MODELS:
+        return {"GET": NOBODY, "POST": NOBODY}
     if view in ("add", "delete"):
         allowed = NOBODY if readonly else ADMIN
         return {"GET": allowed, "POST": allowed}
@@ -153,16 +159,33 @@ def world(people, import_plan, published, plan_text, evidence):
     services.close_task(tasks["T2"], people["inspector"], note="核查通过")
     draft_document = import_plan(text=plan_text + "（第二批）\n", name="plan2.txt")
     change = services.request_deadline_change(task, la, new_date=task.due_date.replace(day=1), reason="提前")
-    Token.objects.create(user=adm)
+    AuthToken.objects.create(user=adm)
+    for record in (AccessAttempt, AccessLog, AccessFailureLog):  # the login records the admin site lists
+        record.objects.create(username="nobody", ip_address="10.0.0.9", user_agent="crawl", path_info="/login/",
+                              **({"failures_since_start": 1} if record is AccessAttempt else {}))
     services.set_warning_days(adm, 15)
     for t in (task, tasks["T2"], tasks["T3"]):
         t.refresh_from_db()
+    # a draft task and a deleted one, each renamed twice first, so that their history holds an old and a new title
+    # that no other task has
+    rv = people["reviewer"]
+    draft_task, deleted_task = draft_document.tasks.get(key="T1"), draft_document.tasks.get(key="T2")
+    for t, prefix in ((draft_task, "草稿任务"), (deleted_task, "已删除任务")):
+        for title in (f"{prefix}的旧名称", f"{prefix}的新名称"):
+            t.refresh_from_db()
+            services.edit_task(t, rv, version=t.version, changes={"title": title})
+    deleted_task.refresh_from_db()
+    services.delete_task(deleted_task, rv, version=deleted_task.version, why="误识别")
+    draft_task.refresh_from_db()
+    deleted_task.refresh_from_db()
     dataset = services.add_monitoring_dataset(
         services.Upload("air.csv", "站点,时间,PM2.5\n县城站,2026-01-01 00:00,30\n".encode()), adm,
         jurisdiction=published.jurisdiction)
     return {
         "task": task, "claimed_task": tasks["T3"], "closed_task": tasks["T2"],
-        "draft_document": draft_document, "draft_task": draft_document.tasks.get(key="T1"),
+        "draft_document": draft_document, "draft_task": draft_task, "deleted_task": deleted_task,
+        "hidden_titles": {"draft_task": ["草稿任务的旧名称", "草稿任务的新名称"],
+                          "deleted_task": ["已删除任务的旧名称", "已删除任务的新名称"]},
         "document": published, "report": report, "evidence": report.files.get(),
         "target": published.targets.first(), "organisation": people["org_a"], "deadline_change": change,
         "jurisdiction": people["org_a"].jurisdiction, "user": people["liaison_b"],
@@ -264,11 +287,87 @@ def test_permission_crawl(world, people, who):
 
 def test_token_auth_gets_the_same_answers(world, people):
     """A machine client with a token is the same user as in the browser."""
-    token = Token.objects.get(user=people["admin"]).key
+    _, token = AuthToken.objects.create(user=people["admin"])
     client = Client()
     assert client.get("/api/tasks/").status_code == 403
     assert client.get("/api/tasks/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
-    la_token = Token.objects.create(user=people["liaison_b"]).key
+    _, la_token = AuthToken.objects.create(user=people["liaison_b"])
     resp = client.post("/api/reports/", {"task": world["task"].pk, "period": month(), "text": "x", "percent": 5},
                        HTTP_AUTHORIZATION=f"Token {la_token}")
     assert resp.status_code == 403 and "无权" in resp.json()["detail"]
+
+
+# Who may see a task that is not on the ledger: a draft only the office's reviewers, a deleted one no one. Every
+# route acting on one task (its kwarg ``pk`` names a task) is requested on each, by every kind of user.
+HIDDEN_TASKS = {"draft_task": REVIEWERS, "deleted_task": NOBODY}
+TASK_OBJECTS = {"task", "claimed_task", "closed_task", "draft_task"}
+
+
+def task_routes() -> list[tuple[str, str, dict]]:
+    out = []
+    for key, route in sorted(all_routes().items()):
+        exp = expectation(key)
+        if exp and exp.get("kwargs", {}).get("pk") in TASK_OBJECTS and "doc_pk" not in exp.get("kwargs", {}):
+            out.append((key, route, exp))
+    return out
+
+
+def test_task_routes_cover_every_api_task_action():
+    keys = {k for k, _, _ in task_routes()}
+    api_task_actions = {k for k in all_routes() if k.startswith("api:task-") and k != "api:task-list"}
+    assert api_task_actions <= keys, api_task_actions - keys
+    assert {"web:task_detail", "web:task_report", "web:task_claim"} <= keys
+
+
+@pytest.mark.slow  # ~20 routes × 2 tasks × 7 users
+@pytest.mark.parametrize("who", USERS)
+def test_draft_and_deleted_tasks_are_hidden_on_every_task_route(world, people, who):
+    """A draft or deleted task — its detail, its history (old and new titles), its reports and every action on
+    it, through the API and the screens — is 404 (anonymous: refused) to whoever may not see it, and names none
+    of its titles; the reviewers who see a draft get past the lookup (no 404)."""
+    problems, checked = [], 0
+    lists = ["/api/tasks/", f"/api/tasks/?document={world['draft_document'].pk}", "/api/reports/",
+             "/api/deadline-changes/", "/api/documents/"]
+    for hidden, sees in HIDDEN_TASKS.items():
+        obj = world[hidden]
+        titles = world["hidden_titles"][hidden]
+        requests = []
+        for key, route, exp in task_routes():
+            url = build_url(key, route, {**exp, "kwargs": {**exp["kwargs"], "pk": hidden}}, world)
+            requests += [(key, m, url, exp.get("data", {})) for m in ("GET", "POST", "PATCH") if m in exp]
+        requests.append(("api:report-list", "POST", "/api/reports/",
+                         {"task": f"{hidden}.pk", "period": month(), "text": "进展", "percent": "40"}))
+        requests += [(f"list {u}", "GET", u, {}) for u in lists]
+        requests.append(("api:report-list", "GET", f"/api/reports/?task={obj.pk}", {}))
+        for key, method, url, spec in requests:
+            data = {k: _value(v, world) for k, v in spec.items()}
+            client = Client()
+            if who != "anonymous":
+                client.force_login(people[who])
+            with transaction.atomic():
+                sid = transaction.savepoint()
+                if method == "GET":
+                    resp = client.get(url)
+                elif method == "POST":
+                    resp = client.post(url, data)
+                else:
+                    resp = client.patch(url, data, content_type="application/json")
+                transaction.savepoint_rollback(sid)
+            checked += 1
+            body = b"".join(resp.streaming_content) if resp.streaming else resp.content
+            text = body.decode("utf-8", "replace")
+            where = f"{method} {url} ({key}) on the {hidden}"
+            is_list = key.startswith("list ") or "?task=" in url
+            if resp.status_code >= 500:
+                problems.append(f"{where}: server error {resp.status_code}")
+            elif who in sees:
+                if resp.status_code == 404:
+                    problems.append(f"{where}: 404 for {who}, who may see it")
+            else:
+                if not is_list and not (refused(resp) or resp.status_code == 404):
+                    problems.append(f"{where}: expected 404 or refused, got {resp.status_code}")
+                shown = [t for t in titles if t and t in text]
+                if shown:
+                    problems.append(f"{where}: names {shown}")
+    assert checked > 40
+    assert not problems, f"{who}: {len(problems)} of {checked} checks wrong:\n" + "\n".join(problems)

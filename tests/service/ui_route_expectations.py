@@ -28,13 +28,14 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     # login / logout
     "web:login": {"GET": EVERYONE, "POST": EVERYONE},
     "web:logout": {"POST": EVERYONE},
+    "web:password_change": {"GET": STAFF, "POST": STAFF},  # one's own password
     # read-only screens of the ledger
     "web:dashboard": {"GET": STAFF},
     "web:rankings": {"GET": STAFF},
     "web:ledger": {"GET": STAFF},
     "web:ledger_export": {"GET": STAFF},
     "web:task_detail": {"GET": STAFF, "kwargs": {"pk": "task"}},
-    "web:evidence_download": {"GET": STAFF, "kwargs": {"pk": "evidence"}},
+    "web:evidence_download": {"GET": STAFF - {"liaison_b"}, "kwargs": {"pk": "evidence"}},  # not other units
     "web:documents": {"GET": STAFF},
     "web:document_detail": {"GET": STAFF, "kwargs": {"pk": "document"}},
     "web:document_original": {"GET": STAFF, "kwargs": {"pk": "document"}},
@@ -68,6 +69,7 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     "web:office_user_edit": {"GET": {"admin"}, "POST": {"admin"}, "kwargs": {"pk": "user"}},
     "web:office_user_password": {"POST": {"admin"}, "kwargs": {"pk": "user"}},
     "web:office_user_active": {"POST": {"admin"}, "kwargs": {"pk": "user"}},
+    "web:office_user_unlock": {"POST": {"admin"}, "kwargs": {"pk": "user"}},
     "web:office_units": {"GET": {"admin"}},
     "web:office_unit_merge": {"GET": {"admin"}, "POST": {"admin"}},
     "web:office_unit_assignable": {"POST": {"admin"}, "kwargs": {"pk": "organisation"}},

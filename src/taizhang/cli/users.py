@@ -1,4 +1,4 @@
-"""``taizhang user add`` and ``taizhang user list``: accounts of the ledger service from the command line.
+"""``taizhang user add``, ``taizhang user list`` and ``taizhang user unlock``: accounts of the ledger service from the command line.
 
 ``user add`` makes an account with its role (and unit), through the same service as the office's 用户与单位
 page, and prints its initial password once (as ``serve`` does for the first admin). Bad input (an unknown
@@ -99,9 +99,34 @@ def cmd_user_list(args) -> int:
     return 0
 
 
+def cmd_user_unlock(args) -> int:
+    """Lift a login lockout (too many wrong passwords): of an account, of an address, or both."""
+    if not args.username and not args.address:
+        raise TaizhangError("请指定用户名或 --address 网络地址")
+    from taizhang.cli.service import _setup
+
+    _setup()
+    from django.contrib.auth.models import User
+
+    from taizhang.service import logins
+    from taizhang.service.ledger import services
+
+    removed = 0
+    if args.username:
+        target = User.objects.filter(username=args.username).first()
+        if target is None:
+            raise TaizhangError(f"没有用户“{args.username}”")
+        removed += services.unlock_user(None, target)
+    if args.address:
+        removed += logins.unlock(address=args.address)
+    who = "、".join(x for x in (args.username and f"用户“{args.username}”", args.address and f"地址 {args.address}") if x)
+    print(f"已解除{who}的登录锁定。" if removed else f"{who}没有被锁定。")
+    return 0
+
+
 def register(sub) -> None:
-    p = sub.add_parser("user", help="管理台账服务的用户（新建、列出）")
-    users = p.add_subparsers(dest="user_command", metavar="{add,list}")
+    p = sub.add_parser("user", help="管理台账服务的用户（新建、列出、解除登录锁定）")
+    users = p.add_subparsers(dest="user_command", metavar="{add,list,unlock}")
     a = users.add_parser("add", help="新建用户并显示一次初始密码")
     a.add_argument("username", help="用户名（登录时使用）")
     a.add_argument("--role", required=True, metavar="ROLE", help=f"角色：{ROLE_HELP}")
@@ -114,4 +139,8 @@ def register(sub) -> None:
     lst = users.add_parser("list", help="列出用户")
     lst.add_argument("--all", action="store_true", help="包括已停用的用户")
     lst.set_defaults(func=cmd_user_list)
+    u = users.add_parser("unlock", help="解除因多次输错密码造成的登录锁定")
+    u.add_argument("username", nargs="?", help="用户名")
+    u.add_argument("--address", help="同时（或只）解除该网络地址的锁定，如 10.1.2.3")
+    u.set_defaults(func=cmd_user_unlock)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])

@@ -47,6 +47,7 @@ class _G:
     clause_split: re.Pattern
     goal_field: re.Pattern
     verbless: re.Pattern
+    cap: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +85,7 @@ def _grammar() -> _G:
         clause_split=re.compile(r"[，,。；;：:！？\n]"),
         goal_field=re.compile(rf"^[ \t\u3000]*(?:{_alt(g['goal_fields'])})\s*[：:]", re.M),
         verbless=re.compile(rf"(?:{_alt(g['verbless_heads'])})\s*$"),
+        cap=re.compile(rf"(?:{_alt(g['cap_heads'])})$"),
     )
 
 
@@ -121,6 +123,13 @@ def _level(line: str) -> int | None:
     return None
 
 
+def _goal_sub(line: str) -> bool:
+    """A sub-heading that goes on with the goals of its section (（二）水污染防治方面), not a section of another
+    kind (（一）指导思想, （三）主要任务)."""
+    title = _NUMBERING.sub("", line, count=1).strip()
+    return not any(w in title for w in _grammar().g["not_goal_subsections"])
+
+
 def goal_section_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the goal sections of a plain text: from a goal heading line to the next numbered line of the
     same or a higher level, the next heading-like line, a table, or an annex."""
@@ -146,9 +155,9 @@ def goal_section_spans(text: str) -> list[tuple[int, int]]:
             lv = _level(nl)
             if nl.startswith("\t") or nl.lstrip().startswith(("附件", "附表")):
                 break
-            if is_goal_heading(nl):
-                break
-            if lv is not None and (level is None or lv <= level or _is_heading_like(nl)):
+            if is_goal_heading(nl) and (lv is None or level is None or lv <= level):
+                break  # a goal heading of its own level starts its own section; a deeper one goes on with this
+            if lv is not None and (level is None or lv <= level or (_is_heading_like(nl) and not _goal_sub(nl))):
                 break
             if lv is None and level is None and _is_heading_like(nl) and nl.strip():
                 break
@@ -159,14 +168,17 @@ def goal_section_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-_ANNUAL = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年(?:度|(?:[\u4e00-\u9fff“”]{0,16}?)(?:工作要点|工作计划|实施计划|年度计划))")
+@lru_cache(maxsize=1)
+def _annual() -> re.Pattern:
+    words = _alt(_grammar().g["annual_plan_words"])
+    return re.compile(rf"(?<![0-9])((?:19|20)[0-9]{{2}})\s*年(?:度|(?:[\u4e00-\u9fff“”\s]{{0,16}}?)(?:{words}))")
 
 
 def annual_year(title: str | None) -> int | None:
-    """The year of an annual plan, from its title (…2018年度…方案, …2018年实施计划); None for a plan of several
-    years (2019—2020年) or no year."""
+    """The year of an annual plan, from its title (…2018年度…方案, …2019年工作方案, …2018年实施计划); None for a
+    plan of several years (2019—2020年) or no year."""
     years = set(re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})\s*年?", title or ""))
-    m = _ANNUAL.search(title or "")
+    m = _annual().search(title or "")
     return int(m.group(1)) if m and len(years) == 1 else None
 
 
@@ -221,6 +233,7 @@ def _strip_indicator(chunk: str) -> tuple[str, int]:
     if cut:
         rest = rest[:cut.start()]
     rest = rest.rstrip(" 在")
+    rest = re.sub(rf"(?:{_alt(G.g['stretch_words'] + ['确保'])})$", "", rest)  # PM2.5浓度力争达到… → PM2.5浓度
     if len(rest) > 30 and "、" not in rest:  # a long lead-in before a known name (not a list of indicators)
         km = _last(G.known.finditer(rest))
         if km is not None:
@@ -429,6 +442,9 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                     cmp_ = "<=" if tail in g["below_words"] else ">="
                 chunk = first_chunk[:vm_.start()]
             indicator, ioff = _strip_indicator(chunk)
+            if vm_ is not None and cmp_ == ">=" and tail not in g["above_words"] \
+                    and vm_.group(0) in g["reach_verbs"] and G.cap.search(indicator):
+                cmp_ = "<="  # a pollution level reaching its value: PM2.5浓度达到41微克/立方米 is a cap
             held_base = None
             if (not indicator or len(indicator) < 2) and held is not None and held[0]:
                 # the value of a level held (持平) caps it: <=, with the baseline of the level

@@ -6,6 +6,10 @@ Everything comes from the environment, with defaults that let ``taizhang serve``
   or ``./var`` when the home directory is not writable.
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/db``; default SQLite at ``$TAIZHANG_HOME/taizhang.sqlite3``.
 - ``TAIZHANG_SECRET_KEY``: else a key generated once into ``$TAIZHANG_HOME/secret_key``.
+- ``TAIZHANG_AUDIT_KEY``: the audit chain's HMAC key; else a key generated once into ``$TAIZHANG_HOME/audit_key``.
+  The chain's anchor (event count and last hash, with a MAC) is kept in ``$TAIZHANG_HOME/audit_anchor.json``.
+
+Everything the service writes into ``TAIZHANG_HOME`` is private: files 0600, folders 0700, whatever the umask.
 - ``TAIZHANG_DEBUG``, ``TAIZHANG_ALLOWED_HOSTS`` (comma separated), ``TAIZHANG_WARNING_DAYS`` (default 15).
 - ``TAIZHANG_EMAIL_HOST`` / ``_PORT`` / ``_USER`` / ``_PASSWORD`` / ``_USE_TLS`` / ``TAIZHANG_EMAIL_FROM``:
   SMTP for ``taizhang remind``; without a host, mail goes to the console backend.
@@ -16,11 +20,14 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from taizhang import limits
+from taizhang.fileio import PRIVATE_DIR, PRIVATE_FILE, private_dir, private_file
 
 
 def _home() -> Path:
@@ -30,11 +37,10 @@ def _home() -> Path:
     else:
         path = Path.home() / ".local" / "share" / "taizhang"
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            private_dir(path)
         except OSError:
             path = Path.cwd() / "var"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def _secret_key(home: Path) -> str:
@@ -43,9 +49,14 @@ def _secret_key(home: Path) -> str:
         return env
     key_file = home / "secret_key"
     if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        except FileExistsError:  # another process created it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(50))
+    os.chmod(key_file, PRIVATE_FILE)  # also a key written by an older version with the umask's mode
     return key_file.read_text().strip()
 
 
@@ -68,7 +79,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taizhang.service.ledger",
@@ -85,6 +98,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # last: turns a login refused by the throttle into the lockout page (taizhang.service.logins)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "taizhang.service.urls"
@@ -109,6 +125,11 @@ _SQLITE_PATH = TAIZHANG_HOME / "taizhang.sqlite3"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 else:
+    # created empty and private before SQLite first opens it; SQLite gives -wal/-shm/-journal the same mode
+    private_file(_SQLITE_PATH)
+    for _side in ("-wal", "-shm", "-journal"):
+        if Path(f"{_SQLITE_PATH}{_side}").exists():
+            os.chmod(f"{_SQLITE_PATH}{_side}", PRIVATE_FILE)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -144,9 +165,37 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's four rules, with the messages in Chinese (taizhang.service.passwords); initial passwords made by the
+# service (``taizhang user add``, ``serve``, 重置密码) are checked against them too.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": f"taizhang.service.passwords.{name}"}
+    for name in ("UserAttributeSimilarityValidator", "MinimumLengthValidator", "CommonPasswordValidator",
+                 "NumericPasswordValidator")
 ]
+
+# Sessions: one working day from login (TAIZHANG_SESSION_HOURS, default 10), and by default the cookie also
+# ends when the browser closes (TAIZHANG_SESSION_BROWSER_CLOSE=0 keeps it for the whole lifetime): office PCs
+# are often shared. The server-side expiry is the lifetime either way.
+SESSION_COOKIE_AGE = int(float(os.environ.get("TAIZHANG_SESSION_HOURS", "10")) * 3600) or 10 * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _bool("TAIZHANG_SESSION_BROWSER_CLOSE", True)
+
+# HTTPS (TAIZHANG_HTTPS=1, when the service is reached over https://, directly or through a proxy): HSTS, cookies
+# sent over HTTPS only, and a redirect of plain HTTP to HTTPS, so that ``check --deploy`` is clean. HSTS tells
+# browsers to refuse plain HTTP to this host for TAIZHANG_HSTS_SECONDS (default one year): turn it on only
+# once HTTPS works, and shorten it while trying. Behind a reverse proxy that ends TLS, TAIZHANG_BEHIND_PROXY=1
+# trusts its X-Forwarded-Proto (the proxy must set it and drop the client's own) and takes the client address
+# for the login throttling from X-Forwarded-For (TAIZHANG_PROXY_COUNT proxies, default 1).
+TAIZHANG_HTTPS = _bool("TAIZHANG_HTTPS")
+TAIZHANG_BEHIND_PROXY = _bool("TAIZHANG_BEHIND_PROXY")
+if TAIZHANG_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("TAIZHANG_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("TAIZHANG_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _bool("TAIZHANG_HSTS_PRELOAD", True)  # only a flag: nothing is submitted anywhere
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+if TAIZHANG_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -155,16 +204,67 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = TAIZHANG_HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+private_dir(STATIC_ROOT)
 # Static files are served by whitenoise straight from the installed package (no collectstatic, no CDN).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = TAIZHANG_HOME / "media"
+private_dir(MEDIA_ROOT)
 MEDIA_URL = "/media/"  # never served publicly: evidence is downloaded through permission-checked views
+# stored files (originals, evidence, monitoring data) and their folders are private whatever the umask
+FILE_UPLOAD_PERMISSIONS = PRIVATE_FILE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = PRIVATE_DIR
+# The audit chain's key (kept out of the database) and its anchor (see taizhang.service.ledger.audit).
+TAIZHANG_AUDIT_KEY_FILE = TAIZHANG_HOME / "audit_key"
+TAIZHANG_AUDIT_ANCHOR = TAIZHANG_HOME / "audit_anchor.json"
 # a request body that is not a file (JSON, form fields) is never larger than the largest upload (taizhang.limits);
 # an uploaded file over 10 MB is spooled to a temporary file instead of memory
 DATA_UPLOAD_MAX_MEMORY_SIZE = limits.largest_upload()
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Login throttling (django-axes, taizhang.service.logins): failures counted per account and per address; at
+# TAIZHANG_LOGIN_FAILURE_LIMIT either one is refused, the right password included, until
+# TAIZHANG_LOGIN_COOLOFF_MINUTES have passed since the last failure or the office unlocks it.
+AUTHENTICATION_BACKENDS = [
+    "taizhang.service.logins.ThrottledLogins",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("TAIZHANG_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("TAIZHANG_LOGIN_COOLOFF_MINUTES", "30")))
+_LOCK_BY = {"account": "username", "address": "ip_address"}
+AXES_LOCKOUT_PARAMETERS = [_LOCK_BY[w.strip()] for w in os.environ.get("TAIZHANG_LOGIN_LOCK_BY", "account,address")
+                           .split(",") if w.strip() in _LOCK_BY] or ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "taizhang.service.logins.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # a success from a shared address must not wipe the failures of other accounts
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+if TAIZHANG_BEHIND_PROXY:
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TAIZHANG_PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, valid TAIZHANG_TOKEN_TTL_HOURS (default 24) from
+# issue, deleted when the user's password changes or the user is deactivated (taizhang.service.tokens).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=float(os.environ.get("TAIZHANG_TOKEN_TTL_HOURS", "24")) or 24),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Content-Security-Policy (django-csp): every script and stylesheet comes from this site's own files (static/web/,
+# served by whitenoise); no inline script, no inline style, no style attribute, nothing from another origin,
+# no plug-ins, no framing. The Swagger UI page adds data: images for its icons (taizhang.service.api.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -173,7 +273,7 @@ LOGOUT_REDIRECT_URL = "/"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["taizhang.service.api.permissions.LedgerViewer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -131,7 +131,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(description="审核修改任务字段；必须带上读取时的 version，过期则 409。")
     def partial_update(self, request, pk=None):
-        task = get_object_or_404(m.Task, pk=pk)
+        task = self._review_target(pk, "edit")
         given = inputs(i.TaskEdit, request.data, action="edit", user=request.user)
         changes = {k: v for k, v in request.data.items() if k not in ("version", "why")}
         if "measures" in changes:
@@ -143,7 +143,15 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return self.partial_update(request, *args, **kwargs)
 
     def _task(self, pk) -> m.Task:
-        return get_object_or_404(m.Task, pk=pk)
+        """The task ``pk`` if the user may see it (as on the screens: never a deleted one, a draft only for
+        reviewers), else 404: every action on a task looks it up here."""
+        return get_object_or_404(services.visible_tasks(self.request.user), pk=pk)
+
+    def _review_target(self, pk, action: str) -> m.Task:
+        """A review action's task: a user who may not review is refused (403) before the task is looked up, as
+        on the review screens; a reviewer then gets 404 for a task no one may see (a deleted one)."""
+        perm.require_to(action, self.request.user)
+        return self._task(pk)
 
     def _done(self, task):
         return Response(self.get_serializer(m.Task.objects.get(pk=task.pk)).data)
@@ -186,7 +194,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["post"])
     def split(self, request, pk=None):
-        task = self._task(pk)
+        task = self._review_target(pk, "split")
         data = inputs(i.Split, request.data, action="split", user=request.user)
         new = services.split_task(task, request.user, version=data["version"], at=data["at"], why=data["why"])
         return Response(self.get_serializer(m.Task.objects.get(pk=new.pk)).data, status=status.HTTP_201_CREATED)
@@ -194,17 +202,16 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         """Body: ``{"versions": {"<id>": version, ...}}`` covering this task and the tasks merged into it."""
-        task = self._task(pk)
+        task = self._review_target(pk, "merge")
         data = inputs(i.Merge, request.data, action="merge", user=request.user)
         versions = data["versions"]
-        perm.require_to("merge", request.user)  # refused before the other tasks are looked up
         others = [self._task(t) for t in versions if t != task.pk]
         services.merge_tasks(task, others, request.user, versions=versions, why=data["why"])
         return self._done(task)
 
     @action(detail=True, methods=["post"])
     def delete(self, request, pk=None):
-        task = self._task(pk)
+        task = self._review_target(pk, "delete")
         data = inputs(i.Versioned, request.data, action="delete", user=request.user)
         services.delete_task(task, request.user, version=data["version"], why=data["why"])
         return self._done(task)
@@ -212,7 +219,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def units(self, request, pk=None):
         """Body: ``{"version": n, "role": "lead", "units": [{"organisation": id} | {"name": "…", "raw": "…"}]}``."""
-        task = self._task(pk)
+        task = self._review_target(pk, "set_units")
         data = inputs(i.Units, request.data, action="set_units", user=request.user)
         services.set_task_units(task, request.user, version=data["version"], role=data["role"],
                                 units=data["units"] or [], why=data["why"])
@@ -220,44 +227,70 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
+        """The task's history, oldest first; a unit with no part in the task gets it without the reports'
+        content (their texts and files, a claim's explanation, why a claim was returned)."""
         task = self._task(pk)
-        events = m.AuditEvent.objects.filter(task=task).order_by("seq")
-        return Response(s.AuditEventSerializer(events, many=True).data)
+        readable = perm.can_read_reports(request.user, task)
+        events = s.AuditEventSerializer(m.AuditEvent.objects.filter(task=task).order_by("seq"), many=True).data
+        for e in events:
+            e["data"] = services.event_data_for(e["action"], e["data"], readable)
+        return Response(events)
+
+
+def _readable(task: m.Task, user) -> None:
+    """Refuse (403) a liaison whose unit has no part in the task its report or evidence file belongs to."""
+    perm.require_to("read_reports", user, task)
 
 
 class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Monthly progress. POST multipart: task, period (YYYY-MM), text, percent, files (repeatable)."""
+    """Monthly progress. POST multipart: task, period (YYYY-MM), text, percent, files (repeatable). The list
+    holds the reports of the tasks the user's unit has a part in (the office and leaders: all); one report of
+    another unit's task, or ``?task=`` of such a task, is refused (403)."""
 
     serializer_class = s.ProgressReportSerializer
     parser_classes = PARSERS
 
     def get_queryset(self):
-        qs = (m.ProgressReport.objects.filter(task__in=services.visible_tasks(self.request.user))
-              .select_related("organisation", "submitted_by").prefetch_related("files"))
+        if getattr(self, "swagger_fake_view", False):
+            return m.ProgressReport.objects.none()
+        user = self.request.user
+        tasks = services.report_readable_tasks(user) if self.action == "list" else services.visible_tasks(user)
+        qs = (m.ProgressReport.objects.filter(task__in=tasks)
+              .select_related("task", "organisation", "submitted_by").prefetch_related("files"))
         by = inputs(i.ByTask, self.request.query_params)
         if "task" in by:
+            asked = services.visible_tasks(user).filter(pk=by["task"]).first()
+            if asked is not None:
+                _readable(asked, user)
             qs = qs.filter(task_id=by["task"])
         return qs.order_by("-submitted_at", "-id")
 
+    def retrieve(self, request, pk=None):
+        report = self.get_object()
+        _readable(report.task, request.user)
+        return Response(self.get_serializer(report).data)
+
     def create(self, request):
         data = inputs(i.Report, request.data)
-        task = get_object_or_404(m.Task, pk=data["task"])
+        task = get_object_or_404(services.visible_tasks(request.user), pk=data["task"])
         report = services.submit_progress(task, request.user, period=data["period"], text=data["text"],
                                           percent=data["percent"], files=_files(request))
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
 
 class EvidenceViewSet(viewsets.GenericViewSet):
-    """Download one evidence file (any ledger role)."""
+    """Download one evidence file: the office, leaders, and the units of its task (others: 403)."""
 
     queryset = m.EvidenceFile.objects.all()
     serializer_class = s.EvidenceSerializer
 
     def get_queryset(self):
-        return m.EvidenceFile.objects.filter(report__task__in=services.visible_tasks(self.request.user))
+        return m.EvidenceFile.objects.filter(report__task__in=services.visible_tasks(self.request.user)
+                                             ).select_related("report__task")
 
     def retrieve(self, request, pk=None):
         ev = self.get_object()
+        _readable(ev.report.task, request.user)
         return _download(ev.file, ev.original_name, ev.content_type)
 
 
@@ -292,7 +325,12 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DeadlineChangeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.DeadlineChangeSerializer
-    queryset = m.DeadlineChangeRequest.objects.select_related("requested_by", "decided_by")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return m.DeadlineChangeRequest.objects.none()
+        return m.DeadlineChangeRequest.objects.filter(task__in=services.visible_tasks(self.request.user)
+                                                      ).select_related("requested_by", "decided_by")
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):

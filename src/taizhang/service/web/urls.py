@@ -4,13 +4,14 @@ kind in tests/service/ui_route_expectations.py (the permission crawl fails on a 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import dashboard, documents, ledger, office, queues, targets, tasks, work
+from .views import account, dashboard, documents, ledger, office, queues, targets, tasks, work
 
 app_name = "web"
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=False), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", account.password_change, name="password_change"),
     path("", dashboard.dashboard, name="dashboard"),
     path("rankings/", dashboard.rankings, name="rankings"),
     path("ledger/", ledger.ledger, name="ledger"),
@@ -46,6 +47,7 @@ urlpatterns = [
     path("office/users/<int:pk>/", office.user_edit, name="office_user_edit"),
     path("office/users/<int:pk>/password/", office.user_reset_password, name="office_user_password"),
     path("office/users/<int:pk>/active/", office.user_set_active, name="office_user_active"),
+    path("office/users/<int:pk>/unlock/", office.user_unlock, name="office_user_unlock"),
     path("office/units/", office.units, name="office_units"),
     path("office/units/merge/", office.unit_merge, name="office_unit_merge"),
     path("office/units/<int:pk>/assignable/", office.unit_assignable, name="office_unit_assignable"),

@@ -15,6 +15,7 @@ import re
 import secrets
 
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -29,9 +30,16 @@ USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,30}$")
 
 
-def new_password() -> str:
-    """A random initial password (16 characters, shown once)."""
-    return secrets.token_urlsafe(12)
+def new_password(user: User | None = None) -> str:
+    """A random initial password (16 characters, shown once) that the password rules accept for ``user``
+    (settings.AUTH_PASSWORD_VALIDATORS: a random draw is drawn again in the rare case it is not)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
 
 
 def _require_manager(user) -> None:
@@ -77,7 +85,7 @@ def create_user(user, *, username: str, role: str, name: str = "", organisation:
     if not USERNAME_RE.match(username):
         raise ServiceError(f"用户名“{username}”不可用：应为 1–150 个字母、数字或 . @ + - _")
     phone, email = _checked(role, organisation, phone, email)
-    password = new_password()
+    password = new_password(User(username=username, first_name=(name or "").strip()[:150], email=email))
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise ServiceError(f"用户名“{username}”已被使用")
@@ -109,7 +117,7 @@ def update_user(user, target: User, *, role: str, name: str = "", organisation: 
 def reset_password(user, target: User) -> str:
     """A new random password for ``target`` (its sessions end); returned to be shown once."""
     _require_changeable(user, target)
-    password = new_password()
+    password = new_password(target)
     with transaction.atomic():
         target.set_password(password)
         target.save(update_fields=["password"])
@@ -130,6 +138,20 @@ def set_user_active(user, target: User, active: bool) -> User:
             audit.record("user.activate" if active else "user.deactivate", target, actor=user,
                          data={"username": target.username})
     return target
+
+
+def unlock_user(user, target: User) -> int:
+    """Lift the login lockout of ``target`` (taizhang.service.logins): its failed logins are forgotten, which also
+    lowers the count of the addresses they came from. Returns the records removed (0: it was not locked)."""
+    from taizhang.service import logins
+
+    _require_changeable(user, target)
+    with transaction.atomic():
+        failures = logins.failures(target.username)
+        removed = logins.unlock(username=target.username)
+        if removed:
+            audit.record("user.unlock", target, actor=user, data={"username": target.username, "failures": failures})
+    return removed
 
 
 def role_label(role: str | None) -> str:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from taizhang.service import logins
 from taizhang.service.ledger import services
 from taizhang.service.ledger.errors import ServiceError
 from taizhang.service.ledger.models import Assignment, Organisation, UserProfile
@@ -72,7 +73,9 @@ def user_edit(request, pk: int):
         with service_call(request, f"已保存用户“{target.username}”的信息。"):
             services.update_user(request.user, target, **form.service_args())
             return redirect("web:office_users")
-    return render(request, "web/office/user_form.html", {"form": form, "creating": False, "target": target})
+    return render(request, "web/office/user_form.html", {"form": form, "creating": False, "target": target,
+                                                         "login_failures": logins.failures(target.username),
+                                                         "locked": logins.is_locked(target.username)})
 
 
 @require_POST
@@ -94,6 +97,18 @@ def user_set_active(request, pk: int):
     done = f"已{'启用' if active else '停用'}用户“{target.username}”。"
     with service_call(request, done):
         services.set_user_active(request.user, target, active)
+    return redirect("web:office_user_edit", pk=pk)
+
+
+@require_POST
+@manager_required
+def user_unlock(request, pk: int):
+    target = get_object_or_404(User, pk=pk)
+    with service_call(request):
+        if services.unlock_user(request.user, target):
+            messages.success(request, f"已解除用户“{target.username}”的登录锁定。")
+        else:
+            messages.info(request, f"用户“{target.username}”没有被锁定。")
     return redirect("web:office_user_edit", pk=pk)
 
 
