@@ -25,6 +25,7 @@ restore) reads the journal: if the database's last ``backup.restore`` event carr
 database commit happened and the switch is completed (each step of 5 is redone only if it has not happened);
 otherwise the database is the old one and the staging folder is deleted. Either way the journal goes last.
 A restore holds an exclusive lock on the data folder meanwhile, so recovery never touches a restore in progress.
+The whole design, and what happens on another installation: docs/dev/storage.md.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ def _open_archive(src: Path):
         raise TaizhangError(f"不是有效的备份文件：{exc.message}", path=str(src)) from None
 
 
-def _check_archive(z, src: Path, key: bytes) -> dict:
+def _check_archive(z, src: Path, key: bytes, *, need_space: bool = True) -> dict:
     """The manifest, once every name, the member list, the MAC and the sizes have been checked."""
     infos = z.zf.infolist()
     names = [i.filename for i in infos]
@@ -221,10 +222,24 @@ def _check_archive(z, src: Path, key: bytes) -> dict:
                             path=str(src))
     need = sum(i.file_size for i in infos)
     free = shutil.disk_usage(_home()).free
-    if need + 64 * limits.MiB > free:
+    if need_space and need + 64 * limits.MiB > free:
         raise TaizhangError(f"磁盘空间不足：恢复需要约 {need / limits.MiB:,.0f} MB，数据目录所在磁盘只剩 "
                             f"{free / limits.MiB:,.0f} MB", path=str(src))
     return manifest
+
+
+def anchor_of_backup(src: str | Path) -> dict:
+    """The audit anchor in a backup's manifest, once the manifest's MAC is checked with this installation's key
+    (``taizhang audit-verify --backup``: an off-machine backup tells whether the chain was rewritten since)."""
+    src = Path(src)
+    if not src.is_file():
+        raise TaizhangError("备份文件不存在", path=str(src))
+    with _open_archive(src) as z:
+        manifest = _check_archive(z, src, audit.audit_key(), need_space=False)
+    anchor = manifest.get("audit_anchor")
+    if manifest["format"] != FORMAT or not isinstance(anchor, dict):
+        raise TaizhangError("这份备份是旧版本的格式，没有审计链锚点", path=str(src))
+    return anchor
 
 
 # ---- restore ---------------------------------------------------------------------------------------------------
