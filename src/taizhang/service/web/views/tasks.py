@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -17,6 +17,7 @@ from taizhang.service.ledger.models import (
     ProgressReport,
     Task,
 )
+from taizhang.service.ledger.services.files import download
 
 from ..access import viewer_required
 from ..forms import (
@@ -185,8 +186,6 @@ def evidence_download(request, pk: int):
     if not services.visible_tasks(request.user).filter(pk=ev.report.task_id).exists():
         raise Http404("没有该佐证材料")
     try:
-        fh = services.open_file(ev.file)
+        return download(ev.file, ev.original_name)  # the type sniffed from the bytes; inline for images/PDF
     except OSError as exc:
         raise Http404("佐证材料文件缺失") from exc
-    return FileResponse(fh, as_attachment=True, filename=ev.original_name,
-                        content_type=ev.content_type or "application/octet-stream")
