@@ -25,6 +25,9 @@ def make_ledger():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # the audit chain's key and anchor of this test (as TAIZHANG_HOME would hold them)
+    settings.TAIZHANG_AUDIT_KEY_FILE = tmp_path / "audit_key"
+    settings.TAIZHANG_AUDIT_ANCHOR = tmp_path / "audit_anchor.json"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test logins
 

@@ -83,6 +83,12 @@ TABLE_DEPTH = Bound("TAIZHANG_MAX_TABLE_DEPTH", 10, "表格嵌套层数", "层")
 # a few MB of XML takes some 30 times as much memory at worst): a real row or paragraph has a few KB.
 BLOCK_BYTES = Bound("TAIZHANG_MAX_BLOCK_BYTES", 4 * MiB, "单个段落或表格行的 XML 大小")
 
+# ---- backup archives (taizhang restore) --------------------------------------------------------------------------
+# A backup holds the database and every stored file (evidence up to EVIDENCE_BYTES each): its bounds are far larger
+# than an Office file's, and restore also refuses an archive whose unpacked size does not fit the free disk space.
+BACKUP_MEMBERS = Bound("TAIZHANG_MAX_BACKUP_MEMBERS", 1_000_000, "备份内文件个数", "个")
+BACKUP_UNPACKED_BYTES = Bound("TAIZHANG_MAX_BACKUP_BYTES", 256 * 1024 * MiB, "备份解压后总大小")
+
 UPLOADS = (DOCUMENT_BYTES, EVIDENCE_BYTES, MONITORING_BYTES)
 
 
@@ -92,4 +98,4 @@ def largest_upload() -> int:
 
 
 ALL = (DOCUMENT_BYTES, EVIDENCE_BYTES, MONITORING_BYTES, ZIP_MEMBERS, UNPACKED_BYTES, TEXT_CHARS, PDF_PAGES,
-       PDF_PAGE_OBJECTS, TABLE_DEPTH, BLOCK_BYTES)
+       PDF_PAGE_OBJECTS, TABLE_DEPTH, BLOCK_BYTES, BACKUP_MEMBERS, BACKUP_UNPACKED_BYTES)

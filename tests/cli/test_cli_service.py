@@ -153,7 +153,10 @@ def test_backup_restore_round_trip(transactional_db, task1, people, evidence, tm
     ev_path.unlink()
     assert main(["restore", str(archive)]) == 0
     assert list(ProgressReport.objects.values_list("text", flat=True)) == ["过半"]
-    assert AuditEvent.objects.count() == n_events and audit.verify_chain().ok
+    # the archive's chain, and one more event: the restore itself
+    assert AuditEvent.objects.count() == n_events + 1 and audit.verify_chain().ok
+    last = AuditEvent.objects.order_by("-seq").first()
+    assert last.action == "backup.restore" and last.data["events"] == n_events
     assert ev_path.read_bytes() == evidence.content
     assert EvidenceFile.objects.get().sha256 == evidence.sha256
     assert Task.objects.get(pk=task1.pk).last_percent == 50

@@ -185,3 +185,35 @@ def test_a_section_headed_by_a_body_assigns_its_items():
         ("measure", "清理河道垃圾", [], [], ["各乡镇"], ["2008-12-31"]),
         ("measure", "建设垃圾中转", [], [], [], []),
     ]
+
+
+def test_a_note_cut_off_by_the_end_of_the_page_still_assigns():
+    got = _tasks(
+        "柳塘县水污染防治工作方案\n二、主要任务\n"
+        "1.排查入河排污口。2022年底前完成全县入河排污口排查。（县生态环境局牵头，县水利局、县住房和城乡建设局等配合，"
+        "各乡镇人民政府负责落实。各乡镇人民政府含柳塘工业园区管委")
+    assert got == [("measure", "排查入河排污", ["县生态环境局"], ["县水利局", "县住房和城乡建设局"],
+                    ["各乡镇人民政府"], ["2022-12-31"])]
+
+
+def test_a_labelled_note_cut_inside_a_name_keeps_the_whole_names():
+    got = _tasks("一、任务\n（一）开展土壤详查。2019年底前查明农用地污染面积。（牵头单位：县环保局；责任单位：县经信局、县农业局、县国土资")
+    assert got == [("measure", "开展土壤详查", ["县环保局"], ["县经信局", "县农业局"], [], ["2019-12-31"])]
+
+
+def test_an_open_bracket_without_role_words_is_no_note():
+    got = _tasks("一、任务\n1.建设监测站点。新建空气自动监测站3座（含县城1座、工业园区2")
+    assert got == [("measure", "建设监测站点", [], [], [], [])]
+
+
+def test_measures_labelled_cuoshi_under_a_goal_paragraph():
+    got = _tasks(
+        "一、加强燃煤治理\n（一）整治燃煤锅炉\n目标任务：到2019年，县城建成区基本淘汰10蒸吨及以下燃煤锅炉。\n"
+        "措施一：推进集中供热。在工业园区建设集中供热设施。\n"
+        "责任单位：各乡镇人民政府负责，县工信局、县住建局配合。\n"
+        "措施二：实施清洁能源替代。推广天然气锅炉。\n"
+        "责任单位：县发改局牵头，县市场监管局配合。\n")
+    assert got == [
+        ("measure", "推进集中供热", [], ["县工信局", "县住建局"], ["各乡镇人民政府"], []),
+        ("measure", "实施清洁能源", ["县发改局"], ["县市场监管局"], [], []),
+    ]

@@ -61,3 +61,15 @@ def test_chinese_numbers_and_inline_parts():
     parts = inline_parts(text, 0, len(text))
     assert [text[s:e] for _, s, e in parts] == ["建立巡河制度；", "落实保洁经费；", "开展考核。"]
     assert inline_parts("只是一个说法，二是", 0, 9) == []
+
+
+def test_a_text_cut_inside_a_list_climbs_out_to_a_higher_style():
+    ol = build_outline(_doc(["3.公开信息。按季度公开。", "（五）严肃问责。", "十二、某镇加工点扬尘突出。", "责任单位：某镇人民政府",
+                             "（一）停止生产。", "十三、某园区管网渗漏。"]))
+    assert [(n.label, n.level) for n in ol.nodes] == [
+        ("3.", 1), ("（五）", 1), ("十二、", 1), ("（一）", 2), ("十三、", 1)]
+
+
+def test_a_lower_style_out_of_count_stays_text():
+    ol = build_outline(_doc(["一、任务", "1.治理。", "（3）不是编号的一行。"]))
+    assert [n.label for n in ol.nodes] == ["一、", "1."]

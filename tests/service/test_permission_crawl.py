@@ -63,8 +63,10 @@ API_EXPECTATIONS: dict[str, dict] = {
     "api:task-timeline": {"GET": VIEWERS, "kwargs": {"pk": "task"}},
     "api:report-list": {"GET": VIEWERS, "POST": REPORTERS,
                         "data": {"task": "task.pk", "period": month(), "text": "进展", "percent": "40"}},
-    "api:report-detail": {"GET": VIEWERS, "kwargs": {"pk": "report"}},
-    "api:evidence-detail": {"GET": VIEWERS, "kwargs": {"pk": "evidence"}},
+    # a report and its evidence: not to a unit with no part in the task (liaison_b); the task's row and summary
+    # stay shared
+    "api:report-detail": {"GET": VIEWERS - {"liaison_b"}, "kwargs": {"pk": "report"}},
+    "api:evidence-detail": {"GET": VIEWERS - {"liaison_b"}, "kwargs": {"pk": "evidence"}},
     "api:target-list": {"GET": VIEWERS},
     "api:target-detail": {"GET": VIEWERS, "kwargs": {"pk": "target"}},
     "api:target-tracking": {"GET": VIEWERS, "kwargs": {"pk": "target"}},

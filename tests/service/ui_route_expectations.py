@@ -35,7 +35,7 @@ UI_ROUTE_EXPECTATIONS: dict[str, dict] = {
     "web:ledger": {"GET": STAFF},
     "web:ledger_export": {"GET": STAFF},
     "web:task_detail": {"GET": STAFF, "kwargs": {"pk": "task"}},
-    "web:evidence_download": {"GET": STAFF, "kwargs": {"pk": "evidence"}},
+    "web:evidence_download": {"GET": STAFF - {"liaison_b"}, "kwargs": {"pk": "evidence"}},  # not other units
     "web:documents": {"GET": STAFF},
     "web:document_detail": {"GET": STAFF, "kwargs": {"pk": "document"}},
     "web:document_original": {"GET": STAFF, "kwargs": {"pk": "document"}},

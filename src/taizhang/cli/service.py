@@ -14,13 +14,22 @@ from taizhang.errors import TaizhangError
 
 
 def _setup(migrate: bool = True):
+    """Configure Django; finish or roll back a restore that was interrupted (:func:`backup.recover`); with
+    ``migrate``, bring the database schema up to date and close an older version's unkeyed audit chain."""
     from taizhang.service import setup
 
     setup()
+    from taizhang.service.ledger import backup
+
+    backup.recover()
     if migrate:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
+        from taizhang.service.ledger import audit
+
+        if audit.rekey_legacy():
+            print("审计链已从旧格式转换为加密钥格式（一次性，已记入审计记录）。", file=sys.stderr)
 
 
 def _first_admin() -> str | None:
@@ -126,12 +135,23 @@ def cmd_remind(args) -> int:
 
 
 def cmd_backup(args) -> int:
+    out = args.out_option or args.out
+    if not out or (args.out_option and args.out):
+        raise TaizhangError("请给出一个备份文件路径（taizhang backup 备份.zip，或 -o 备份.zip）")
     _setup()
     from taizhang.service.ledger.backup import backup
 
-    manifest = backup(args.out)
-    print(f"已备份到 {args.out}：数据库 + {len(manifest['files']) - 1} 个文件，审计记录 {manifest['audit_events']} 条。")
+    manifest = backup(out)
+    anchor = manifest["audit_anchor"]
+    print(f"已备份到 {out}（仅本账号可读）：数据库 + {len(manifest['files']) - 1} 个文件，"
+          f"审计记录 {manifest['audit_events']} 条；{audit_line(anchor)}。")
     return 0
+
+
+def audit_line(anchor: dict) -> str:
+    from taizhang.service.ledger.audit import anchor_line
+
+    return anchor_line(anchor["events"], anchor["head"])
 
 
 def cmd_restore(args) -> int:
@@ -141,20 +161,69 @@ def cmd_restore(args) -> int:
     from taizhang.service.ledger.backup import restore
 
     manifest = restore(args.file)
-    print(f"已从 {args.file} 恢复（备份时间 {manifest['created']}），审计记录哈希链校验通过。")
+    old = "（旧版本的备份，没有审计链锚点）" if manifest["format"] != "taizhang.backup/2" else ""
+    print(f"已从 {args.file} 恢复（备份时间 {manifest['created']}）：数据库 + {len(manifest['files']) - 1} 个文件，"
+          f"审计记录 {manifest['audit_events']} 条，用审计密钥校验通过{old}。")
     return 0
 
 
-def cmd_audit_verify(args) -> int:
-    _setup(migrate=False)
-    from taizhang.service.ledger.audit import verify_chain
+def _parse_anchor(text: str) -> dict:
+    """``条数:摘要`` as printed in a report (审计链：共 N 条，末条摘要 xxxx) → an anchor without MAC."""
+    import re
 
-    report = verify_chain()
+    m = re.fullmatch(r"\s*(\d+)\s*[:：]\s*([0-9a-fA-F]{16,64})\s*", text)
+    if not m:
+        raise TaizhangError(f"锚点“{text}”格式不对：应为 条数:摘要（至少 16 位十六进制），如 120:3fa9c2d41b7e8a05")
+    return {"events": int(m.group(1)), "head": m.group(2).lower()}
+
+
+def cmd_audit_verify(args) -> int:
+    extra = [_parse_anchor(a) for a in args.anchor or []]
+    _setup(migrate=False)
+    from taizhang.service.ledger import audit
+
+    if args.rekey and audit.rekey_legacy():
+        print("审计链已从旧格式转换为加密钥格式（一次性，已记入审计记录）。")
+    report = audit.verify_chain()
+    failed = False
     if report.ok:
-        print(f"审计记录完整：共 {report.count} 条，哈希链校验通过。")
-        return 0
-    print(f"审计记录被改动：第 {report.first_bad_seq} 条起哈希链断裂（{report.reason}）。")
-    return 1
+        note = f"（其中前 {report.plain} 条为旧格式，已由加密钥记录封存）" if report.plain else ""
+        print(f"审计记录完整：共 {report.count} 条，用审计密钥逐条校验通过{note}。")
+    else:
+        failed = True
+        where = f"第 {report.first_bad_seq} 条起" if report.first_bad_seq else ""
+        print(f"审计记录被改动：{where}哈希链校验不通过（{report.reason}）。")
+    anchor = audit.read_anchor()
+    if anchor is None:
+        if report.count:
+            print(f"注意：没有找到锚点文件 {audit.anchor_path()}，无法检查末尾的记录是否被删除。")
+    elif "error" in anchor:
+        failed = True
+        print(f"锚点文件 {audit.anchor_path()}：{anchor['error']}。")
+    else:
+        check = audit.check_anchor(anchor)
+        if check.ok:
+            print(f"锚点文件：共 {anchor['events']} 条，与数据库一致。")
+        else:
+            failed = True
+            print(f"锚点文件 {audit.anchor_path()} 与数据库不符：{check.reason}。")
+    for path in args.backup or []:
+        from taizhang.service.ledger.backup import anchor_of_backup
+
+        anchor = anchor_of_backup(path)
+        check = audit.check_anchor(anchor)
+        label = f"备份 {path} 中的锚点（{anchor['events']} 条）"
+        print(f"{label}：与数据库一致。" if check.ok else f"{label}与数据库不符：{check.reason}。")
+        failed = failed or not check.ok
+    for a in extra:
+        check = audit.check_anchor(a, need_mac=False)
+        label = f"锚点 {a['events']}:{a['head'][:16]}"
+        print(f"{label}：与数据库一致。" if check.ok else f"{label} 与数据库不符：{check.reason}。")
+        failed = failed or not check.ok
+    if failed:
+        print("校验不通过：审计记录可能被改动。请用异地保存的备份和已印发报表上的审计链摘要核对。")
+        return 1
+    return 0
 
 
 def register(sub) -> None:
@@ -182,13 +251,19 @@ def register(sub) -> None:
     p.add_argument("--notifier", default=None, help="console、email，或通知类的完整路径（默认取 TAIZHANG_NOTIFIER）")
     p.set_defaults(func=cmd_remind)
 
-    p = sub.add_parser("backup", help="备份数据库和全部文件到一个 .zip")
-    p.add_argument("out")
+    p = sub.add_parser("backup", help="备份数据库和全部文件到一个 .zip（文件权限 0600）")
+    p.add_argument("out", nargs="?")
+    p.add_argument("-o", "--out", dest="out_option", metavar="备份.zip", help="备份文件路径（同位置参数）")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="从备份恢复（替换当前数据库和文件）")
     p.add_argument("file")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("audit-verify", help="校验审计记录的哈希链，报告第一条被改动的记录")
+    p = sub.add_parser("audit-verify", help="用审计密钥校验审计记录的哈希链和锚点，报告第一条被改动的记录")
+    p.add_argument("--anchor", action="append", metavar="条数:摘要",
+                   help="再与报表或备份上的审计链摘要核对（如 120:3fa9c2d41b7e8a05，可多次给出）")
+    p.add_argument("--backup", action="append", metavar="备份.zip",
+                   help="再与一份备份（如异地保存的备份）中的审计链锚点核对（可多次给出）")
+    p.add_argument("--rekey", action="store_true", help="把旧版本的未加密钥审计链一次性转换为加密钥格式")
     p.set_defaults(func=cmd_audit_verify)

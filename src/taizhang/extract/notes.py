@@ -97,8 +97,9 @@ _SENTENCE_END = tuple("。；;！？")
 
 
 def _groups(text: str, start: int, end: int):
-    """Top-level bracketed groups [i, j) of text[start:end] (j after the closing bracket). A closing bracket that
-    matches no open one ([…不再列出）] typed with a stray bracket) is ignored."""
+    """Top-level bracketed groups [i, j, closed) of text[start:end] (j after the closing bracket). A closing bracket
+    that matches no open one ([…不再列出）] typed with a stray bracket) is ignored; a group left open runs to the end
+    (closed False)."""
     stack: list[str] = []
     open_at = -1
     for k in range(start, end):
@@ -115,7 +116,9 @@ def _groups(text: str, start: int, end: int):
                     stack.pop()
             stack.pop()
             if not stack:
-                yield open_at, k + 1
+                yield open_at, k + 1, True
+    if stack:  # a group still open where the paragraph ends (a page cut inside its note): it runs to the end
+        yield open_at, end, False
 
 
 _SENTENCE_CLOSE = re.compile(r"[。；;！？]")
@@ -147,8 +150,18 @@ def find_notes(text: str, start: int, end: int, *, order: OrderState | None = No
     while tail > start and text[tail - 1] in _TRAIL:
         tail -= 1
     out: list[Note] = []
-    for i, j in _groups(text, start, tail):
+    for i, j, closed in _groups(text, start, tail):
         if j - i > 400:
+            continue
+        if not closed:  # never closed: the text ends inside the note
+            cut = max(text.rfind(c, i + 1, j) for c in "，,、；;。")
+            inner_end = j if text[j - 1] in _TRAIL else cut  # a name cut off at the end is no name
+            if inner_end <= i + 1:
+                continue
+            units = parse_assignment(text, i + 1, inner_end, require_role=True, order=order)
+            if units:
+                out.append(Note(i, j, units, inherit_units(text, i + 1, inner_end), closes=j,
+                                dated=_dated(text, i + 1, inner_end)))
             continue
         closing = j == tail
         closes = j

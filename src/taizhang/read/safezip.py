@@ -47,10 +47,18 @@ class SafeZip:
     budget, so reading many members cannot add up past the bound either.
     """
 
-    def __init__(self, source: bytes | str | Path, name: str, what: str = "zip 压缩包") -> None:
+    def __init__(self, source: bytes | str | Path, name: str, what: str = "zip 压缩包", *,
+                 members: limits.Bound = limits.ZIP_MEMBERS, unpacked: limits.Bound = limits.UNPACKED_BYTES,
+                 office: bool = True) -> None:
+        """``members`` and ``unpacked`` are the bounds in force (a backup archive has its own); ``office=False``
+        for an archive whose members are arbitrary files (a backup's media), not Office XML parts: no DTD check
+        and a member's declared size may be as large as the whole budget."""
         self.name = name
         self.what = what
-        self.budget = limits.UNPACKED_BYTES.value
+        self.members = members
+        self.unpacked = unpacked
+        self.office = office
+        self.budget = unpacked.value
         fp = io.BytesIO(source) if isinstance(source, bytes | bytearray) else None
         try:
             if fp is None:
@@ -76,7 +84,7 @@ class SafeZip:
         if not end:
             raise corrupt(self.name, self.what)
         count, size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
-        bound = limits.ZIP_MEMBERS
+        bound = self.members
         if count > bound.value:
             raise ReadError(f"压缩包内文件过多（{count:,} 个），超过{bound.describe()}", path=self.name)
         if size > bound.value * _DIRECTORY_BYTES_PER_MEMBER:
@@ -85,9 +93,9 @@ class SafeZip:
 
     def _check_directory(self) -> None:
         infos = self.zf.infolist()
-        if len(infos) > limits.ZIP_MEMBERS.value:
+        if len(infos) > self.members.value:
             self.close()
-            raise ReadError(f"压缩包内文件过多（{len(infos):,} 个），超过{limits.ZIP_MEMBERS.describe()}",
+            raise ReadError(f"压缩包内文件过多（{len(infos):,} 个），超过{self.members.describe()}",
                             path=self.name)
         declared = sum(i.file_size for i in infos)
         if declared > self.budget:
@@ -104,7 +112,7 @@ class SafeZip:
 
     def _too_large(self, size: int | None = None) -> ReadError:
         shown = f"（{size / limits.MiB:,.0f} MB）" if size else ""
-        return ReadError(f"解压后过大{shown}，超过{limits.UNPACKED_BYTES.describe()}；文件可能是恶意构造的压缩炸弹",
+        return ReadError(f"解压后过大{shown}，超过{self.unpacked.describe()}；文件可能是恶意构造的压缩炸弹",
                          path=self.name)
 
     # ---- reading ------------------------------------------------------------------------------------------
@@ -153,7 +161,7 @@ class _Member(io.RawIOBase):
         self.archive = archive
         self.raw = raw
         self.member = member
-        self.xml = member.lower().endswith((".xml", ".rels"))
+        self.xml = archive.office and member.lower().endswith((".xml", ".rels"))
         self._tail = b""  # the last bytes of the previous chunk, to find a DTD split between chunks
         self.block_limit: limits.Bound | None = None  # set by a reader that frees what it has read (docx)
         self._block_max = 0

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from taizhang.document import Paragraph, SourceDocument, Table
-from taizhang.text.basics import CN_DIGITS, DAY, LABEL_PATTERNS, MONTH, YEAR, cn_int
+from taizhang.text.basics import CN_DIGITS, DAY, LABEL_PATTERNS, MONTH, STYLE_RANK, YEAR, cn_int
 
 # style name -> regex on the start of a line (after leading whitespace); group "n" is the number
 _STYLES: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p)) for name, p in LABEL_PATTERNS]
@@ -184,7 +184,15 @@ def build_outline(doc: SourceDocument, body_start: int = 0) -> Outline:
                         closed.end = ln.start
                     del stack[k:]
             elif ln.number != 1 and stack and ln.number != last_number.get(ln.style, -9) + 1:
-                ln.style = None  # a new, deeper style starts at 1 (or continues its count across sections)
+                rank = STYLE_RANK.get(ln.style, 9)
+                if ln.style not in last_number and all(rank < STYLE_RANK.get(x, 9) for x in styles):
+                    # a style above every open one, never seen before: the text began inside a list (a page cut
+                    # from the middle of a plan: 3. 4. … 十七、): it climbs out to the top
+                    for closed in stack:
+                        closed.end = ln.start
+                    stack.clear()
+                else:
+                    ln.style = None  # a new, deeper style starts at 1 (or continues its count across sections)
         if ln.style is not None:
             last_number[ln.style] = ln.number or 0
             title, tspan, heading_only = _title(text, ln.content_start, ln.end)

@@ -6,6 +6,10 @@ Everything comes from the environment, with defaults that let ``taizhang serve``
   or ``./var`` when the home directory is not writable.
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/db``; default SQLite at ``$TAIZHANG_HOME/taizhang.sqlite3``.
 - ``TAIZHANG_SECRET_KEY``: else a key generated once into ``$TAIZHANG_HOME/secret_key``.
+- ``TAIZHANG_AUDIT_KEY``: the audit chain's HMAC key; else a key generated once into ``$TAIZHANG_HOME/audit_key``.
+  The chain's anchor (event count and last hash, with a MAC) is kept in ``$TAIZHANG_HOME/audit_anchor.json``.
+
+Everything the service writes into ``TAIZHANG_HOME`` is private: files 0600, folders 0700, whatever the umask.
 - ``TAIZHANG_DEBUG``, ``TAIZHANG_ALLOWED_HOSTS`` (comma separated), ``TAIZHANG_WARNING_DAYS`` (default 15).
 - ``TAIZHANG_EMAIL_HOST`` / ``_PORT`` / ``_USER`` / ``_PASSWORD`` / ``_USE_TLS`` / ``TAIZHANG_EMAIL_FROM``:
   SMTP for ``taizhang remind``; without a host, mail goes to the console backend.
@@ -23,6 +27,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from taizhang import limits
+from taizhang.fileio import PRIVATE_DIR, PRIVATE_FILE, private_dir, private_file
 
 
 def _home() -> Path:
@@ -32,11 +37,10 @@ def _home() -> Path:
     else:
         path = Path.home() / ".local" / "share" / "taizhang"
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            private_dir(path)
         except OSError:
             path = Path.cwd() / "var"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(path)
 
 
 def _secret_key(home: Path) -> str:
@@ -45,9 +49,14 @@ def _secret_key(home: Path) -> str:
         return env
     key_file = home / "secret_key"
     if not key_file.exists():
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(50))
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+        except FileExistsError:  # another process created it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(50))
+    os.chmod(key_file, PRIVATE_FILE)  # also a key written by an older version with the umask's mode
     return key_file.read_text().strip()
 
 
@@ -116,6 +125,11 @@ _SQLITE_PATH = TAIZHANG_HOME / "taizhang.sqlite3"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0)}
 else:
+    # created empty and private before SQLite first opens it; SQLite gives -wal/-shm/-journal the same mode
+    private_file(_SQLITE_PATH)
+    for _side in ("-wal", "-shm", "-journal"):
+        if Path(f"{_SQLITE_PATH}{_side}").exists():
+            os.chmod(f"{_SQLITE_PATH}{_side}", PRIVATE_FILE)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -190,12 +204,19 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = TAIZHANG_HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+private_dir(STATIC_ROOT)
 # Static files are served by whitenoise straight from the installed package (no collectstatic, no CDN).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = TAIZHANG_HOME / "media"
+private_dir(MEDIA_ROOT)
 MEDIA_URL = "/media/"  # never served publicly: evidence is downloaded through permission-checked views
+# stored files (originals, evidence, monitoring data) and their folders are private whatever the umask
+FILE_UPLOAD_PERMISSIONS = PRIVATE_FILE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = PRIVATE_DIR
+# The audit chain's key (kept out of the database) and its anchor (see taizhang.service.ledger.audit).
+TAIZHANG_AUDIT_KEY_FILE = TAIZHANG_HOME / "audit_key"
+TAIZHANG_AUDIT_ANCHOR = TAIZHANG_HOME / "audit_anchor.json"
 # a request body that is not a file (JSON, form fields) is never larger than the largest upload (taizhang.limits);
 # an uploaded file over 10 MB is spooled to a temporary file instead of memory
 DATA_UPLOAD_MAX_MEMORY_SIZE = limits.largest_upload()

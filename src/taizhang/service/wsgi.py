@@ -6,3 +6,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.service.settings")
 application = get_wsgi_application()
+
+# a restore interrupted before the service started is finished or undone before the first request
+from taizhang.service.ledger.backup import recover  # noqa: E402
+
+recover()

@@ -228,24 +228,48 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
+        """The task's history, oldest first; a unit with no part in the task gets it without the reports'
+        content (their texts and files, a claim's explanation, why a claim was returned)."""
         task = self._task(pk)
-        events = m.AuditEvent.objects.filter(task=task).order_by("seq")
-        return Response(s.AuditEventSerializer(events, many=True).data)
+        readable = perm.can_read_reports(request.user, task)
+        events = s.AuditEventSerializer(m.AuditEvent.objects.filter(task=task).order_by("seq"), many=True).data
+        for e in events:
+            e["data"] = services.event_data_for(e["action"], e["data"], readable)
+        return Response(events)
+
+
+def _readable(task: m.Task, user) -> None:
+    """Refuse (403) a liaison whose unit has no part in the task its report or evidence file belongs to."""
+    perm.require_to("read_reports", user, task)
 
 
 class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Monthly progress. POST multipart: task, period (YYYY-MM), text, percent, files (repeatable)."""
+    """Monthly progress. POST multipart: task, period (YYYY-MM), text, percent, files (repeatable). The list
+    holds the reports of the tasks the user's unit has a part in (the office and leaders: all); one report of
+    another unit's task, or ``?task=`` of such a task, is refused (403)."""
 
     serializer_class = s.ProgressReportSerializer
     parser_classes = PARSERS
 
     def get_queryset(self):
-        qs = (m.ProgressReport.objects.filter(task__in=services.visible_tasks(self.request.user))
-              .select_related("organisation", "submitted_by").prefetch_related("files"))
+        if getattr(self, "swagger_fake_view", False):
+            return m.ProgressReport.objects.none()
+        user = self.request.user
+        tasks = services.report_readable_tasks(user) if self.action == "list" else services.visible_tasks(user)
+        qs = (m.ProgressReport.objects.filter(task__in=tasks)
+              .select_related("task", "organisation", "submitted_by").prefetch_related("files"))
         by = inputs(i.ByTask, self.request.query_params)
         if "task" in by:
+            asked = services.visible_tasks(user).filter(pk=by["task"]).first()
+            if asked is not None:
+                _readable(asked, user)
             qs = qs.filter(task_id=by["task"])
         return qs.order_by("-submitted_at", "-id")
+
+    def retrieve(self, request, pk=None):
+        report = self.get_object()
+        _readable(report.task, request.user)
+        return Response(self.get_serializer(report).data)
 
     def create(self, request):
         data = inputs(i.Report, request.data)
@@ -256,16 +280,18 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
 
 class EvidenceViewSet(viewsets.GenericViewSet):
-    """Download one evidence file (any ledger role)."""
+    """Download one evidence file: the office, leaders, and the units of its task (others: 403)."""
 
     queryset = m.EvidenceFile.objects.all()
     serializer_class = s.EvidenceSerializer
 
     def get_queryset(self):
-        return m.EvidenceFile.objects.filter(report__task__in=services.visible_tasks(self.request.user))
+        return m.EvidenceFile.objects.filter(report__task__in=services.visible_tasks(self.request.user)
+                                             ).select_related("report__task")
 
     def retrieve(self, request, pk=None):
         ev = self.get_object()
+        _readable(ev.report.task, request.user)
         return download(ev.file, ev.original_name)  # the type sniffed from the bytes; inline for images/PDF
 
 

@@ -113,6 +113,17 @@ def can_decide_deadline_change(user) -> bool:
     return has_role(user, ADMIN)
 
 
+def can_read_reports(user, task) -> bool:
+    """A task's report texts, its returned (rejected) completion claims and its evidence files: the office (admin,
+    reviewer, inspector) and leaders, and the liaison of a unit with a part in the task (lead, supporting or
+    implementing). Every liaison sees every task's row and its summary (最近进度): the ledger is shared among
+    units; what each unit wrote and filed is shared only with the units of that task."""
+    role = role_of(user)
+    if role is None:
+        return False
+    return role != LIAISON or bool(unit_roles_on(user, task) & set(REPORTING_ROLES))
+
+
 def can_view_audit(user) -> bool:
     return can_view_ledger(user)
 
@@ -134,6 +145,7 @@ REQUIREMENTS: dict[str, tuple] = {
     "set_units": (_anyone_with(can_review), "修改责任单位"),
     "set_deadline": (_anyone_with(can_review), "修改时限"),
     "publish": (_anyone_with(can_publish), "发布台账"),
+    "read_reports": (can_read_reports, "查看该任务的进展报送内容和佐证材料（仅该任务的牵头、配合、落实单位可查看）"),
     "report": (can_report, "报送该任务的进展（仅该任务的牵头、配合、落实单位可报送）"),
     "claim": (can_claim, "为该任务申请销号（仅牵头单位可申请）"),
     "close": (_anyone_with(can_verify), "核查销号"),

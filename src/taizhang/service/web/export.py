@@ -2,7 +2,9 @@
 (:func:`taizhang.report.ledger_xlsx.write_ledger_rows`): 序号, 任务/问题, 牵头单位, 配合单位, 落实单位, 完成时限,
 整改目标, 状态, 灯色, and the supervision columns 最近进度 (the report of the latest period), 最近报送,
 逾期天数, 核查意见 — plus 来源文件 first when the view spans several documents — and the 目标指标 / 文件信息
-sheets of the documents in the view. The title rows name the plan, the filters and the time of the export."""
+sheets of the documents in the view (not the extractor's 提示: they concern the review, not supervision). The
+title rows name the plan, the filters and the time of the export; the foot of every page carries the audit
+chain's anchor (审计链：共 N 条，末条摘要 …)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from taizhang.report.common import task_content
 from taizhang.report.ledger_xlsx import write_ledger_rows
+from taizhang.service.ledger import audit
 from taizhang.service.ledger.lights import SUPERVISED
 from taizhang.service.ledger.models import Assignment, ProgressReport, Task, Verification, label_of
 
@@ -90,6 +93,12 @@ def particulars(filters: list[tuple[str, str]], n: int, user=None) -> str:
     return f"筛选条件：{shown}　共 {n} 项　导出时间：{timezone.localtime():%Y-%m-%d %H:%M}{who}"
 
 
+def audit_footer() -> str:
+    """The audit chain's anchor at the time of the export, printed at the foot of every page and kept in the
+    workbook's description: a copy outside the database that ``taizhang audit-verify --anchor N:摘要`` checks."""
+    return audit.anchor_line(*audit.current_head())
+
+
 def write_workbook(rows: list[dict], targets: list[dict] | None = None, *, filters: list[tuple[str, str]] = (),
                    user=None) -> bytes:
     """The workbook's bytes; a 来源文件 column when the rows come from more than one document."""
@@ -115,6 +124,6 @@ def write_workbook(rows: list[dict], targets: list[dict] | None = None, *, filte
     with tempfile.TemporaryDirectory(prefix="taizhang-export-") as tmp:
         path = Path(tmp) / "台账.xlsx"
         write_ledger_rows(rows, path, keys=EXPORT_KEYS, plan=plan, particulars=particulars(filters, len(rows), user),
-                          targets=targets, documents=documents, with_file_column=many)
+                          targets=targets, documents=documents, with_file_column=many, footer=audit_footer())
         return path.read_bytes()
 

@@ -35,7 +35,15 @@ from .imports import import_document, import_ledger
 from .monitoring import add_monitoring_dataset
 from .organisations import create_organisation, find_organisation, get_jurisdiction
 from .publication import publish_document, publish_problems
-from .queries import disclosure, timeline, unit_progress, visible_documents, visible_tasks
+from .queries import (
+    disclosure,
+    event_data_for,
+    report_readable_tasks,
+    timeline,
+    unit_progress,
+    visible_documents,
+    visible_tasks,
+)
 from .review import (
     EDITABLE_FIELDS,
     delete_task,
@@ -65,10 +73,12 @@ from .workflow import (
 __all__ = [
     "Conflict", "DuplicateDocument", "EDITABLE_FIELDS", "InvalidTransition", "NotAllowed", "ServiceError", "Upload",
     "add_monitoring_dataset", "approve_deadline_change", "claim_completion", "close_task", "create_organisation",
-    "create_user", "decide_deadline_change", "delete_task", "disclosure", "edit_task", "find_organisation",
+    "create_user", "decide_deadline_change", "delete_task", "disclosure", "edit_task", "event_data_for",
+    "find_organisation",
     "get_jurisdiction", "import_document", "import_ledger", "merge_by_id", "merge_organisations", "merge_tasks",
     "open_file", "publish_document", "publish_problems", "record_target_actual", "refresh_schedule", "reject_claim",
-    "reject_deadline_change", "reopen_task", "report_periods", "request_deadline_change", "reset_password",
+    "reject_deadline_change", "reopen_task", "report_periods", "report_readable_tasks", "request_deadline_change",
+    "reset_password",
     "revise_task", "set_assignable", "set_task_deadline", "set_task_units", "set_user_active", "set_warning_days",
     "split_task", "split_task_before", "stored_files", "submit_progress", "timeline", "unit_progress", "unlock_user", "update_user",
     "visible_documents", "visible_tasks",

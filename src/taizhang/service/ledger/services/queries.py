@@ -24,10 +24,38 @@ def visible_tasks(user):
     return qs if perm.can_review(user) else qs.exclude(state=Task.State.DRAFT)
 
 
-def timeline(task: Task) -> list[dict]:
-    """The task's history for display: every audit event about it, oldest first."""
+def report_readable_tasks(user):
+    """The visible tasks whose reports and evidence the user may read (:func:`.permissions.can_read_reports`):
+    all of them for the office and leaders, for a liaison those its unit has a part in."""
+    qs = visible_tasks(user)
+    if perm.role_of(user) != perm.LIAISON:
+        return qs
+    return qs.filter(pk__in=Assignment.objects.filter(
+        organisation_id=perm.organisation_id_of(user), role__in=perm.REPORTING_ROLES).values("task_id"))
+
+
+#: What of an audit event repeats a report's content: its text and files, a claim's explanation, the reason a
+#: claim was returned. Left out of the history shown to a user who may not read the task's reports.
+REPORT_CONTENT = {"report.submit": ("text", "files"), "report.claim": ("text", "files"), "task.claim": ("why",),
+                  "task.reject": ("why",)}
+
+
+def event_data_for(action: str, data, may_read_reports: bool):
+    """An event's data as shown to a user: without the report content (:data:`REPORT_CONTENT`) unless they may
+    read the task's reports."""
+    hidden = () if may_read_reports else REPORT_CONTENT.get(action, ())
+    if not hidden or not isinstance(data, dict):
+        return data
+    return {k: v for k, v in data.items() if k not in hidden}
+
+
+def timeline(task: Task, user=None) -> list[dict]:
+    """The task's history for display: every audit event about it, oldest first; for ``user``, without the
+    report content they may not read."""
+    readable = user is None or perm.can_read_reports(user, task)
     return [
-        {"seq": e.seq, "at": e.at, "actor": e.actor_name, "action": e.action, "data": e.data}
+        {"seq": e.seq, "at": e.at, "actor": e.actor_name, "action": e.action,
+         "data": event_data_for(e.action, e.data, readable)}
         for e in audit.AuditEvent.objects.filter(task=task).order_by("seq")
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -72,16 +73,18 @@ def task_detail(request, pk: int):
     task = _task_for(request, pk)
     today = lights.today_local()
     light = lights.task_light(task, today)
+    user = request.user
+    # a unit with no part in the task sees its row and summary, not what its units reported (permissions.py)
+    read_reports = perms.can_read_reports(user, task)
     reports = list(
         ProgressReport.objects.filter(task=task).select_related("organisation", "submitted_by")
         .prefetch_related("files").order_by("-submitted_at", "-id")
-    )
-    events = services.timeline(task)
+    ) if read_reports else []
+    events = services.timeline(task, user)
     for e in events:
         e["label"] = ACTION_LABELS.get(e["action"], e["action"])
         e["why"] = (e["data"] or {}).get("why") or ""
     events.reverse()
-    user = request.user
     ctx = {
         "task": task,
         "light": light,
@@ -91,6 +94,7 @@ def task_detail(request, pk: int):
         "requests": list(DeadlineChangeRequest.objects.filter(task=task).select_related("requested_by",
                                                                                         "decided_by")),
         "reports": reports,
+        "read_reports": read_reports,
         "events": events,
         "verifications": list(task.verifications.select_related("inspector")),
         "excerpt": source_excerpt(task),
@@ -185,6 +189,8 @@ def evidence_download(request, pk: int):
     ev = get_object_or_404(EvidenceFile.objects.select_related("report__task"), pk=pk)
     if not services.visible_tasks(request.user).filter(pk=ev.report.task_id).exists():
         raise Http404("没有该佐证材料")
+    if not perms.may("read_reports", request.user, ev.report.task):
+        raise PermissionDenied("无权" + perms.REQUIREMENTS["read_reports"][1])
     try:
         return download(ev.file, ev.original_name)  # the type sniffed from the bytes; inline for images/PDF
     except OSError as exc:
