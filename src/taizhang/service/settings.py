@@ -208,6 +208,8 @@ private_dir(STATIC_ROOT)
 # Static files are served by whitenoise straight from the installed package (no collectstatic, no CDN).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# files served at the site's root: the favicon every browser asks for (/favicon.ico)
+WHITENOISE_ROOT = BASE_DIR / "web" / "root"
 MEDIA_ROOT = TAIZHANG_HOME / "media"
 private_dir(MEDIA_ROOT)
 MEDIA_URL = "/media/"  # never served publicly: evidence is downloaded through permission-checked views
