@@ -228,3 +228,23 @@ def test_audit_verify_checks_the_database_against_a_backup(archive, tmp_path, ca
                       sign=False)
     assert main(["audit-verify", "--backup", str(edited)]) == 2
     assert "校验码" in capsys.readouterr().err
+
+
+def test_restore_names_files_the_source_had_already_lost(transactional_db, task1, people, evidence, tmp_path,
+                                                         capsys):
+    report = services.submit_progress(task1, people["liaison_a"], period=month(), text="过半", percent=50,
+                                      files=[evidence])
+    name = report.files.get().file.name
+    (tmp_path / "media" / name).unlink()
+    out = tmp_path / "b.zip"
+    assert main(["backup", str(out)]) == 0
+    assert main(["restore", str(out)]) == 0
+    assert f"备份中没有的文件 1 个（备份前已丢失），如 {name}" in capsys.readouterr().err
+
+
+def test_the_audit_key_is_made_once_and_whole(settings, tmp_path):
+    settings.TAIZHANG_AUDIT_KEY_FILE = tmp_path / "k" / "audit_key"
+    (tmp_path / "k").mkdir()
+    keys = {audit.audit_key() for _ in range(3)}
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in (tmp_path / "k").iterdir()] == ["audit_key"]

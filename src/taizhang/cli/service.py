@@ -164,6 +164,10 @@ def cmd_restore(args) -> int:
     old = "（旧版本的备份，没有审计链锚点）" if manifest["format"] != "taizhang.backup/2" else ""
     print(f"已从 {args.file} 恢复（备份时间 {manifest['created']}）：数据库 + {len(manifest['files']) - 1} 个文件，"
           f"审计记录 {manifest['audit_events']} 条，用审计密钥校验通过{old}。")
+    missing = manifest.get("missing_files") or []
+    if missing:
+        print(f"注意：数据库记有而备份中没有的文件 {len(missing)} 个（备份前已丢失），如 {missing[0]}。",
+              file=sys.stderr)
     return 0
 
 

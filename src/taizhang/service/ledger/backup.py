@@ -348,6 +348,7 @@ def _load(stage: Path, manifest: dict, src: Path, rid: str, key: bytes) -> None:
             if (anchor.get("events"), anchor.get("head")) != (chain.count, chain.head):
                 raise TaizhangError(f"备份中的审计记录与清单中的锚点不符（锚点 {anchor.get('events')} 条，"
                                     f"实有 {chain.count} 条）", path=str(src))
+        manifest["missing_files"] = _missing_files(stage / "media")
         if chain.plain:  # an older version's backup: its plain chain is closed by a keyed rekey event
             audit.rekey_legacy(restoring=True)
         _step("loaded")
@@ -355,6 +356,21 @@ def _load(stage: Path, manifest: dict, src: Path, rid: str, key: bytes) -> None:
             "restore_id": rid, "file": src.name, "created": manifest.get("created"),
             "format": manifest["format"], "events": chain.count,
             "files": len(manifest["files"]) - 1})
+
+
+def _missing_files(media: Path) -> list[str]:
+    """Stored files the restored database names that the archive did not bring (the source had lost them)."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    missing = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField):
+                for name in model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True):
+                    if name and not media.joinpath(*PurePosixPath(name).parts).is_file():
+                        missing.append(name)
+    return sorted(set(missing))
 
 
 def _committed(rid: str) -> bool:
