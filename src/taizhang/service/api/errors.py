@@ -1,4 +1,4 @@
-"""Map the services' errors to HTTP: NotAllowed 403, Conflict/DuplicateDocument 409, others 400."""
+"""Map the services' errors to HTTP: NotAllowed 403, Conflict/DuplicateDocument 409, TooLarge 413, others 400."""
 
 from rest_framework import status
 from rest_framework.response import Response
@@ -10,6 +10,7 @@ from taizhang.service.ledger.errors import (
     InvalidTransition,
     NotAllowed,
     ServiceError,
+    TooLarge,
 )
 
 
@@ -23,6 +24,8 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Conflict | InvalidTransition):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, TooLarge):
+        return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, ServiceError):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     return drf_handler(exc, context)
