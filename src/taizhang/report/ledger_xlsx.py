@@ -112,8 +112,10 @@ def write_ledger_rows(rows: list[dict[str, Any]], path: str | Path, *, keys: lis
     particulars = particulars or f"生成时间：{now_text()}"
     _table(wb, "台账", [column(k) for k in keys], data, f"{plan}任务台账", particulars)
     if footer:
-        wb["台账"].oddFooter.left.text = footer
-        wb["台账"].oddFooter.left.size = 8
+        for part in (wb["台账"].oddFooter.left, wb["台账"].evenFooter.left, wb["台账"].firstFooter.left):
+            part.text = footer
+            part.font = "仿宋,Regular"  # the print rule: 宋体/仿宋, never below 9 pt
+            part.size = 9
         wb.properties.description = footer
 
     target_rows = []

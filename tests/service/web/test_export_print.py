@@ -70,6 +70,11 @@ def test_export_has_the_supervision_columns_and_title_rows(client, people, super
     setup = ws.page_setup
     assert int(setup.paperSize) == 9 and setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws.oddFooter.left.text.startswith("审计链：")
+    for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):  # printed text: 宋体/仿宋, at least 9 pt
+        for part in (footer.left, footer.center, footer.right):
+            if part.text:
+                assert part.font.split(",")[0] in ("宋体", "仿宋") and part.size >= 9, part.text
 
 
 def test_export_of_several_plans_names_them_and_their_files(client, people, supervised, import_plan, plan_text):
