@@ -21,7 +21,8 @@ Figures (median and max over ``--runs``, in ms; page weight in bytes and HTML el
 - documents: the documents list with ``--plans`` plans of ``--tasks`` tasks.
 
 Goals (issue 12): publish and edit well under a second on 500 tasks; documents list < 300 ms with 20 plans of
-500 tasks. Prints a table per database and the figures as JSON on the last line.
+500 tasks. Prints a table per database and the figures as JSON on the last line; the figures of record, with
+the machine's load, are in docs/dev/performance.md.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ def test_a_fresh_installation_keeps_its_files_private(tmp_path):
     _run(home, "import", str(SAMPLE), "--user", "clerk")
     _run(home, "backup", str(home / "backups" / "b.zip"))
     outside = tmp_path / "elsewhere" / "b.zip"
-    _run(home, "backup", str(outside))
+    assert "仅本账号可读" in _run(home, "backup", "-o", str(outside))
     _run(home, "restore", str(outside))
     assert "审计记录完整" in _run(home, "audit-verify")
     names = {p.relative_to(home).as_posix() for p in home.rglob("*")}

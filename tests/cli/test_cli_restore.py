@@ -150,7 +150,7 @@ def test_backups_and_restored_files_are_private_whatever_the_umask(archive, tmp_
     old = os.umask(0o022)
     try:
         inside = tmp_path / "backup-in-home.zip"
-        assert main(["backup", str(inside)]) == 0
+        assert main(["backup", "-o", str(inside)]) == 0
         assert main(["restore", str(archive)]) == 0
     finally:
         os.umask(old)
@@ -205,3 +205,55 @@ def test_leftover_dumps_of_older_versions_are_removed(archive, tmp_path):
     leak = tmp_path / ".restore-20240101000000000000.json"
     leak.write_text("[password hashes]")
     assert backup.recover() is None and not leak.exists()
+
+
+def test_audit_verify_checks_the_database_against_a_backup(archive, tmp_path, capsys):
+    from django.db import connection
+
+    from taizhang.service.ledger import dbtriggers
+
+    capsys.readouterr()
+    assert main(["audit-verify", "--backup", str(archive)]) == 0
+    assert "中的锚点" in capsys.readouterr().out
+    # the newest events deleted after the backup was taken, and the anchor file along with them
+    n = json.loads(dict((i.filename, d) for i, d in _members(archive))["manifest.json"])["audit_events"]
+    dbtriggers.remove(connection)
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ledger_auditevent WHERE seq >= %s", [n])
+    dbtriggers.install(connection)
+    audit.anchor_path().unlink()
+    assert main(["audit-verify", "--backup", str(archive)]) == 1
+    assert "末尾的记录被删除" in capsys.readouterr().out
+    edited = _rebuild(archive, tmp_path / "edited.zip", manifest_edit=lambda m: m["audit_anchor"].update(events=1),
+                      sign=False)
+    assert main(["audit-verify", "--backup", str(edited)]) == 2
+    assert "校验码" in capsys.readouterr().err
+
+
+def test_restore_names_files_the_source_had_already_lost(transactional_db, task1, people, evidence, tmp_path,
+                                                         capsys):
+    report = services.submit_progress(task1, people["liaison_a"], period=month(), text="过半", percent=50,
+                                      files=[evidence])
+    name = report.files.get().file.name
+    (tmp_path / "media" / name).unlink()
+    out = tmp_path / "b.zip"
+    assert main(["backup", str(out)]) == 0
+    assert main(["restore", str(out)]) == 0
+    assert f"备份中没有的文件 1 个（备份前已丢失），如 {name}" in capsys.readouterr().err
+
+
+def test_the_audit_key_is_made_once_and_whole(settings, tmp_path):
+    settings.TAIZHANG_AUDIT_KEY_FILE = tmp_path / "k" / "audit_key"
+    (tmp_path / "k").mkdir()
+    keys = {audit.audit_key() for _ in range(3)}
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in (tmp_path / "k").iterdir()] == ["audit_key"]
+
+
+def test_a_media_folder_that_cannot_be_switched_is_refused_first(archive, tmp_path, capsys):
+    media = tmp_path / "media"
+    elsewhere = tmp_path / "elsewhere"
+    media.rename(elsewhere)
+    media.symlink_to(elsewhere)
+    _assert_refused(archive, capsys, tmp_path, "符号链接或单独挂载", "TAIZHANG_HOME")
+    assert media.is_symlink()

@@ -232,3 +232,9 @@ def test_goal_section_goes_on_through_its_own_sub_headings():
 def test_annual_plan_year_from_title(title, year):
     from taizhang.extract.targets import annual_year
     assert annual_year(title) == year
+
+
+def test_negated_verbs_of_limits():
+    text = "到2021年，全年污染天数不能超过27天，优良天数不得少于330天。"
+    assert [(t.indicator, t.comparator, t.value) for t in targets(text)] == [
+        ("全年污染天数", "<=", 27), ("优良天数", ">=", 330)]

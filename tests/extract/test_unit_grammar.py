@@ -204,3 +204,16 @@ def test_a_labelled_note_cut_inside_a_name_keeps_the_whole_names():
 def test_an_open_bracket_without_role_words_is_no_note():
     got = _tasks("一、任务\n1.建设监测站点。新建空气自动监测站3座（含县城1座、工业园区2")
     assert got == [("measure", "建设监测站点", [], [], [], [])]
+
+
+def test_measures_labelled_cuoshi_under_a_goal_paragraph():
+    got = _tasks(
+        "一、加强燃煤治理\n（一）整治燃煤锅炉\n目标任务：到2019年，县城建成区基本淘汰10蒸吨及以下燃煤锅炉。\n"
+        "措施一：推进集中供热。在工业园区建设集中供热设施。\n"
+        "责任单位：各乡镇人民政府负责，县工信局、县住建局配合。\n"
+        "措施二：实施清洁能源替代。推广天然气锅炉。\n"
+        "责任单位：县发改局牵头，县市场监管局配合。\n")
+    assert got == [
+        ("measure", "推进集中供热", [], ["县工信局", "县住建局"], ["各乡镇人民政府"], []),
+        ("measure", "实施清洁能源", ["县发改局"], ["县市场监管局"], [], []),
+    ]

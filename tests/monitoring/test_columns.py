@@ -173,6 +173,7 @@ def assert_same_data(a, b):
         assert np.array_equal(a.values[p], b.values[p], equal_nan=True), p
 
 
+@pytest.mark.slow  # four readings of a generated year of data (a second of CPU)
 def test_odd_spellings_read_as_the_plain_file(tmp_path):
     """The same data as a plain CSV (fast paths), with every odd spelling (cells through the cell parsers), as
     a worksheet and in the long layout: the same arrays."""

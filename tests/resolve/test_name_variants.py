@@ -31,7 +31,8 @@ def test_different_bodies_keep_different_keys(a, b):
 
 
 @pytest.mark.parametrize("name", ["各区", "镇", "所在乡镇", "启东市各部门", "市各委办局", "各成员单位", "相关单位",
-                                  "有关部门", "沿江各镇", "领导小组成员单位", "启东市各相关部门", ""])
+                                  "有关部门", "沿江各镇", "领导小组成员单位", "启东市各相关部门",
+                                  "启东市生态红线区域各相关主管部门", "有关主管部门", ""])
 def test_placeholders_and_groups_are_collective(name):
     assert is_collective(name, region="启东市")
 

@@ -135,12 +135,23 @@ def cmd_remind(args) -> int:
 
 
 def cmd_backup(args) -> int:
+    out = args.out_option or args.out
+    if not out or (args.out_option and args.out):
+        raise TaizhangError("请给出一个备份文件路径（taizhang backup 备份.zip，或 -o 备份.zip）")
     _setup()
     from taizhang.service.ledger.backup import backup
 
-    manifest = backup(args.out)
-    print(f"已备份到 {args.out}：数据库 + {len(manifest['files']) - 1} 个文件，审计记录 {manifest['audit_events']} 条。")
+    manifest = backup(out)
+    anchor = manifest["audit_anchor"]
+    print(f"已备份到 {out}（仅本账号可读）：数据库 + {len(manifest['files']) - 1} 个文件，"
+          f"审计记录 {manifest['audit_events']} 条；{audit_line(anchor)}。")
     return 0
+
+
+def audit_line(anchor: dict) -> str:
+    from taizhang.service.ledger.audit import anchor_line
+
+    return anchor_line(anchor["events"], anchor["head"])
 
 
 def cmd_restore(args) -> int:
@@ -153,6 +164,10 @@ def cmd_restore(args) -> int:
     old = "（旧版本的备份，没有审计链锚点）" if manifest["format"] != "taizhang.backup/2" else ""
     print(f"已从 {args.file} 恢复（备份时间 {manifest['created']}）：数据库 + {len(manifest['files']) - 1} 个文件，"
           f"审计记录 {manifest['audit_events']} 条，用审计密钥校验通过{old}。")
+    missing = manifest.get("missing_files") or []
+    if missing:
+        print(f"注意：数据库记有而备份中没有的文件 {len(missing)} 个（备份前已丢失），如 {missing[0]}。",
+              file=sys.stderr)
     return 0
 
 
@@ -196,6 +211,14 @@ def cmd_audit_verify(args) -> int:
         else:
             failed = True
             print(f"锚点文件 {audit.anchor_path()} 与数据库不符：{check.reason}。")
+    for path in args.backup or []:
+        from taizhang.service.ledger.backup import anchor_of_backup
+
+        anchor = anchor_of_backup(path)
+        check = audit.check_anchor(anchor)
+        label = f"备份 {path} 中的锚点（{anchor['events']} 条）"
+        print(f"{label}：与数据库一致。" if check.ok else f"{label}与数据库不符：{check.reason}。")
+        failed = failed or not check.ok
     for a in extra:
         check = audit.check_anchor(a, need_mac=False)
         label = f"锚点 {a['events']}:{a['head'][:16]}"
@@ -232,8 +255,9 @@ def register(sub) -> None:
     p.add_argument("--notifier", default=None, help="console、email，或通知类的完整路径（默认取 TAIZHANG_NOTIFIER）")
     p.set_defaults(func=cmd_remind)
 
-    p = sub.add_parser("backup", help="备份数据库和全部文件到一个 .zip")
-    p.add_argument("out")
+    p = sub.add_parser("backup", help="备份数据库和全部文件到一个 .zip（文件权限 0600）")
+    p.add_argument("out", nargs="?")
+    p.add_argument("-o", "--out", dest="out_option", metavar="备份.zip", help="备份文件路径（同位置参数）")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="从备份恢复（替换当前数据库和文件）")
@@ -243,5 +267,7 @@ def register(sub) -> None:
     p = sub.add_parser("audit-verify", help="用审计密钥校验审计记录的哈希链和锚点，报告第一条被改动的记录")
     p.add_argument("--anchor", action="append", metavar="条数:摘要",
                    help="再与报表或备份上的审计链摘要核对（如 120:3fa9c2d41b7e8a05，可多次给出）")
+    p.add_argument("--backup", action="append", metavar="备份.zip",
+                   help="再与一份备份（如异地保存的备份）中的审计链锚点核对（可多次给出）")
     p.add_argument("--rekey", action="store_true", help="把旧版本的未加密钥审计链一次性转换为加密钥格式")
     p.set_defaults(func=cmd_audit_verify)

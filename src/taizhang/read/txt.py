@@ -114,8 +114,9 @@ def parse_text(text: str) -> list:
         wraps: dict[tuple[int, int], list[tuple[int, int]]] = {}
         rows = _inline_rows(lines, starts, i, wraps)
         if rows:
+            consumed = len(rows)  # before _inline_table drops trailing rows of no cells (a last wrapped line)
             blocks.append(_inline_table(text, rows, wraps))
-            i += len(rows)
+            i += consumed
             continue
         if line.startswith("\t"):
             rows, j = _scan_table(lines, i)

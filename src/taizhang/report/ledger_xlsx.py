@@ -86,7 +86,8 @@ def write_ledger_rows(rows: list[dict[str, Any]], path: str | Path, *, keys: lis
                       plan: str = "", particulars: str = "", targets: list[dict] | None = None,
                       documents: list[dict] | None = None, warnings: list[dict] | None = None,
                       with_file_column: bool = False, footer: str | None = None) -> Path:
-    """Write display rows (and optionally targets, document info, warnings) as the clerks' workbook.
+    """Write display rows (and optionally targets, document info, warnings) as the clerks' workbook. The 提示
+    sheet (the extractor's warnings) is written when ``warnings`` is a list, even an empty one.
 
     ``keys``: the 台账 sheet's columns (default: the ledger's, :data:`LEDGER_KEYS`); ``plan``: what the titles
     start with (《a plan's title》, or "3 份文件的"); ``particulars``: the line below the title (filters, time).
@@ -111,8 +112,10 @@ def write_ledger_rows(rows: list[dict[str, Any]], path: str | Path, *, keys: lis
     particulars = particulars or f"生成时间：{now_text()}"
     _table(wb, "台账", [column(k) for k in keys], data, f"{plan}任务台账", particulars)
     if footer:
-        wb["台账"].oddFooter.left.text = footer
-        wb["台账"].oddFooter.left.size = 8
+        for part in (wb["台账"].oddFooter.left, wb["台账"].evenFooter.left, wb["台账"].firstFooter.left):
+            part.text = footer
+            part.font = "仿宋,Regular"  # the print rule: 宋体/仿宋, never below 9 pt
+            part.size = 9
         wb.properties.description = footer
 
     target_rows = []
@@ -131,13 +134,14 @@ def write_ledger_rows(rows: list[dict[str, Any]], path: str | Path, *, keys: lis
 
     _table(wb, "文件信息", INFO_COLUMNS, _info_rows(documents or []), f"{plan}文件信息", particulars)
 
-    warn_rows = []
-    for i, w in enumerate(warnings or [], 1):
-        span = w.get("span") or []
-        where = f"{span[0]}–{span[1]}" if len(span) == 2 else ""
-        warn_rows.append(([w.get("_file", "")] if with_file_column else []) + [i, w.get("message") or "", where])
-    warn_columns = ([column("file")] if with_file_column else []) + WARNING_COLUMNS
-    _table(wb, "提示", warn_columns, warn_rows, f"{plan}抽取提示", particulars)
+    if warnings is not None:  # an extraction's: what it could not place (the service's export has none)
+        warn_rows = []
+        for i, w in enumerate(warnings, 1):
+            span = w.get("span") or []
+            where = f"{span[0]}–{span[1]}" if len(span) == 2 else ""
+            warn_rows.append(([w.get("_file", "")] if with_file_column else []) + [i, w.get("message") or "", where])
+        warn_columns = ([column("file")] if with_file_column else []) + WARNING_COLUMNS
+        _table(wb, "提示", warn_columns, warn_rows, f"{plan}抽取提示", particulars)
     wb.active = 0
 
     return atomic_write(path, lambda tmp: wb.save(tmp))

@@ -208,6 +208,8 @@ private_dir(STATIC_ROOT)
 # Static files are served by whitenoise straight from the installed package (no collectstatic, no CDN).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# files served at the site's root: the favicon every browser asks for (/favicon.ico)
+WHITENOISE_ROOT = BASE_DIR / "web" / "root"
 MEDIA_ROOT = TAIZHANG_HOME / "media"
 private_dir(MEDIA_ROOT)
 MEDIA_URL = "/media/"  # never served publicly: evidence is downloaded through permission-checked views
@@ -221,6 +223,12 @@ TAIZHANG_AUDIT_ANCHOR = TAIZHANG_HOME / "audit_anchor.json"
 # an uploaded file over 10 MB is spooled to a temporary file instead of memory
 DATA_UPLOAD_MAX_MEMORY_SIZE = limits.largest_upload()
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# and a file past the largest upload is cut off as it arrives (the services then refuse it by its bound)
+FILE_UPLOAD_HANDLERS = [
+    "taizhang.service.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Login throttling (django-axes, taizhang.service.logins): failures counted per account and per address; at
 # TAIZHANG_LOGIN_FAILURE_LIMIT either one is refused, the right password included, until

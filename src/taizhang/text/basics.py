@@ -48,13 +48,15 @@ LABEL_PATTERNS: list[tuple[str, str]] = [
     ("num", r"(?P<n>[0-9０-９]{1,3})\s*(?:[．、]|\.(?:(?![0-9０-９])|(?=(?:19|20)[0-9]{2}年)))\s*"),
     ("rnum", r"(?P<n>[0-9０-９]{1,3})\s*[)）](?![、，,])\s*"),  # 1) 1）: half-bracketed numbers
     ("circ", r"(?P<n>[①-⑳])\s*"),
+    # 措施一： / 任务二： (measures listed under a heading's 目标任务：)
+    ("mlabel", rf"(?:措施|举措|任务)(?P<n>[{CN_DIGITS}]{{1,3}})\s*[：:]\s*"),
     ("snum", r"(?P<n>[0-9０-９]{1,2})[ \u3000]+(?![万亿千百个倍米克吨元年月日天家处台辆座条项])(?=[\u4e00-\u9fff])"),  # 2 主要任务 (a number and a blank)
 ]
 # How high a style usually stands (smaller is higher): 一、 over （一） over 1. over （1） over ①. Levels come from the
 # order styles appear in; this rank only lets a text that starts inside a list (a page cut from the middle of a plan:
 # 3. 4. （五） 十七、…) climb back out to a higher style whose count does not start at 1.
 STYLE_RANK: dict[str, int] = {"chapter": 0, "part": 0, "section": 1, "cn": 2, "pcn": 3, "dnum2": 4, "dnum3": 5,
-                              "num": 4, "snum": 4, "pnum": 5, "rnum": 6, "circ": 7, "article": 3, "item": 4}
+                              "num": 4, "snum": 4, "pnum": 5, "rnum": 6, "circ": 7, "mlabel": 5, "article": 3, "item": 4}
 # any of them, for "does this line start with a numbering"
 LABEL_RE = re.compile(r"[ \t\u3000]*(?:" + "|".join(
     p.replace("(?P<n>", "(?:") for _, p in LABEL_PATTERNS) + ")")

@@ -64,11 +64,17 @@ def test_export_has_the_supervision_columns_and_title_rows(client, people, super
     # the status on one line, the task number wide enough not to be cut
     status_col = list(_table(ws)[0]).index("状态") + 1
     assert not ws.cell(4, status_col).alignment.wrap_text
+    assert wb.sheetnames == ["台账", "目标指标", "文件信息"]  # no empty sheet of extraction warnings
     info = {r[0]: r[1] for r in wb["文件信息"].iter_rows(min_row=4, values_only=True)}
     assert info["标题"].startswith("桐溪县") and info["状态"] == "已发布" and info["任务数"] == "3（本次导出）"
     setup = ws.page_setup
     assert int(setup.paperSize) == 9 and setup.orientation == "landscape" and ws.print_title_rows == "$3:$3"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws.oddFooter.left.text.startswith("审计链：")
+    for footer in (ws.oddFooter, ws.evenFooter, ws.firstFooter):  # printed text: 宋体/仿宋, at least 9 pt
+        for part in (footer.left, footer.center, footer.right):
+            if part.text:
+                assert part.font.split(",")[0] in ("宋体", "仿宋") and part.size >= 9, part.text
 
 
 def test_export_of_several_plans_names_them_and_their_files(client, people, supervised, import_plan, plan_text):

@@ -120,7 +120,7 @@ def test_pages_fit_the_screen(browser, live_server, world, viewport):
         _menu_and_logout_reachable(page)
         for path, name in (("/", "dashboard"), ("/rankings/", "rankings"), ("/office/users/", "users"), ("/office/users/new/", "user-new"),
                            ("/office/units/", "units"), ("/verify/", "verify"), ("/deadline-requests/", "deadlines"),
-                           ("/documents/", "documents"),
+                           ("/documents/", "documents"), (f"/documents/{big.pk}/", "review"),
                            ("/no-such-page/", "404")):
             _check(page, base, path, name, width)
     finally:

@@ -1,6 +1,6 @@
-"""Map the services' errors to HTTP: NotAllowed 403, Conflict/DuplicateDocument 409, others 400; a request
-body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` 413, another request Django finds suspicious 400. Every error body is
-``{"detail": "…"}`` (a DRF error with field messages keeps them under ``errors``)."""
+"""Map the services' errors to HTTP: NotAllowed 403, Conflict/DuplicateDocument 409, TooLarge 413, others 400;
+a request body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` 413, another request Django finds suspicious 400. Every
+error body is ``{"detail": "…"}`` (a DRF error with field messages keeps them under ``errors``)."""
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from rest_framework import status
@@ -13,6 +13,7 @@ from taizhang.service.ledger.errors import (
     InvalidTransition,
     NotAllowed,
     ServiceError,
+    TooLarge,
 )
 
 
@@ -26,6 +27,8 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Conflict | InvalidTransition):
         return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, TooLarge):
+        return Response({"detail": str(exc)}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, ServiceError):
         return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, RequestDataTooBig):

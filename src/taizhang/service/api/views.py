@@ -17,6 +17,7 @@ from taizhang.service.ledger import lights, search, services
 from taizhang.service.ledger import models as m
 from taizhang.service.ledger import permissions as perm
 from taizhang.service.ledger.errors import ServiceError
+from taizhang.service.ledger.services.files import download
 from taizhang.standards import editions
 
 from . import inputs as i
@@ -325,7 +326,7 @@ class EvidenceViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         ev = self.get_object()
         _readable(ev.report.task, request.user)
-        return _download(ev.file, ev.original_name, ev.content_type)
+        return download(ev.file, ev.original_name)  # the type sniffed from the bytes; inline for images/PDF
 
 
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):

@@ -60,15 +60,17 @@ def audit_key() -> bytes:
         return env.encode("utf-8")
     path = Path(settings.TAIZHANG_AUDIT_KEY_FILE)
     if not path.exists():
+        # written whole under a temporary name, then linked into place: a process starting at the same moment
+        # finds either no key file or the complete one (link fails if another process linked first)
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
-        except FileExistsError:  # another process made it first
-            pass
-        else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32) + "\n")
-                fh.flush()
-                os.fsync(fh.fileno())
+            write_private(tmp, (secrets.token_hex(32) + "\n").encode(), fsync=True)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
     key = path.read_text(encoding="utf-8").strip()
     if len(key) < MIN_KEY_CHARS:
         raise TaizhangError(f"审计密钥文件 {path} 内容无效（至少 {MIN_KEY_CHARS} 个字符）")

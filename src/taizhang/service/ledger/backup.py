@@ -25,6 +25,7 @@ restore) reads the journal: if the database's last ``backup.restore`` event carr
 database commit happened and the switch is completed (each step of 5 is redone only if it has not happened);
 otherwise the database is the old one and the staging folder is deleted. Either way the journal goes last.
 A restore holds an exclusive lock on the data folder meanwhile, so recovery never touches a restore in progress.
+The whole design, and what happens on another installation: docs/dev/storage.md.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ def _open_archive(src: Path):
         raise TaizhangError(f"不是有效的备份文件：{exc.message}", path=str(src)) from None
 
 
-def _check_archive(z, src: Path, key: bytes) -> dict:
+def _check_archive(z, src: Path, key: bytes, *, need_space: bool = True) -> dict:
     """The manifest, once every name, the member list, the MAC and the sizes have been checked."""
     infos = z.zf.infolist()
     names = [i.filename for i in infos]
@@ -221,10 +222,24 @@ def _check_archive(z, src: Path, key: bytes) -> dict:
                             path=str(src))
     need = sum(i.file_size for i in infos)
     free = shutil.disk_usage(_home()).free
-    if need + 64 * limits.MiB > free:
+    if need_space and need + 64 * limits.MiB > free:
         raise TaizhangError(f"磁盘空间不足：恢复需要约 {need / limits.MiB:,.0f} MB，数据目录所在磁盘只剩 "
                             f"{free / limits.MiB:,.0f} MB", path=str(src))
     return manifest
+
+
+def anchor_of_backup(src: str | Path) -> dict:
+    """The audit anchor in a backup's manifest, once the manifest's MAC is checked with this installation's key
+    (``taizhang audit-verify --backup``: an off-machine backup tells whether the chain was rewritten since)."""
+    src = Path(src)
+    if not src.is_file():
+        raise TaizhangError("备份文件不存在", path=str(src))
+    with _open_archive(src) as z:
+        manifest = _check_archive(z, src, audit.audit_key(), need_space=False)
+    anchor = manifest.get("audit_anchor")
+    if manifest["format"] != FORMAT or not isinstance(anchor, dict):
+        raise TaizhangError("这份备份是旧版本的格式，没有审计链锚点", path=str(src))
+    return anchor
 
 
 # ---- restore ---------------------------------------------------------------------------------------------------
@@ -284,6 +299,10 @@ def restore(src: str | Path) -> dict:
     Raises :class:`TaizhangError` (nothing changed) when the archive is refused."""
     src = Path(src)
     home = private_dir(_home())
+    media = Path(settings.MEDIA_ROOT)
+    if media.is_symlink() or os.path.ismount(media):
+        raise TaizhangError(f"上传文件夹 {media} 是符号链接或单独挂载的磁盘，恢复无法整体切换它；请把整个数据目录"
+                            "（TAIZHANG_HOME）放到该磁盘上，再恢复", path=str(src))
     with _home_lock(home):
         _recover_locked(home)
         key = audit.audit_key()
@@ -333,6 +352,7 @@ def _load(stage: Path, manifest: dict, src: Path, rid: str, key: bytes) -> None:
             if (anchor.get("events"), anchor.get("head")) != (chain.count, chain.head):
                 raise TaizhangError(f"备份中的审计记录与清单中的锚点不符（锚点 {anchor.get('events')} 条，"
                                     f"实有 {chain.count} 条）", path=str(src))
+        manifest["missing_files"] = _missing_files(stage / "media")
         if chain.plain:  # an older version's backup: its plain chain is closed by a keyed rekey event
             audit.rekey_legacy(restoring=True)
         _step("loaded")
@@ -340,6 +360,21 @@ def _load(stage: Path, manifest: dict, src: Path, rid: str, key: bytes) -> None:
             "restore_id": rid, "file": src.name, "created": manifest.get("created"),
             "format": manifest["format"], "events": chain.count,
             "files": len(manifest["files"]) - 1})
+
+
+def _missing_files(media: Path) -> list[str]:
+    """Stored files the restored database names that the archive did not bring (the source had lost them)."""
+    from django.apps import apps
+    from django.db.models import FileField
+
+    missing = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField):
+                for name in model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True):
+                    if name and not media.joinpath(*PurePosixPath(name).parts).is_file():
+                        missing.append(name)
+    return sorted(set(missing))
 
 
 def _committed(rid: str) -> bool:

@@ -29,3 +29,7 @@ class DuplicateDocument(ServiceError):
 
 class InvalidTransition(ServiceError):
     """The task is not in a state where this transition applies."""
+
+
+class TooLarge(ServiceError):
+    """An uploaded file over its bound (taizhang.limits): nothing is stored (the API answers 413)."""

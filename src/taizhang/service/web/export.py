@@ -2,8 +2,9 @@
 (:func:`taizhang.report.ledger_xlsx.write_ledger_rows`): 序号, 任务/问题, 牵头单位, 配合单位, 落实单位, 完成时限,
 整改目标, 状态, 灯色, and the supervision columns 最近进度 (the report of the latest period), 最近报送,
 逾期天数, 核查意见 — plus 来源文件 first when the view spans several documents — and the 目标指标 / 文件信息
-sheets of the documents in the view. The title rows name the plan, the filters and the time of the export; the
-foot of every page carries the audit chain's anchor (审计链：共 N 条，末条摘要 …)."""
+sheets of the documents in the view (not the extractor's 提示: they concern the review, not supervision). The
+title rows name the plan, the filters and the time of the export; the foot of every page carries the audit
+chain's anchor (审计链：共 N 条，末条摘要 …)."""
 
 from __future__ import annotations
 

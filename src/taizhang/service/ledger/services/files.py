@@ -17,6 +17,12 @@ from typing import Any, BinaryIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import FileResponse
+
+from taizhang import limits
+
+from .. import filetypes
+from ..errors import TooLarge
 
 
 @dataclass
@@ -28,7 +34,11 @@ class Upload:
     content_type: str = ""
 
     @classmethod
-    def of(cls, obj: Any) -> Upload:
+    def of(cls, obj: Any, bound: limits.Bound | None = None) -> Upload:
+        """``obj`` (an Upload, a path, a (name, bytes) tuple, an uploaded file) as an Upload; with ``bound``, a
+        file over it raises :class:`TooLarge` before its bytes are read into memory."""
+        if bound is not None:
+            check_size(obj, bound)
         if isinstance(obj, Upload):
             return obj
         if isinstance(obj, str | Path):
@@ -44,6 +54,34 @@ class Upload:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
+
+
+def _name_of(obj: Any) -> str:
+    if isinstance(obj, str | Path):
+        return Path(obj).name
+    if isinstance(obj, tuple):
+        return obj[0]
+    return PurePath(getattr(obj, "name", "") or "file").name
+
+
+def _size_of(obj: Any) -> int | None:
+    if isinstance(obj, Upload):
+        return len(obj.content)
+    if isinstance(obj, str | Path):
+        return Path(obj).stat().st_size
+    if isinstance(obj, tuple):
+        return len(obj[1])
+    return getattr(obj, "size", None)
+
+
+def check_size(obj: Any, bound: limits.Bound) -> None:
+    """Refuse a file over ``bound`` (:class:`TooLarge`, naming the file, its size and the bound). A file the
+    upload handler already cut off (taizhang.service.uploads) is over every bound."""
+    size = _size_of(obj)
+    if getattr(obj, "oversize", False) or (size is not None and size > bound.value):
+        shown = f"{size / limits.MiB:,.1f} MB" if size else "过大"
+        more = "以上" if getattr(obj, "oversize", False) else ""
+        raise TooLarge(f"“{_name_of(obj)}”文件过大（{shown}{more}），超过{bound.describe()}，未保存")
 
 
 class FileStore:
@@ -85,3 +123,17 @@ def stored_files() -> Iterator[FileStore]:
 def open_file(field) -> BinaryIO:
     """A stored file (a model's FileField) opened for reading."""
     return default_storage.open(field.name, "rb")
+
+
+def download(field, name: str) -> FileResponse:
+    """A stored evidence or original file for download: the type told from its bytes (not the one recorded
+    from the browser at upload), ``nosniff``, and opened in the browser only for pictures and PDF
+    (``Content-Disposition: attachment`` for everything else). OSError when the file is missing."""
+    fh = open_file(field)
+    head = fh.read(filetypes.HEAD)
+    fh.seek(0)
+    content_type = filetypes.sniff(head, name) or "application/octet-stream"
+    inline = filetypes.disposition(content_type) == "inline"
+    resp = FileResponse(fh, as_attachment=not inline, filename=name, content_type=content_type)
+    resp["X-Content-Type-Options"] = "nosniff"
+    return resp

@@ -7,13 +7,13 @@ import never changes the office's unit list.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from taizhang import limits
 from taizhang.ledger import Comparator, DeadlineType, TaskKind, UnitRole
 
 from .. import audit
@@ -44,17 +44,14 @@ def check_duplicate(sha: str, name: str) -> None:
 def import_document(file: Any, user, *, parent: Document | None = None) -> Document:
     """Read a plan (.docx/.pdf/.txt), run the extraction engine, store a draft ledger. All-or-nothing."""
     perm.require_to("import", user)
-    upload = Upload.of(file)
+    upload = Upload.of(file, limits.DOCUMENT_BYTES)
     check_duplicate(upload.sha256, upload.name)
     from taizhang.pipeline import extract_document
-    from taizhang.read import read_document
+    from taizhang.read import read_bytes
 
     suffix = PurePath(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="taizhang-import-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        path.write_bytes(upload.content)
-        source = read_document(path)
-    source.name = upload.name
+    # read from the bytes under the user's own file name: an error names that file, never a server path
+    source = read_bytes(upload.content, upload.name)
     result = extract_document(source)
     ledger = result.to_dict() if hasattr(result, "to_dict") else dict(result)
     return import_ledger(ledger, upload=upload, text=source.text, fmt=source.format or suffix.lstrip("."),

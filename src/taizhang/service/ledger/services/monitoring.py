@@ -8,6 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from taizhang import limits
+
 from .. import audit
 from .. import monitoring as stored_monitoring
 from .. import permissions as perm
@@ -24,7 +26,7 @@ def add_monitoring_dataset(file: Any, user, *, jurisdiction: Jurisdiction, kind:
     (same SHA-256) uploaded again raises :class:`DuplicateDocument`. The reader's warnings (ignored
     columns) are on the returned dataset as ``warnings``."""
     perm.require_to("upload_monitoring", user)
-    upload = Upload.of(file)
+    upload = Upload.of(file, limits.MONITORING_BYTES)
     note = (note or "").strip()
     if len(note) > 200:
         raise ServiceError("备注不能超过200字")

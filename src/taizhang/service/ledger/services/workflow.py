@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import audit
+from taizhang import limits
+
+from .. import audit, filetypes
 from .. import permissions as perm
 from ..errors import InvalidTransition, ServiceError
 from ..models import TASK_LIFECYCLE as LIFECYCLE
@@ -96,11 +98,15 @@ def _create_report(task: Task, user, *, period: str, text: str, percent: int, fi
     ReportMonthCount.add(period)  # the dashboard's monthly trend, in the same transaction
     saved = []
     for f in files:
-        up = Upload.of(f)
+        up = Upload.of(f, limits.EVIDENCE_BYTES)
         if not up.content:
             raise ServiceError(f"佐证材料“{up.name}”是空文件")
+        content_type = filetypes.sniff(up.content, up.name)  # from the bytes, not what the browser said
+        if content_type is None:
+            raise ServiceError(f"佐证材料“{up.name}”的文件类型不能上传（{filetypes.describe(up.content)}）。"
+                               f"可以上传：{filetypes.DESCRIBE_ALLOWED}")
         ev = EvidenceFile.objects.create(report=report, file=stored.save("evidence", up), original_name=up.name,
-                                         sha256=up.sha256, size=len(up.content), content_type=up.content_type)
+                                         sha256=up.sha256, size=len(up.content), content_type=content_type)
         saved.append({"id": ev.pk, "name": up.name, "sha256": up.sha256, "size": len(up.content)})
     # 最近进度 is the latest period's report (of that period, the last submitted), not the last one submitted:
     # a conditional update on the period. The caller holds the task's row lock (a lifecycle step's update, or

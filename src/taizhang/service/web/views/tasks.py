@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -18,6 +18,7 @@ from taizhang.service.ledger.models import (
     ProgressReport,
     Task,
 )
+from taizhang.service.ledger.services.files import download
 
 from ..access import viewer_required
 from ..forms import (
@@ -191,8 +192,6 @@ def evidence_download(request, pk: int):
     if not perms.may("read_reports", request.user, ev.report.task):
         raise PermissionDenied("无权" + perms.REQUIREMENTS["read_reports"][1])
     try:
-        fh = services.open_file(ev.file)
+        return download(ev.file, ev.original_name)  # the type sniffed from the bytes; inline for images/PDF
     except OSError as exc:
         raise Http404("佐证材料文件缺失") from exc
-    return FileResponse(fh, as_attachment=True, filename=ev.original_name,
-                        content_type=ev.content_type or "application/octet-stream")
