@@ -156,13 +156,17 @@ def _apply_inheritance(drafts: list[Draft], sentences: list[tuple[int, list[A.Un
             inherited = pending[k][1]
             k += 1
         own = d.inherit
+        own_impl = any(u.field == A.IMPL for u in d.units)
         if inherited:
             have = {u.raw for u in d.units}
             d.units += [u for u in inherited if u.raw not in have]
         if own:
             inherited = own
-            have = {u.raw for u in d.units}
-            d.units += [u for u in own if u.raw not in have]
+            # the note's own task keeps its own territorial bodies (各市、县级政府负责落实。以下任务均需各地政府负责
+            # 落实): the inheritance speaks of the tasks below it
+            if not own_impl:
+                have = {u.raw for u in d.units}
+                d.units += [u for u in own if u.raw not in have]
 
 
 def _warn_stray_fields(outline, covered: set[int], warnings: list[ExtractionWarning]) -> None:

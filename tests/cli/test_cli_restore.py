@@ -248,3 +248,12 @@ def test_the_audit_key_is_made_once_and_whole(settings, tmp_path):
     keys = {audit.audit_key() for _ in range(3)}
     assert len(keys) == 1 and len(keys.pop()) == 64
     assert [p.name for p in (tmp_path / "k").iterdir()] == ["audit_key"]
+
+
+def test_a_media_folder_that_cannot_be_switched_is_refused_first(archive, tmp_path, capsys):
+    media = tmp_path / "media"
+    elsewhere = tmp_path / "elsewhere"
+    media.rename(elsewhere)
+    media.symlink_to(elsewhere)
+    _assert_refused(archive, capsys, tmp_path, "符号链接或单独挂载", "TAIZHANG_HOME")
+    assert media.is_symlink()

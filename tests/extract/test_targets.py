@@ -238,3 +238,38 @@ def test_negated_verbs_of_limits():
     text = "到2021年，全年污染天数不能超过27天，优良天数不得少于330天。"
     assert [(t.indicator, t.comparator, t.value) for t in targets(text)] == [
         ("全年污染天数", "<=", 27), ("优良天数", ">=", 330)]
+
+
+def test_a_sentence_naming_the_goals_gives_their_year():
+    text = ("二、主要目标\n全县2021年空气质量改善目标为：PM2.5平均浓度较2020年下降6%，达到45微克/立方米；"
+            "优良天数比率达到70%。\n各乡镇目标按以下原则确定：\n甲镇、乙乡PM2.5平均浓度达到48微克/立方米。\n三、主要任务\n")
+    ts = extract_targets(text, goal_section_spans(text), doc_year=None)
+    assert brief(ts) == [
+        ("PM2.5平均浓度", "reduce_by", 6, "%", 2021, 2020, None),
+        ("PM2.5平均浓度", "<=", 45, "微克/立方米", 2021, 2020, None),  # the level reached after the reduction
+        ("优良天数比率", ">=", 70, "%", 2021, None, None),
+        ("甲镇PM2.5平均浓度", "<=", 48, "微克/立方米", 2021, None, None),
+        ("乙乡PM2.5平均浓度", "<=", 48, "微克/立方米", 2021, None, None),
+    ]
+
+
+def test_a_value_qualifying_the_areas_is_a_condition_not_a_goal():
+    text = ("2022年各乡镇目标：（一）2021年PM2.5平均浓度在55至65微克/立方米之间的石门镇、柳林乡的PM2.5平均浓度均下降至"
+            "目标值55微克/立方米及以下。（二）2021年PM2.5平均浓度低于45微克/立方米的枣园乡确保PM2.5平均浓度不升高。")
+    assert brief(targets(text)) == [
+        ("石门镇PM2.5平均浓度", "<=", 55, "微克/立方米", 2022, None, None),
+        ("柳林乡PM2.5平均浓度", "<=", 55, "微克/立方米", 2022, None, None),
+    ]
+
+
+def test_a_share_written_first_is_still_a_goal():
+    assert brief(targets("到2020年，100%的县级以上城市建成清新空气示范区。")) == [
+        ("县级以上城市建成清新空气示范区", ">=", 100, "%", 2020, None, None)]
+
+
+def test_a_respective_list_cut_after_its_last_bare_number():
+    text = "2023年，可吸入颗粒物（PM10）、二氧化氮年均浓度分别控制在78微克/立方米、30"
+    assert brief(targets(text)) == [
+        ("可吸入颗粒物（PM10）年均浓度", "<=", 78, "微克/立方米", 2023, None, None),
+        ("二氧化氮年均浓度", "<=", 30, "微克/立方米", 2023, None, None),
+    ]

@@ -217,3 +217,29 @@ def test_measures_labelled_cuoshi_under_a_goal_paragraph():
         ("measure", "推进集中供热", [], ["县工信局", "县住建局"], ["各乡镇人民政府"], []),
         ("measure", "实施清洁能源", ["县发改局"], ["县市场监管局"], [], []),
     ]
+
+
+def test_label_lines_under_an_item_and_a_responsible_line_beside_the_lead():
+    got = _tasks(
+        "一、重点任务\n1.整治工业集聚区污水。6月底前实现在线监控全覆盖。\n牵头部门：市生态环境局\n"
+        "配合部门：市工业和信息化局\n责任部门：市自然资源和规划局，各县（区）人民政府，陇泽高新区管委会\n"
+        "2.加强污泥处置。建成污泥处置中心。\n责任部门：市城市管理局\n")
+    assert [g[2:5] for g in got] == [
+        (["市生态环境局"], ["市工业和信息化局", "市自然资源和规划局"], ["各县（区）人民政府", "陇泽高新区管委会"]),
+        (["市城市管理局"], [], []),  # a responsible line with no lead line above it leads
+    ]
+
+
+def test_participating_units_label_supports():
+    got = _tasks("一、任务\n（十二）控制流域排放。严格控制污染物排放。（牵头单位：环境保护厅、发展改革委；参加单位：水利厅、林业厅等）\n"
+                 "（十三）推进减排。实施达标排放计划。（工业和信息化厅牵头，住房城乡建设厅参加）\n")
+    assert [g[2:4] for g in got] == [(["环境保护厅", "发展改革委"], ["水利厅", "林业厅"]),
+                                     (["工业和信息化厅"], ["住房城乡建设厅"])]
+
+
+def test_an_inheritance_clause_speaks_of_the_tasks_below_its_note():
+    got = _tasks(
+        "一、任务\n1.扩容污水处理厂。完成扩容工程。（省住房城乡建设厅牵头，省发展改革委参与，各市、县级政府负责落实。"
+        "以下任务均需各地政府负责落实，不再列出）\n2.建设乡镇污水设施。分类推进处理。（省生态环境厅牵头）\n"
+        "3.清理河道。清理垃圾。（省水利厅牵头。以下任务均需各县政府落实，不再列出）\n")
+    assert [g[4] for g in got] == [["各市、县级政府"], ["各地政府"], ["各地政府", "各县政府"]]

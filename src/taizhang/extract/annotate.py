@@ -113,10 +113,12 @@ def annotate(ol: Outline, blocks: list[Block], layouts: list[Layout], covered: s
         if units:
             ann.heading_units[id(node)] = units
     for b in blocks:
+        # 牵头部门：X / 责任部门：Y in one block: Y supports (a department) or carries it out (a territorial body)
+        labelled_lead = any(f.kind == "lead" for f in b.fields)
         for f in b.fields:
             if f.kind in A.UNIT_FIELD_KINDS:
                 vs, ve = A.strip_span(text, f.value_start, f.value_end)
-                ann.field_units[id(f)] = A.parse_field_units(text, vs, ve, f.kind)
+                ann.field_units[id(f)] = A.parse_field_units(text, vs, ve, f.kind, beside_lead=labelled_lead)
     for lay in layouts:
         for row in lay.rows:
             for p in row.placed:

@@ -159,10 +159,14 @@ def _role_at_end(clause: str) -> tuple[str, str] | None:
 
 
 def parse_assignment(text: str, start: int, end: int, *, require_role: bool = False,
-                     label_field: str | None = None, order: OrderState | None = None) -> list[UnitRef] | None:
-    """Units of a note's content by role, with the order convention it states or inherits (see _parse)."""
+                     label_field: str | None = None, order: OrderState | None = None,
+                     beside_lead: bool = False) -> list[UnitRef] | None:
+    """Units of a note's content by role, with the order convention it states or inherits (see _parse).
+    ``beside_lead``: a lead label stands beside this text (the line above: 牵头部门：X), so a 责任单位： label in it
+    names supporting departments and territorial bodies that carry it out."""
     rule, carried, spans = order_convention(text, start, end)
-    units = _parse(text, start, end, require_role=require_role, label_field=label_field, skip=spans)
+    units = _parse(text, start, end, require_role=require_role, label_field=label_field, skip=spans,
+                   beside_lead=beside_lead)
     if units is None:
         return None
     if rule is None and order is not None and order.rule and "牵头" not in text[start:end] \
@@ -176,7 +180,7 @@ def parse_assignment(text: str, start: int, end: int, *, require_role: bool = Fa
 
 
 def _parse(text: str, start: int, end: int, *, require_role: bool, label_field: str | None,
-           skip: list[tuple[int, int]]) -> list[UnitRef] | None:
+           skip: list[tuple[int, int]], beside_lead: bool = False) -> list[UnitRef] | None:
     """Units of a note's content text[start:end], by role; None when it is not a responsibility note.
 
     Clauses without a role word take the role of the label before them (责任单位：X，Y), else of the next clause
@@ -195,7 +199,7 @@ def _parse(text: str, start: int, end: int, *, require_role: bool, label_field: 
     clauses.append((pos, end))
     units: list[UnitRef] = []
     any_role = False
-    labelled_lead = any(f"{w}：" in text[start:end] or f"{w}:" in text[start:end]
+    labelled_lead = beside_lead or any(f"{w}：" in text[start:end] or f"{w}:" in text[start:end]
                         for w in _fields.lexicon()["fields"]["lead"])
     unplaced: list[tuple[int, int]] = []
     pending: list[tuple[int, int]] = []  # role-free unit lists waiting for the next clause's role
@@ -309,10 +313,13 @@ def field_kind(name: str) -> str:
     return _fields.field_kind(name)
 
 
-def parse_field_units(text: str, start: int, end: int, kind: str) -> list[UnitRef]:
-    """Units of a field value (责任单位：…). A unit field without role words makes all lead."""
+def parse_field_units(text: str, start: int, end: int, kind: str, *, beside_lead: bool = False) -> list[UnitRef]:
+    """Units of a field value (责任单位：…). A unit field without role words makes all lead; beside a lead field of
+    the same block (牵头部门：X / 责任部门：Y) its departments support and its territorial bodies carry it out."""
     while end > start and text[end - 1] in " \t\u3000。.；;":
         end -= 1
+    if kind == "unit" and beside_lead:
+        return parse_assignment(text, start, end, label_field="support_or_implementing", beside_lead=True) or []
     if kind == "support":
         return _units_in(text, start, end, SUPPORT)
     if kind == "implementing":

@@ -206,10 +206,32 @@ def find_label_note(text: str, start: int, end: int, *, order: OrderState | None
         seps = [k.end() for k in SENTENCE_SEP.finditer(text, p, e) if _depth(text, start, k.start()) == 0]
         if not all(rx.match(text, k, e) or text[k] in "。；;\n" for k in seps):
             continue  # prose after the labels: not a closing note
-        units = parse_assignment(text, p, e, order=order)
+        beside = field_kind(m.group("name")) == "unit" and _lead_label_above(text, b)
+        units = parse_assignment(text, p, e, order=order, beside_lead=beside)
         if units:
             return Note(p, e, units, [], labelled=True)
     return None
+
+
+def _lead_label_above(text: str, pos: int, reach: int = 4) -> bool:
+    """Whether the label lines right above the line starting at ``pos`` (牵头部门：X / 配合部门：Y) hold a lead
+    label: a 责任部门： line under them names supporting or territorial bodies, not more leads."""
+    rx = field_regex()
+    end = pos
+    for _ in range(reach):
+        if end <= 0 or text[end - 1] != "\n":
+            return False
+        a = text.rfind("\n", 0, end - 1) + 1
+        k = a
+        while k < end and text[k] in " \t\u3000":
+            k += 1
+        m = rx.match(text, k, end - 1)
+        if m is None or field_kind(m.group("name")) not in UNIT_FIELD_KINDS:
+            return False
+        if field_kind(m.group("name")) == "lead":
+            return True
+        end = a
+    return False
 
 
 INLINE_LEAD = re.compile(r"由(?P<u>[^，。；：,;（）()]{2,40}?)(?:牵头负责|牵头组织|牵头|负责)")

@@ -48,6 +48,8 @@ class _G:
     goal_field: re.Pattern
     verbless: re.Pattern
     cap: re.Pattern
+    goal_lead: re.Pattern
+    qualifier: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +88,11 @@ def _grammar() -> _G:
         goal_field=re.compile(rf"^[ \t\u3000]*(?:{_alt(g['goal_fields'])})\s*[：:]", re.M),
         verbless=re.compile(rf"(?:{_alt(g['verbless_heads'])})\s*$"),
         cap=re.compile(rf"(?:{_alt(g['cap_heads'])})$"),
+        goal_lead=re.compile(rf"(?:{_alt(g['goal_lead_endings'])})\s*$"),
+        qualifier=re.compile(
+            rf"(?<![{_DIG}.．A-Za-z]){num}(?:\s*[~～\-—至到]\s*{num})?\s*(?:{_alt(g['units'])})"
+            rf"\s*(?:{_alt(g['above_words'] + g['below_words'])})?\s*(?:{_alt(g['qualifier_joints'])})?的"
+            rf"(?!{_alt(g['qualifier_not_before'])})"),
     )
 
 
@@ -155,8 +162,10 @@ def goal_section_spans(text: str) -> list[tuple[int, int]]:
             lv = _level(nl)
             if nl.startswith("\t") or nl.lstrip().startswith(("附件", "附表")):
                 break
-            if is_goal_heading(nl) and (lv is None or level is None or lv <= level):
-                break  # a goal heading of its own level starts its own section; a deeper one goes on with this
+            if is_goal_heading(nl) and (level is None if lv is None else (level is None or lv <= level)):
+                # a goal heading of its own level starts its own section; a deeper one, or a sentence naming the
+                # goals inside a numbered section (全县2021年空气质量改善目标为：…), goes on with this
+                break
             if lv is not None and (level is None or lv <= level or (_is_heading_like(nl) and not _goal_sub(nl))):
                 break
             if lv is None and level is None and _is_heading_like(nl) and nl.strip():
@@ -284,6 +293,8 @@ class _Listed:
 
 
 _BARE_LIST = re.compile(rf"(?P<n>[{_DIG}]+(?:[.．][{_DIG}]+)?)\s*(?:、|，|,|和|及)\s*$")
+# a bare number after the last value of a 分别 list, its unit left out (分别控制在101微克/立方米、47)
+_BARE_AFTER = re.compile(rf"\s*(?:、|和|及)\s*(?P<n>[{_DIG}]+(?:[.．][{_DIG}]+)?)\s*$")
 
 
 def _listed_values(clause: str, values: list) -> list:
@@ -300,7 +311,11 @@ def _listed_values(clause: str, values: list) -> list:
             break
         listed.insert(0, _Listed(m, first))
         end = m.start("n")
-    return listed + values
+    after = []
+    m = _BARE_AFTER.match(clause, values[-1].end())
+    if m is not None:
+        after.append(_Listed(m, values[-1]))
+    return listed + values + after
 
 
 def _share_first(clause: str, vm: re.Match) -> str | None:
@@ -328,7 +343,7 @@ def _distribute(indicator: str, ioff: int | None, shared: bool, resp: bool, n_va
     am = G.areas.match(indicator)
     if am:  # per-area goals: the area stays in each indicator
         parts = _split_list(am.group("areas"), G.list_sep)
-        rest = indicator[am.end("areas"):].removeprefix("的")
+        rest = re.sub(rf"^(?:{G.list_sep}|的)+", "", indicator[am.end("areas"):])
         return [p + rest for p, _ in parts], [off(r) for _, r in parts]
     if not (shared or resp):
         return [indicator], [ioff]
@@ -378,6 +393,12 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
             sentence_start = cm is None or cm.group(0) in "。；;！？\n"
             if not clause.strip() or past_sentence:
                 continue
+            qual = _last(G.qualifier.finditer(clause))
+            if qual is not None and _NUMBERING.sub("", clause[:qual.start()], count=1).strip():
+                # a value qualifying what follows (PM2.5浓度在60至70微克/立方米之间的甲镇、乙乡…): a condition, and
+                # its year no goal's year; the goal is what comes after it
+                cstart += qual.end()
+                clause = clause[qual.end():]
             # year phrases in this clause (not baselines, not in titles) move the current year
             base_spans = [(b.start(), b.end(), int(b.group("y").translate(_FW))) for b in G.baseline.finditer(clause)]
             clause_year = None
@@ -391,6 +412,8 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                 if ym.group("pre") or ym.start() <= 2:
                     cur_year = clause_year
             values = _listed_values(clause, list(G.value.finditer(clause)))
+            if not values and clause_year is not None and G.goal_lead.search(clause):
+                cur_year = clause_year  # 甲市2020年空气质量改善目标为：… names the year of the goals after it
             held = level  # the level a clause before this one holds (较2019年持平，达到41…)
             level = None
             if not values:
@@ -442,9 +465,6 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                     cmp_ = "<=" if tail in g["below_words"] else ">="
                 chunk = first_chunk[:vm_.start()]
             indicator, ioff = _strip_indicator(chunk)
-            if vm_ is not None and cmp_ == ">=" and tail not in g["above_words"] \
-                    and vm_.group(0) in g["reach_verbs"] and G.cap.search(indicator):
-                cmp_ = "<="  # a pollution level reaching its value: PM2.5浓度达到41微克/立方米 is a cap
             held_base = None
             if (not indicator or len(indicator) < 2) and held is not None and held[0]:
                 # the value of a level held (持平) caps it: <=, with the baseline of the level
@@ -454,6 +474,11 @@ def extract_targets(text: str, spans: list[tuple[int, int]], *, doc_year: int | 
                 if last is None:
                     continue
                 indicator, ioff = last.indicator, None
+                if last.comparator in ("reduce_by", "increase_by"):
+                    held_base = last.baseline_year  # 较2019年下降8%，达到58微克/立方米: the level reached
+            if vm_ is not None and cmp_ == ">=" and tail not in g["above_words"] \
+                    and vm_.group(0) in g["reach_verbs"] and G.cap.search(indicator):
+                cmp_ = "<="  # a pollution level reaching its value: PM2.5浓度达到41微克/立方米 is a cap
             baseline = None
             for _, _, by in base_spans:
                 baseline = by

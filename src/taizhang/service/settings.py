@@ -297,6 +297,11 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the sidecar package: served by the app itself, no CDN (intranet deployments)
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # ids in paths: digits that fit a 64-bit column (taizhang.service.api.schema.IdConverter)
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999}},
+    # every operation's error responses, JSON {"detail": …} (taizhang.service.api.schema)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "taizhang.service.api.schema.add_error_responses"],
     # three models have a "state" and two a "kind" with their own choices: each its own enum name in the schema
     "ENUM_NAME_OVERRIDES": {
         "DocumentStateEnum": "taizhang.service.ledger.models.Document.State",

@@ -9,12 +9,15 @@ The domain's own rules (a period, a percent, a state) stay in the services.
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
 from taizhang.service.ledger import permissions as perm
 from taizhang.service.ledger import values
 from taizhang.service.ledger.errors import ServiceError
+from taizhang.service.ledger.models import Task
 from taizhang.standards import editions
 
 
@@ -39,16 +42,25 @@ class Parsed(serializers.Field):
         return value
 
 
+@extend_schema_field({"type": "integer", "minimum": values.INT_MIN, "maximum": values.INT_MAX})
 class Integer(Parsed):
     def parse(self, data):
         return values.parse_int(data, self.field_name)
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class Date(Parsed):
     def parse(self, data):
         return values.parse_date(data, self.field_name)
 
 
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 100})
+class Percent(Parsed):
+    def parse(self, data):
+        return values.parse_percent(data)
+
+
+@extend_schema_field(OpenApiTypes.ANY)
 class Structured(Parsed):
     """A list or an object, sent as JSON or as a JSON text (a multipart form's field)."""
 
@@ -56,19 +68,18 @@ class Structured(Parsed):
         return values.parse_json(data, self.field_name)
 
 
-class Anything(serializers.Field):
-    """Passed to the service as sent (the service parses it, e.g. a percent)."""
+class FreeText(serializers.CharField):
+    """Text as sent; null is no text (an empty or absent one is the service's to refuse)."""
 
-    def to_internal_value(self, data):
-        return data
-
-    def to_representation(self, value):
-        return value
+    def validate_empty_values(self, data):
+        if data is None:
+            return (True, "")
+        return super().validate_empty_values(data)
 
 
 def free_text(**kwargs) -> serializers.CharField:
     """Free text as sent (an empty or absent one is the service's to refuse)."""
-    return serializers.CharField(default="", allow_blank=True, allow_null=True, trim_whitespace=False, **kwargs)
+    return FreeText(default="", allow_blank=True, allow_null=True, trim_whitespace=False, **kwargs)
 
 
 def inputs(serializer_class: type[serializers.Serializer], data, *, action: str | None = None, user=None,
@@ -98,7 +109,26 @@ class Versioned(Why):
 
 
 class TaskEdit(Versioned):
-    """``version``, ``why``, and the fields to change (the service says which may change)."""
+    """``version``, ``why``, and the fields to change (:data:`...services.review.EDITABLE_FIELDS`), each checked
+    against its column; any other field is the service's to refuse."""
+
+    number = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    kind = serializers.ChoiceField(required=False, choices=Task.Kind.choices)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=500, trim_whitespace=False)
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    section = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    goal = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    immediate = serializers.BooleanField(required=False)
+    ongoing = serializers.BooleanField(required=False)
+    measures = Structured(required=False)
+    span_start = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    span_end = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    no_lead_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    def validate_measures(self, value):
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise serializers.ValidationError(f"measures 应为文字的列表，收到：{value!r}")
+        return value
 
 
 class Split(Versioned):
@@ -135,7 +165,7 @@ class Reason(serializers.Serializer):
     reason = free_text()
 
 
-class DeadlineChange(serializers.Serializer):
+class NewDeadline(serializers.Serializer):
     new_date = Date()
     reason = free_text()
 
@@ -144,7 +174,7 @@ class Report(serializers.Serializer):
     task = Integer()
     period = free_text()
     text = free_text()
-    percent = Anything(default=None)
+    percent = Percent()
 
 
 class TaskFilter(serializers.Serializer):
@@ -171,3 +201,11 @@ class Through(serializers.Serializer):
     through = Date(required=False)
     standard = serializers.ChoiceField(choices=editions.CHOICES, required=False, error_messages={
         "invalid_choice": f"standard 应为 {'、'.join(editions.CHOICES)} 之一，收到：{{input}}"})
+
+
+def with_files(serializer_class: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
+    """``serializer_class`` with repeatable ``files`` (evidence uploads): the request body the schema documents
+    for a multipart write; the view reads the files from the request itself."""
+    return type(name, (serializer_class,), {
+        "files": serializers.ListField(child=serializers.FileField(), required=False,
+                                       help_text="佐证材料（可多个）")})

@@ -106,7 +106,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None,
+                                              allow_null=True)
     submitted_by = serializers.CharField(source="submitted_by.username", read_only=True)
     files = EvidenceSerializer(many=True, read_only=True)
 
@@ -117,7 +118,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    task_count = serializers.IntegerField(read_only=True, default=None)
+    task_count = serializers.IntegerField(read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = models.Document
@@ -137,7 +138,7 @@ class DocumentDetailSerializer(DocumentSerializer):
 
 class DeadlineChangeSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = models.DeadlineChangeRequest

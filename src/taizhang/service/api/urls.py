@@ -4,14 +4,32 @@ docs/ (Swagger UI over the schema, assets served locally)."""
 
 from csp.constants import SELF
 from csp.decorators import csp_update
-from django.urls import path
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .schema import IdConverter
 from .token import ObtainToken
 
-router = DefaultRouter()
+register_converter(IdConverter, "id")
+
+
+class Router(DefaultRouter):
+    """Path converters, not regular expressions: every object id in a path is an :class:`.schema.IdConverter`;
+    no ``.json`` suffix routes (JSON is the only format)."""
+
+    include_format_suffixes = False
+
+    def __init__(self):
+        super().__init__(use_regex_path=False)
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        return f"<id:{lookup_prefix}{kwarg}>"
+
+
+router = Router()
 router.include_root_view = False
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("tasks", views.TaskViewSet, basename="task")

@@ -13,17 +13,29 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from taizhang.service.ledger import lights, search, services, values
+from taizhang.service.ledger import lights, search, services
 from taizhang.service.ledger import models as m
 from taizhang.service.ledger import permissions as perm
 from taizhang.service.ledger.errors import ServiceError
 from taizhang.service.ledger.services.files import download
+from taizhang.standards import editions
 
 from . import inputs as i
 from . import serializers as s
 from .inputs import inputs
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
+# the media types of a stored plan's original (.docx, .pdf, .txt) and of an evidence file (any type)
+ORIGINAL_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/pdf",
+                  "text/plain", "application/octet-stream")
+
+
+def _binary(*media_types: str) -> dict:
+    return {(200, t): OpenApiTypes.BINARY for t in media_types}
+
+
+TASK_ID = OpenApiParameter("task", int, description="任务 id")
+DOCUMENT_ID = OpenApiParameter("document", int, description="文件 id")
 
 
 def _files(request) -> list:
@@ -50,6 +62,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.DocumentDetailSerializer if self.action == "retrieve" else s.DocumentSerializer
 
+    @extend_schema(request={"multipart/form-data": i.DocumentImport}, responses={201: s.DocumentDetailSerializer})
     def create(self, request):
         data = inputs(i.DocumentImport, request.data, action="import", user=request.user)
         parent = None
@@ -59,6 +72,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         doc = services.import_document(data["file"], request.user, parent=parent)
         return Response(s.DocumentDetailSerializer(doc).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=i.Why, responses={200: s.DocumentSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         why = inputs(i.Why, request.data, action="publish", user=request.user)["why"]
@@ -67,6 +81,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         services.publish_document(doc, request.user, why=why)
         return Response(s.DocumentSerializer(doc).data)
 
+    @extend_schema(responses=_binary(*ORIGINAL_TYPES))
     @action(detail=True, methods=["get"])
     def original(self, request, pk=None):
         doc = self.get_object()
@@ -130,13 +145,13 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         return qs.prefetch_related(
             Prefetch("assignments", queryset=m.Assignment.objects.select_related("organisation")), "deadlines")
 
-    @extend_schema(description="审核修改任务字段；必须带上读取时的 version，过期则 409。")
+    @extend_schema(description="审核修改任务字段；必须带上读取时的 version，过期则 409。", request=i.TaskEdit,
+                   responses={200: s.TaskSerializer})
     def partial_update(self, request, pk=None):
         task = self._review_target(pk, "edit")
         given = inputs(i.TaskEdit, request.data, action="edit", user=request.user)
-        changes = {k: v for k, v in request.data.items() if k not in ("version", "why")}
-        if "measures" in changes:
-            changes["measures"] = values.parse_json(changes["measures"], "measures")
+        # the checked values of the fields sent; a field that may not be edited goes to the service as sent
+        changes = {k: given.get(k, v) for k, v in request.data.items() if k not in ("version", "why")}
         services.edit_task(task, request.user, version=given["version"], changes=changes, why=given["why"])
         return Response(self.get_serializer(m.Task.objects.get(pk=task.pk)).data)
 
@@ -157,6 +172,8 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _done(self, task):
         return Response(self.get_serializer(m.Task.objects.get(pk=task.pk)).data)
 
+    @extend_schema(request={"multipart/form-data": i.with_files(i.Claim, "ClaimForm")},
+                   responses={200: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
         task = self._task(pk)
@@ -165,6 +182,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                                   period=data["period"] or None)
         return self._done(task)
 
+    @extend_schema(request=i.Note, responses={200: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         task = self._task(pk)
@@ -172,6 +190,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                             note=inputs(i.Note, request.data, action="close", user=request.user, obj=task)["note"])
         return self._done(task)
 
+    @extend_schema(request=i.Note, responses={200: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         task = self._task(pk)
@@ -179,6 +198,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                               note=inputs(i.Note, request.data, action="reject", user=request.user, obj=task)["note"])
         return self._done(task)
 
+    @extend_schema(request=i.Reason, responses={200: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         task = self._task(pk)
@@ -186,13 +206,15 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         services.reopen_task(task, request.user, reason=reason)
         return self._done(task)
 
+    @extend_schema(request=i.NewDeadline, responses={201: s.DeadlineChangeSerializer})
     @action(detail=True, methods=["post"], url_path="deadline-change")
     def deadline_change(self, request, pk=None):
         task = self._task(pk)
-        data = inputs(i.DeadlineChange, request.data, action="request_deadline", user=request.user, obj=task)
+        data = inputs(i.NewDeadline, request.data, action="request_deadline", user=request.user, obj=task)
         req = services.request_deadline_change(task, request.user, new_date=data["new_date"], reason=data["reason"])
         return Response(s.DeadlineChangeSerializer(req).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=i.Split, responses={201: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def split(self, request, pk=None):
         task = self._review_target(pk, "split")
@@ -200,6 +222,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         new = services.split_task(task, request.user, version=data["version"], at=data["at"], why=data["why"])
         return Response(self.get_serializer(m.Task.objects.get(pk=new.pk)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=i.Merge, responses={200: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         """Body: ``{"versions": {"<id>": version, ...}}`` covering this task and the tasks merged into it."""
@@ -210,6 +233,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         services.merge_tasks(task, others, request.user, versions=versions, why=data["why"])
         return self._done(task)
 
+    @extend_schema(request=i.Versioned, responses={200: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def delete(self, request, pk=None):
         task = self._review_target(pk, "delete")
@@ -217,6 +241,7 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         services.delete_task(task, request.user, version=data["version"], why=data["why"])
         return self._done(task)
 
+    @extend_schema(request=i.Units, responses={200: s.TaskSerializer})
     @action(detail=True, methods=["post"])
     def units(self, request, pk=None):
         """Body: ``{"version": n, "role": "lead", "units": [{"organisation": id} | {"name": "…", "raw": "…"}]}``."""
@@ -226,7 +251,8 @@ class TaskViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
                                 units=data["units"] or [], why=data["why"])
         return self._done(task)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: s.AuditEventSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole history, as one list
     def timeline(self, request, pk=None):
         """The task's history, oldest first; a unit with no part in the task gets it without the reports'
         content (their texts and files, a claim's explanation, why a claim was returned)."""
@@ -271,6 +297,13 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         _readable(report.task, request.user)
         return Response(self.get_serializer(report).data)
 
+    @extend_schema(parameters=[TASK_ID])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request={"multipart/form-data": i.with_files(i.Report, "ReportForm"),
+                            "application/json": i.Report},
+                   responses={201: s.ProgressReportSerializer})
     def create(self, request):
         data = inputs(i.Report, request.data)
         task = get_object_or_404(services.visible_tasks(request.user), pk=data["task"])
@@ -289,6 +322,7 @@ class EvidenceViewSet(viewsets.GenericViewSet):
         return m.EvidenceFile.objects.filter(report__task__in=services.visible_tasks(self.request.user)
                                              ).select_related("report__task")
 
+    @extend_schema(responses=_binary("*/*"))
     def retrieve(self, request, pk=None):
         ev = self.get_object()
         _readable(ev.report.task, request.user)
@@ -305,7 +339,13 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(document_id=by["document"])
         return qs
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(parameters=[DOCUMENT_ID])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, parameters=[
+        OpenApiParameter("through", OpenApiTypes.DATE, description="只计到该日（YYYY-MM-DD）"),
+        OpenApiParameter("standard", str, enum=[*editions.CHOICES], description="评价所用标准的版本")])
     @action(detail=True, methods=["get"])
     def tracking(self, request, pk=None):
         """Where the target stands against the stored monitoring data of its jurisdiction, as on the target
@@ -333,6 +373,7 @@ class DeadlineChangeViewSet(viewsets.ReadOnlyModelViewSet):
         return m.DeadlineChangeRequest.objects.filter(task__in=services.visible_tasks(self.request.user)
                                                       ).select_related("requested_by", "decided_by")
 
+    @extend_schema(request=i.Note, responses={200: s.DeadlineChangeSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         req = self.get_object()
@@ -340,6 +381,7 @@ class DeadlineChangeViewSet(viewsets.ReadOnlyModelViewSet):
         services.approve_deadline_change(req, request.user, note=note)
         return Response(self.get_serializer(m.DeadlineChangeRequest.objects.get(pk=req.pk)).data)
 
+    @extend_schema(request=i.Note, responses={200: s.DeadlineChangeSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         req = self.get_object()

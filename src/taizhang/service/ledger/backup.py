@@ -299,6 +299,10 @@ def restore(src: str | Path) -> dict:
     Raises :class:`TaizhangError` (nothing changed) when the archive is refused."""
     src = Path(src)
     home = private_dir(_home())
+    media = Path(settings.MEDIA_ROOT)
+    if media.is_symlink() or os.path.ismount(media):
+        raise TaizhangError(f"上传文件夹 {media} 是符号链接或单独挂载的磁盘，恢复无法整体切换它；请把整个数据目录"
+                            "（TAIZHANG_HOME）放到该磁盘上，再恢复", path=str(src))
     with _home_lock(home):
         _recover_locked(home)
         key = audit.audit_key()

@@ -42,11 +42,22 @@ def lenient_date(value: Any) -> date | None:
         return None
 
 
+#: The whole numbers the API and the forms accept: those a 64-bit column holds on both engines.
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+
+
 def parse_int(value: Any, label: str) -> int:
+    """A whole number (an int, or its digits as text) that fits a 64-bit column: not a truth value, not a
+    fraction."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ServiceError(f"{label} 应为整数，收到：{value!r}")
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
         raise ServiceError(f"{label} 应为整数，收到：{value!r}") from None
+    if not INT_MIN <= number <= INT_MAX:
+        raise ServiceError(f"{label} 超出范围：{number}")
+    return number
 
 
 def parse_json(value: Any, label: str) -> Any:
@@ -69,9 +80,11 @@ def parse_period(value: Any) -> str:
 
 def parse_percent(value: Any) -> int:
     """A completion percent, a whole number 0–100."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ServiceError(f"完成进度“{value}”应为 0–100 的整数")
     try:
         percent = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ServiceError(f"完成进度“{value}”应为 0–100 的整数") from None
     if not 0 <= percent <= 100:
         raise ServiceError(f"完成进度 {percent} 应在 0–100 之间")
