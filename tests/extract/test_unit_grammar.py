@@ -249,3 +249,10 @@ def test_an_inheritance_clause_cut_off_at_the_end_of_the_page_names_no_lead():
     got = _tasks("一、任务\n1.优化产业布局。严控新增化工园区。〔市经信局负责，市生态环境局参与，各县（市、区）人民政府负责落实。"
                  "以下均需各级政府落实，不再")
     assert got == [("measure", "优化产业布局", ["市经信局"], ["市生态环境局"], ["各县（市、区）人民政府"], [])]
+
+
+def test_a_support_line_running_on_without_a_label():
+    got = _tasks("二、重点任务\n1.整治入河排污口。完成排污口溯源。\n牵头单位：区生态环境局\n配合单位：区水务局、区住房和城乡建设局\n"
+                 "区自然资源和规划局、区农业农村局\n")
+    assert got == [("measure", "整治入河排污", ["区生态环境局"],
+                    ["区水务局", "区住房和城乡建设局", "区自然资源和规划局", "区农业农村局"], [], [])]

@@ -104,3 +104,14 @@ def test_a_list_run_together_is_broken_at_its_labels_and_headings():
     assert normalise("一、关于“督察指出，部分地方重发展轻保护，认识不到位。”整改进展情况：已经完成。").text.count("\n") == 1
     item = "1.排查入河排污口，建立清单。责任单位：县水利局，完成时间：2021年5月10日前。"
     assert normalise(item).text == item
+
+
+def test_a_unit_list_broken_between_two_names_keeps_them_apart():
+    src = ("1.整治排污口。完成溯源排查工作。\n配合单位：区水务局、区住房和城乡建设局\n区自然资源和规划局、区农业农村局\n"
+           "2.推进截污。配合单位：区城管局、区住房和城乡\n建设局、区交通局\n")
+    n = normalise(src)
+    assert "区住房和城乡建设局、区自然资源和规划局" in n.text  # two names: the break separates them
+    assert "区住房和城乡建设局、区交通局" in n.text  # a name cut by the break is joined whole
+    k = n.text.index("建设局、区自然")
+    s, e = n.map.span_to_source(k, k + 5)
+    assert src[s:e] == "建设局\n区"  # the separator stands for the line break

@@ -240,15 +240,17 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
         pos += len(ln) + 1
     in_field = False  # the line is a field line or runs a field value on
     field_indent = 0
+    unit_run = False  # the line holds units of a unit field (配合单位：…), or runs them on
     for i, (a, b) in enumerate(lines):
         line = t[a:b]
         if line.startswith("\t") or " | " in line:
-            in_field = False
+            in_field = unit_run = False
             continue
         out += _inline_items(t, a, b)
         out += _run_in(t, a, b)
         if _FIELD_LINE.match(line):
             in_field, field_indent = True, _indent(line)
+            unit_run = _unit_field(line)
         if i + 1 >= len(lines):
             continue
         c, d = lines[i + 1]
@@ -262,8 +264,25 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
             sep = "" if line.rstrip().endswith(("、", "，", ",")) else "、"
             out.append((b, c + cont.start("rest"), sep))
         elif _broken(line, t, c):
-            out.append((b, c, ""))
+            # a unit list broken between two names (配合单位：区水务局、区住建局\n区农业农村局): the break separates them
+            out.append((b, c, "、" if unit_run and _names_meet(line, nxt) else ""))
+            continue
+        unit_run = unit_run and in_field
     return out
+
+
+def _unit_field(line: str) -> bool:
+    m = fields.field_regex().match(line.lstrip(" \t\u3000"))
+    return bool(m) and fields.field_kind(m.group("name")) in ("unit", "lead", "support", "implementing")
+
+
+def _names_meet(line: str, nxt: str) -> bool:
+    """Whether a line ends with a whole unit name and the next starts with one."""
+    from taizhang.resolve import looks_like_unit  # the unit grammar: a name, not a name cut in two
+
+    last = re.split(r"[、，,：:；;]", line.rstrip(" \u3000"))[-1].strip()
+    first = re.split(r"[、，,。；;]", nxt.strip(" \u3000"))[0].strip()
+    return bool(last) and bool(first) and looks_like_unit(last) and looks_like_unit(first)
 
 
 def _indent(line: str) -> int:
