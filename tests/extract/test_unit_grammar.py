@@ -256,3 +256,14 @@ def test_a_support_line_running_on_without_a_label():
                  "区自然资源和规划局、区农业农村局\n")
     assert got == [("measure", "整治入河排污", ["区生态环境局"],
                     ["区水务局", "区住房和城乡建设局", "区自然资源和规划局", "区农业农村局"], [], [])]
+
+
+def test_governments_of_several_levels_run_together_carry_it_out():
+    for name in ("市县政府", "区县政府", "各盟市行政公署", "各地区行署", "各县市人民政府"):
+        assert is_generic_territorial(name), name
+    for name in ("市政府", "县人民政府", "旗人民政府"):
+        assert not is_generic_territorial(name), name
+    got = _tasks("一、任务\n1.整治海岸带。清理养殖池塘。（洋浦经济开发区管委会牵头，市县政府负责落实）\n"
+                 "2.整治燃煤锅炉。淘汰小锅炉。（自治区生态环境厅牵头，自治区发展改革委配合，各盟市行政公署负责落实）\n")
+    assert [g[2:5] for g in got] == [(["洋浦经济开发区管委会"], [], ["市县政府"]),
+                                     (["自治区生态环境厅"], ["自治区发展改革委"], ["各盟市行政公署"])]
