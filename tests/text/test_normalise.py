@@ -115,3 +115,14 @@ def test_a_unit_list_broken_between_two_names_keeps_them_apart():
     k = n.text.index("建设局、区自然")
     s, e = n.map.span_to_source(k, k + 5)
     assert src[s:e] == "建设局\n区"  # the separator stands for the line break
+
+
+def test_labels_in_lenticular_brackets_or_set_apart_by_blanks():
+    src = ("4.控制面源。【牵头单位】县农业农村局【配合单位】县供销社\n"
+           "3.整治企业。牵头单位：县工信局    配合单位：县市场监管局    完成时限：2021年9月底前\n")
+    n = normalise(src)
+    assert "控制面源。牵头单位：县农业农村局；配合单位：县供销社\n" in n.text
+    assert "牵头单位：县工信局    \n配合单位：县市场监管局    \n完成时限：2021年9月底前" in n.text
+    k = n.text.index("；配合")
+    s, e = n.map.span_to_source(k, k + 3)
+    assert src[s:e] == "【配合"

@@ -248,6 +248,7 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
             continue
         out += _inline_items(t, a, b)
         out += _run_in(t, a, b)
+        out += _bracketed_labels(t, a, b)
         if _FIELD_LINE.match(line):
             in_field, field_indent = True, _indent(line)
             unit_run = _unit_field(line)
@@ -268,6 +269,23 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
             out.append((b, c, "、" if unit_run and _names_meet(line, nxt) else ""))
             continue
         unit_run = unit_run and in_field
+    return out
+
+
+_BRACKET_LABEL = re.compile(r"【(?P<name>[\u4e00-\u9fff]{2,10})】")
+
+
+def _bracketed_labels(t: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """Field labels written in lenticular brackets (【牵头单位】X【配合单位】Y) read as labels with a colon, each
+    after the first of its sentence set apart by a semicolon."""
+    out = []
+    for m in _BRACKET_LABEL.finditer(t, a, b):
+        if fields.field_kind(m.group("name")) == "other":
+            continue
+        before = t[a:m.start()].rstrip(" \u3000")
+        sep = "" if not before or before.endswith(("。", "；", ";", "：", ":", "，", ",")) else "；"
+        out.append((m.start(), m.start() + 1, sep))
+        out.append((m.end() - 1, m.end(), "："))
     return out
 
 
