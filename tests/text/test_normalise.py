@@ -126,3 +126,28 @@ def test_labels_in_lenticular_brackets_or_set_apart_by_blanks():
     k = n.text.index("；配合")
     s, e = n.map.span_to_source(k, k + 3)
     assert src[s:e] == "【配合"
+
+
+def test_lines_broken_at_a_fixed_width_run_on_wherever_the_break_falls():
+    cases = [
+        ("1.整治砂场。关停无证砂场，规范堆放场地，县自然资源局牵头，县水利局配合\n，各乡镇人民政府负责落实。",
+         "县水利局配合，各乡镇人民政府负责落实。"),  # a comma cannot open a line
+        ("2.加强巡查。2021年6月30日前完成排查，2022年至20\n23年持续巡查。", "2022年至2023年持续巡查"),  # a number
+        ("3.控制排放。二氧化硫、氮氧化物排放总量比2020年分别下降15\n%、10%。", "分别下降15%、10%"),
+        ("4.清理河道。清理垃圾，建立河道保洁长效机制。（\n县水利局牵头）", "机制。（县水利局牵头）"),  # a bracket opened
+        ("5.治理污水。完成管网改造，建成污水处理站三座。责\n任单位：县住建局。", "三座。责任单位：县住建局"),  # a cut label
+        ("6.推进改厕。完成农村户厕改造两千户，建立管护机制。责任单位：\n县农业农村局。", "责任单位：县农业农村局"),
+        ("7.控制扬尘。城区PM2.5年均浓度控制在35μg/m³以下，达标率100\n%，全面落实工地管理要求。", "达标率100%，"),
+    ]
+    for src, joined in cases:
+        n = normalise(src)
+        assert joined in n.text, (src, n.text)
+        assert "\n" not in n.text
+    keep = "各乡镇人民政府：\n为进一步加强农村环境整治，现将有关事项通知如下。"
+    assert normalise(keep).text == keep  # a salutation ends its line
+
+
+def test_an_item_starting_inside_a_broken_line_gets_a_line_of_its_own():
+    src = ("1.推进管网建设。完成管网改造20公里。责任单位：县住建局，完成\n时间：2021年5月10日前。2.加强水源保护。开展水源地清理。\n")
+    n = normalise(src)
+    assert "2021年5月10日前。\n2.加强水源保护" in n.text
