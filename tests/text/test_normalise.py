@@ -151,3 +151,25 @@ def test_an_item_starting_inside_a_broken_line_gets_a_line_of_its_own():
     src = ("1.推进管网建设。完成管网改造20公里。责任单位：县住建局，完成\n时间：2021年5月10日前。2.加强水源保护。开展水源地清理。\n")
     n = normalise(src)
     assert "2021年5月10日前。\n2.加强水源保护" in n.text
+
+
+def test_a_note_alone_on_its_line_or_broken_inside_its_brackets_closes_its_text():
+    n = normalise("3.推进建筑节能。推动城镇居住建筑节能改造。鼓励开展农村住房节能改造。\n（省住房城乡建设厅牵头）\n"
+                  "4.控制排放。严格控制重点区域污染物排放。（牵头单位：环境保护厅、发展改革委；\n参加单位：水利厅、林业厅等）\n"
+                  "（二）加强监管\n")
+    assert "农村住房节能改造。（省住房城乡建设厅牵头）\n" in n.text
+    assert "发展改革委；参加单位：水利厅" in n.text
+    assert "\n（二）加强监管" in n.text  # a numbered heading in brackets is no note
+
+
+def test_a_decimal_at_the_head_of_a_line_is_no_item_number():
+    src = "到2025年，全县PM2.5平均浓度达到35微克/立方米，优良天数比率达到8\n3.3%以上，重污染天数比率控制在0.5%以内。"
+    assert "比率达到83.3%以上" in normalise(src).text
+
+
+def test_lines_as_wide_as_the_page_run_on_without_punctuation():
+    first = "可吸入颗粒物（PM10）和细颗粒物（PM2.5）平均浓度分别不高于53"
+    lines = [("各地要加强巡查，" * 6)[:len(first)]] * 9  # a page typeset at this width
+    body = first + "\n和32微克/立方米，平南县的环境空气质量达标。"
+    src = "\n".join(lines) + "\n" + body
+    assert "不高于53和32微克" in normalise(src).text

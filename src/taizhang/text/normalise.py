@@ -52,11 +52,11 @@ _SPACED_RUN = re.compile(rf"[{_CJK}](?:[ \u3000][{_CJK}]){{2,}}(?![{_CJK}])")
 _CLOSES = tuple("。；！？：…）」』”】》")
 _MID_SENTENCE = ("，", "、", ",")
 _STARTS_NEW = re.compile(
-    r"[ \t\u3000]|[（(]\s*[0-9０-９一二三四五六七八九十]{1,3}\s*[)）]|[0-9０-９]{1,3}\s*[.．、)）]"
+    r"[ \t\u3000]|[（(]\s*[0-9０-９一二三四五六七八九十]{1,3}\s*[)）]|[0-9０-９]{1,3}\s*(?:[.．](?![0-9０-９])|[、)）])"
     r"|[一二三四五六七八九十]{1,3}\s*[、．]|第[一二三四五六七八九十百]+[章节条]|[①-⑳]|附\s*[件表]"
     rf"|[{_CJK}A-Za-z0-9（）()、/]{{2,14}}[：:]|[—\-－–]+\s*\d"
 )
-_SENTENCE_MARKS = re.compile(r"[，、。；]")
+_SENTENCE_MARKS = re.compile(r"[，、。；,;]")
 _WRAP_MIN = 16  # a line shorter than this is a heading or a label, not a broken sentence
 # a field line (责任单位：…) and an indented line after it that carries no label: its value running on
 _FIELD_LINE = re.compile(rf"^[ \t\u3000]*[{_CJK}]{{2,10}}[：:]\S")
@@ -244,6 +244,7 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
     unit_run = False  # the line holds units of a unit field (配合单位：…), or runs them on
     item: tuple[int, str] | None = None  # the number of the item the line belongs to (1.…), and its dot
     joined = False  # the line above runs on into this one
+    width = _typeset_width([t[a:b] for a, b in lines])
     for i, (a, b) in enumerate(lines):
         line = t[a:b]
         if line.startswith("\t") or " | " in line:
@@ -269,7 +270,7 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
             # a field value running on under its label, indented: 配合单位：A、B、\n　　　　C、D
             sep = "" if line.rstrip().endswith(("、", "，", ",")) else "、"
             out.append((b, c + cont.start("rest"), sep))
-        elif _broken(line, t, c):
+        elif _broken(line, t, c, width):
             # a unit list broken between two names (配合单位：区水务局、区住建局\n区农业农村局): the break separates them
             out.append((b, c, "、" if unit_run and _names_meet(line, nxt) else ""))
             joined = True
@@ -359,18 +360,46 @@ _RUNS_ON = tuple("，、。；：）)」』”】》,;:")  # marks that never op
 _LABEL_HEAD = re.compile(rf"[{_CJK}]{{2,10}}(?=[：:])")
 
 
-def _broken(line: str, t: str, nxt: int) -> bool:
+def _open_depth(s: str) -> int:
+    return sum(s.count(c) for c in "（(") - sum(s.count(c) for c in "）)")
+
+
+_ITEM_START = re.compile(r"[ \t\u3000]*(?:[（(][0-9０-９一二三四五六七八九十]{1,3}[)）]|[0-9０-９]{1,3}[.．、](?![0-9０-９])"
+                         r"|[一二三四五六七八九十]{1,3}、)")
+
+
+def _typeset_width(lines: list[str]) -> int:
+    """The width of a text typeset at a fixed number of characters a line (most of its long lines that long),
+    else 0."""
+    long = [len(ln.rstrip(" \u3000")) for ln in lines if len(ln.strip()) >= _WRAP_MIN]
+    if len(long) < 8:
+        return 0
+    top = max(long)
+    near = sum(1 for n in long if n >= top - 1)
+    return top if near * 5 >= len(long) * 2 else 0
+
+
+_NOTE_LINE = re.compile(r"[（(][^（）()\n]{2,120}(?:[（(][^（）()\n]{0,20}[）)][^（）()\n]{0,60})*[）)][。；;]?[ \u3000]*$")
+_NOTE_ROLE = re.compile(r"牵头|负责|配合|参与|协助|协办|落实|责任单位|责任部门")
+
+
+def _broken(line: str, t: str, nxt: int, width: int = 0) -> bool:
     s = line.rstrip(" \u3000")
-    if len(s.strip()) < _WRAP_MIN or s.startswith("\t") or "\t" in s or " | " in s:
-        return False
     end = t.find("\n", nxt)
     following = t[nxt:end if end >= 0 else len(t)]
-    if not following.strip():
+    if not following.strip() or not s.strip() or s.startswith("\t") or "\t" in s or " | " in s:
+        return False
+    if _NOTE_LINE.match(following) and _NOTE_ROLE.search(following) and not _ITEM_START.match(following) \
+            and not _NOTE_LINE.match(s.lstrip(" \u3000")):
+        return True  # a responsibility note alone on the line after its text (…改造。\n（省住建厅牵头）) closes it
+    if len(s.strip()) < _WRAP_MIN:
         return False
     if following.startswith(_RUNS_ON) and not s.endswith(_RUNS_ON):
         return True  # …应急管理局配合\n，各苏木乡镇…: a mark cannot open a line
     if s.endswith(_OPENS):
         return True  # …持续巡查。（\n县生态环境局牵头）: a bracket opened at the end runs on
+    if _open_depth(s) > 0 and _open_depth(following) < 0 and not _ITEM_START.match(following):
+        return True  # a note broken inside its brackets (…（牵头单位：X；\n参加单位：Y）): it runs on to its close
     lab = _LABEL_HEAD.match(following)
     if lab and fields.field_kind(lab.group(0)) == "other" and _CJK_RE.match(s[-1]) and any(
             fields.field_kind(s[-k:] + lab.group(0)) != "other" for k in (1, 2, 3)):
@@ -382,13 +411,15 @@ def _broken(line: str, t: str, nxt: int) -> bool:
     # a number broken at the line's end (…2021年至20\n22年…, 分别下降15\n%、10%…)
     digits = s[-1].isdigit() and (following[0].isdigit() or following[0] in "%％.．年月日号万亿")
     mid = s.endswith(_MID_SENTENCE)  # a line that stops at a comma or a list mark runs on
-    if not (mid or digits) and (s.endswith(_CLOSES) or not _SENTENCE_MARKS.search(s)):
+    # a line as wide as the page's lines (typeset at a fixed width) runs on unless it closes a sentence
+    full = width > 0 and len(s) >= width - 1
+    if not (mid or digits) and (s.endswith(_CLOSES) or not (full or _SENTENCE_MARKS.search(s))):
         return False
     return digits or bool(_CJK_RE.match(following[0]) or following[0] in _CAN_RUN_ON)
 
 
 _OPENS = tuple("（(《“‘【")
-_CAN_RUN_ON = "“‘《0123456789%％（(μµ" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_CAN_RUN_ON = "“‘《0123456789%％（(μµ/" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 @lru_cache(maxsize=1)
