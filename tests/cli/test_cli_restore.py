@@ -257,3 +257,19 @@ def test_a_media_folder_that_cannot_be_switched_is_refused_first(archive, tmp_pa
     media.symlink_to(elsewhere)
     _assert_refused(archive, capsys, tmp_path, "符号链接或单独挂载", "TAIZHANG_HOME")
     assert media.is_symlink()
+
+
+def test_backups_carry_no_login_state(transactional_db, people, tmp_path):
+    """API tokens and login failures are not ledger data: a restore must not bring back a token revoked since."""
+    from axes.models import AccessAttempt
+    from knox.models import AuthToken
+
+    AuthToken.objects.create(people["liaison_a"])
+    AccessAttempt.objects.create(username="liaison_a", ip_address="10.0.0.9", failures_since_start=3)
+    out = tmp_path / "backup.zip"
+    assert main(["backup", str(out)]) == 0
+    with zipfile.ZipFile(out) as zf:
+        models = {row["model"] for row in json.loads(zf.read("db.json"))}
+    assert not [m for m in models if m.startswith(("knox.", "axes."))], models
+    assert main(["restore", str(out)]) == 0
+    assert AuthToken.objects.count() == 0 and AccessAttempt.objects.count() == 0

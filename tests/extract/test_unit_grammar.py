@@ -243,3 +243,9 @@ def test_an_inheritance_clause_speaks_of_the_tasks_below_its_note():
         "以下任务均需各地政府负责落实，不再列出）\n2.建设乡镇污水设施。分类推进处理。（省生态环境厅牵头）\n"
         "3.清理河道。清理垃圾。（省水利厅牵头。以下任务均需各县政府落实，不再列出）\n")
     assert [g[4] for g in got] == [["各市、县级政府"], ["各地政府"], ["各地政府", "各县政府"]]
+
+
+def test_an_inheritance_clause_cut_off_at_the_end_of_the_page_names_no_lead():
+    got = _tasks("一、任务\n1.优化产业布局。严控新增化工园区。〔市经信局负责，市生态环境局参与，各县（市、区）人民政府负责落实。"
+                 "以下均需各级政府落实，不再")
+    assert got == [("measure", "优化产业布局", ["市经信局"], ["市生态环境局"], ["各县（市、区）人民政府"], [])]

@@ -270,6 +270,15 @@ def test_fuzz_full(tmp_path):
     assert _fuzz(tmp_path, ranges) + sum(QUICK.values()) == sum(TOTAL.values()) >= 2000
 
 
+def test_cases_do_not_depend_on_the_clock(monkeypatch):
+    """A repacked .docx keeps its members' dates: the same case at another time is the same bytes."""
+    import time
+
+    before = [make_case("docx", i) for i in range(12)]
+    monkeypatch.setattr(time, "time", lambda: 86400.0 * 365 * 20)  # zipfile dates a bare name with time.time()
+    assert [make_case("docx", i) for i in range(12)] == before
+
+
 def test_cases_are_deterministic_and_varied():
     assert make_case("docx", 7) == make_case("docx", 7)
     names = {make_case("txt", i)[1] for i in range(50)}

@@ -176,3 +176,19 @@ def test_a_cell_wrapped_onto_the_next_line_keeps_its_second_line():
     assert cells[(1, 1)] == ("建设城区污水管网二期工程，新增管网", ["12公里"])
     assert cells[(1, 3)] == ("县发改局、", ["县财政局"])
     assert cells[(2, 3)] == ("各乡镇人民政府", [])
+
+
+def test_a_pipe_row_broken_inside_a_cell_runs_on_to_the_closing_pipe():
+    text = ("工作任务 | 具体措施 | 责任单位 或牵头单位 | 协助 单位 | 完成 期限 |\n"
+            "大气治理 | 淘汰燃煤小锅炉。 | 区环保局 | 区质监局\n"
+            "区工信局 | 2015年6月底前 |\n"
+            "整治工地扬尘。 | 区住建局 | 有关部门 | 2015年9月底前 |\n"
+            "| 清理河道。 | 区水务局 | 各街道 | 2015年12月底前 |\n")
+    doc = read_bytes(text.encode(), "t.txt")
+    check_offsets(doc)
+    (t,) = doc.tables()
+    rows = [[(doc.text[c.start:c.end], [doc.text[a:b] for a, b in c.more]) for c in r] for r in t.rows]
+    assert rows[1] == [("大气治理", []), ("淘汰燃煤小锅炉。", []), ("区环保局", []), ("区质监局", ["区工信局"]),
+                       ("2015年6月底前", [])]
+    assert [c for c, _ in rows[2]] == ["整治工地扬尘。", "区住建局", "有关部门", "2015年9月底前"]  # a merged cell left out
+    assert [c for c, _ in rows[3]] == ["清理河道。", "区水务局", "各街道", "2015年12月底前"]

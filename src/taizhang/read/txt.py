@@ -183,6 +183,53 @@ def _wrapped(line: str, base: int, first_line: str, first: list[tuple[int, int]]
     return out
 
 
+def _closed_by_pipe(line: str) -> bool:
+    return line.rstrip().endswith(("|", "｜"))
+
+
+def _pipe_pieces(line: str, base: int) -> list[tuple[int, int]]:
+    """The pieces of a line between its pipes (a closing pipe leaves no piece after it), blanks stripped."""
+    out, pos = [], 0
+    for m in _PIPES.finditer(line):
+        out.append((pos, m.start()))
+        pos = m.end()
+    if line[pos:].strip():
+        out.append((pos, len(line)))
+    res = []
+    for a, b in out:
+        seg = line[a:b]
+        if seg.strip():
+            a, b = a + len(seg) - len(seg.lstrip()), b - (len(seg) - len(seg.rstrip()))
+        res.append((base + a, base + (b if seg.strip() else a)))
+    return res
+
+
+def _pipe_row(lines: list[str], starts: list[int], j: int, width: int
+              ) -> tuple[list[tuple[int, int]], list[tuple[int, tuple[int, int]]], int] | None:
+    """A row of a table whose lines close with a pipe (… | 完成期限 |), from line j: a cell holding a line break
+    runs the row over the next lines (…| 市国土资源局 / 市农牧林业局 | 2010年9月20日前 |) until a line closes
+    with a pipe; merged cells may leave the row shorter than the header. (cells, pieces continuing the cell
+    before the break, lines used) or None."""
+    if not _PIPES.search(lines[j]):
+        return None
+    cells = _pipe_pieces(lines[j], starts[j])
+    if lines[j].lstrip()[:1] in ("|", "｜") and cells and cells[0][0] == cells[0][1]:
+        cells = cells[1:]  # | a | b |: the opening pipe leaves no cell before it
+    more: list[tuple[int, tuple[int, int]]] = []  # (column, span)
+    k = j
+    while not _closed_by_pipe(lines[k]):
+        k += 1
+        if k >= len(lines) or k - j > 3 or not lines[k].strip() or not _PIPES.search(lines[k]):
+            return None
+        pieces = _pipe_pieces(lines[k], starts[k])
+        if pieces and pieces[0][1] > pieces[0][0]:
+            more.append((len(cells) - 1, pieces[0]))  # the text after the break continues the cell before it
+        cells += pieces[1:]
+    if not 2 <= len(cells) <= width:
+        return None
+    return cells, more, k - j + 1
+
+
 def _inline_rows(lines: list[str], starts: list[int], i: int,
                  wraps: dict[tuple[int, int], list[tuple[int, int]]] | None = None) -> list[list[tuple[int, int]]]:
     """Rows of a table written one row a line from line i: two or more lines of the same number of cells.
@@ -191,6 +238,7 @@ def _inline_rows(lines: list[str], starts: list[int], i: int,
     if first is None:
         return []
     rows = [first]
+    closed = _closed_by_pipe(lines[i])  # | 序号 | 任务 | … | 完成期限 |: every row closes with a pipe
     j = i + 1
     while j < len(lines):
         if _RULE_ROW.match(lines[j]) and lines[j].strip():
@@ -202,6 +250,17 @@ def _inline_rows(lines: list[str], starts: list[int], i: int,
         if r is not None and len(r) == len(first):
             rows.append(r)
             j += 1
+            continue
+        pr = _pipe_row(lines, starts, j, len(first)) if closed else None
+        if pr is not None:
+            cells, more, used = pr
+            if wraps is not None:
+                idx = sum(1 for x in rows if x)  # the row's index among the rows that have cells
+                for col, span in more:
+                    wraps.setdefault((idx, col), []).append(span)
+            rows.append(cells)
+            rows += [[] for _ in range(used - 1)]  # the lines the row ran over
+            j += used
             continue
         nxt = _row_cells(lines[j + 1], starts[j + 1]) if j + 1 < len(lines) else None
         next_is_row = nxt is not None and len(nxt) == len(first)

@@ -25,7 +25,17 @@ class Credentials(serializers.Serializer):
     password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
-Detail = inline_serializer("TokenError", {"detail": serializers.CharField()})
+Detail = inline_serializer("TokenError", {
+    "detail": serializers.CharField(),
+    "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
+                                    help_text="the fields missing or wrong, when the request lacked one"),
+})
+DESCRIPTION = (
+    "A username and password (JSON or form) for an API token: `{\"token\": \"…\", \"expiry\": \"…\"}`. Send it as "
+    "`Authorization: Token …`. It is valid until `expiry` (TAIZHANG_TOKEN_TTL_HOURS after issue, 24 h by default) "
+    "and ends earlier when the user's password changes or the user is deactivated; then ask for a new one. "
+    "A wrong username or password is 400; after too many failed logins (per account and per address) every "
+    "attempt, the right one included, is 429 with a Retry-After header until the cool-off has passed.")
 
 
 class ObtainToken(APIView):
@@ -44,7 +54,7 @@ class ObtainToken(APIView):
         },
         examples=[OpenApiExample("token", response_only=True, status_codes=["200"],
                                  value={"token": "3f6c…", "expiry": "2026-05-01T09:30:00+08:00"})],
-        description=__doc__,
+        description=DESCRIPTION,
     )
     def post(self, request):
         creds = Credentials(data=request.data)

@@ -58,7 +58,10 @@ from . import audit, dbtriggers
 FORMAT = "taizhang.backup/2"
 #: Backups of older versions: no anchor, no MAC, an unkeyed chain (restored, then closed by an audit.rekey event).
 OLD_FORMATS = ("taizhang.backup/1",)
-EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+#: Not in a backup: Django's derived tables, sessions, and the login state. API token digests and login
+#: failures belong to the moment, not to the ledger: a restore must not bring back a token revoked since the
+#: backup, nor an old lockout; after a restore every client logs in again.
+EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "knox", "axes"]
 JOURNAL = "restore-journal.json"
 STAGE_PREFIX = ".restore-"
 RESTORE_EVENT = "backup.restore"
