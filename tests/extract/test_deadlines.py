@@ -210,3 +210,11 @@ def test_only_a_planned_date_of_a_progress_report_is_a_deadline():
     got = find_deadlines("已于2023年6月完成排查，扩建工程正在推进，计划2023年9月30日前完成；2023年5月约谈业主。",
                          doc_date=None, planned=True)
     assert [(d.text, d.date) for d in got] == [("2023年9月30日前", "2023-09-30")]
+
+
+def test_a_recurring_time_limit_gives_no_date():
+    doc = datetime.date(2021, 2, 1)
+    for text in ("每年3月底前开展专项检查", "每季度末报送整改进展", "每月10日前报送台账", "于每年12月31日前完成年度评估"):
+        assert find_deadlines(text, doc_date=doc) == [], text
+    assert [(d.text, d.date) for d in find_deadlines("6月底前完成排查，此后每年开展一次", doc_date=doc)] == [
+        ("6月底前", "2021-06-30")]

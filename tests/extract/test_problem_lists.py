@@ -167,3 +167,20 @@ def test_a_report_item_saying_how_far_its_problem_is():
         ("problem", "部分年度空气质量", "completed", 3, []),
         ("problem", "部分建成区扬尘管", "in_progress", 2, ["2023-06-30"]),
     ]
+
+
+def test_an_item_naming_its_problem_then_what_became_of_it_without_a_label():
+    led = _ledger(
+        "一、整改情况\n（一）西沟村养鸭场污水直排问题。该养鸭场已停业，污水池已清理。\n"
+        "（二）北山石料厂扬尘问题。厂区设备已拆除，复绿工程正在施工。\n"
+        "（三）城区油烟扰民问题。已督促5家饭店加装净化器，正在推进。\n"
+        "（四）加强秸秆禁烧。今年已完成宣传全覆盖。\n")
+    assert [(t.kind, t.text[:6], t.status) for t in led.tasks] == [
+        ("problem", "西沟村养鸭场", "completed"), ("problem", "北山石料厂扬", "in_progress"),
+        ("problem", "城区油烟扰民", "in_progress"),
+        ("measure", "加强秸秆禁烧", None)]  # no problem named in its first sentence: a work item, no status
+
+
+def test_a_plan_sentence_about_the_future_gives_no_status():
+    led = _ledger("一、任务\n（一）城区内涝问题。该区域要在年底前完成整改。\n")
+    assert [(t.kind, t.status) for t in led.tasks] == [("measure", None)]

@@ -104,3 +104,50 @@ def test_a_list_run_together_is_broken_at_its_labels_and_headings():
     assert normalise("一、关于“督察指出，部分地方重发展轻保护，认识不到位。”整改进展情况：已经完成。").text.count("\n") == 1
     item = "1.排查入河排污口，建立清单。责任单位：县水利局，完成时间：2021年5月10日前。"
     assert normalise(item).text == item
+
+
+def test_a_unit_list_broken_between_two_names_keeps_them_apart():
+    src = ("1.整治排污口。完成溯源排查工作。\n配合单位：区水务局、区住房和城乡建设局\n区自然资源和规划局、区农业农村局\n"
+           "2.推进截污。配合单位：区城管局、区住房和城乡\n建设局、区交通局\n")
+    n = normalise(src)
+    assert "区住房和城乡建设局、区自然资源和规划局" in n.text  # two names: the break separates them
+    assert "区住房和城乡建设局、区交通局" in n.text  # a name cut by the break is joined whole
+    k = n.text.index("建设局、区自然")
+    s, e = n.map.span_to_source(k, k + 5)
+    assert src[s:e] == "建设局\n区"  # the separator stands for the line break
+
+
+def test_labels_in_lenticular_brackets_or_set_apart_by_blanks():
+    src = ("4.控制面源。【牵头单位】县农业农村局【配合单位】县供销社\n"
+           "3.整治企业。牵头单位：县工信局    配合单位：县市场监管局    完成时限：2021年9月底前\n")
+    n = normalise(src)
+    assert "控制面源。牵头单位：县农业农村局；配合单位：县供销社\n" in n.text
+    assert "牵头单位：县工信局    \n配合单位：县市场监管局    \n完成时限：2021年9月底前" in n.text
+    k = n.text.index("；配合")
+    s, e = n.map.span_to_source(k, k + 3)
+    assert src[s:e] == "【配合"
+
+
+def test_lines_broken_at_a_fixed_width_run_on_wherever_the_break_falls():
+    cases = [
+        ("1.整治砂场。关停无证砂场，规范堆放场地，县自然资源局牵头，县水利局配合\n，各乡镇人民政府负责落实。",
+         "县水利局配合，各乡镇人民政府负责落实。"),  # a comma cannot open a line
+        ("2.加强巡查。2021年6月30日前完成排查，2022年至20\n23年持续巡查。", "2022年至2023年持续巡查"),  # a number
+        ("3.控制排放。二氧化硫、氮氧化物排放总量比2020年分别下降15\n%、10%。", "分别下降15%、10%"),
+        ("4.清理河道。清理垃圾，建立河道保洁长效机制。（\n县水利局牵头）", "机制。（县水利局牵头）"),  # a bracket opened
+        ("5.治理污水。完成管网改造，建成污水处理站三座。责\n任单位：县住建局。", "三座。责任单位：县住建局"),  # a cut label
+        ("6.推进改厕。完成农村户厕改造两千户，建立管护机制。责任单位：\n县农业农村局。", "责任单位：县农业农村局"),
+        ("7.控制扬尘。城区PM2.5年均浓度控制在35μg/m³以下，达标率100\n%，全面落实工地管理要求。", "达标率100%，"),
+    ]
+    for src, joined in cases:
+        n = normalise(src)
+        assert joined in n.text, (src, n.text)
+        assert "\n" not in n.text
+    keep = "各乡镇人民政府：\n为进一步加强农村环境整治，现将有关事项通知如下。"
+    assert normalise(keep).text == keep  # a salutation ends its line
+
+
+def test_an_item_starting_inside_a_broken_line_gets_a_line_of_its_own():
+    src = ("1.推进管网建设。完成管网改造20公里。责任单位：县住建局，完成\n时间：2021年5月10日前。2.加强水源保护。开展水源地清理。\n")
+    n = normalise(src)
+    assert "2021年5月10日前。\n2.加强水源保护" in n.text

@@ -220,7 +220,8 @@ def _parse(text: str, start: int, end: int, *, require_role: bool, label_field: 
             if kind in UNIT_FIELD_KINDS:
                 any_role = True
                 f = {"lead": "lead_strict", "support": SUPPORT, "implementing": "lead_or_implementing"}.get(kind, LEAD)
-                if kind == "unit" and labelled_lead:  # 牵头单位：X；责任单位：Y → Y supports or carries it out
+                if kind == "unit" and (labelled_lead or has_paren_lead(text, fm.end(), ce)):
+                    # 牵头单位：X；责任单位：Y, or 责任单位：X（牵头）、Y → Y supports or carries it out
                     f = "support_or_implementing"
                 field_of_label = f
                 if kind != "unit" or _role_at_end(text[fm.end():ce]) is None:

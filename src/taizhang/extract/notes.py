@@ -204,12 +204,15 @@ def find_label_note(text: str, start: int, end: int, *, order: OrderState | None
         if b > start and text[b - 1] not in "。；;\n，,":
             continue
         seps = [k.end() for k in SENTENCE_SEP.finditer(text, p, e) if _depth(text, start, k.start()) == 0]
-        if not all(rx.match(text, k, e) or text[k] in "。；;\n" for k in seps):
-            continue  # prose after the labels: not a closing note
+        # the labels run to the first sentence that starts with no label (…；实施主体：Z。11月底前完成。): that
+        # sentence is the task's own text again, after its note
+        stop = next((k for k in seps if not (rx.match(text, k, e) or text[k] in "。；;\n")), e)
+        if stop < e and text[stop - 1] not in "。\n":
+            continue  # a label inside a sentence that goes on: not a note
         beside = field_kind(m.group("name")) == "unit" and _lead_label_above(text, b)
-        units = parse_assignment(text, p, e, order=order, beside_lead=beside)
+        units = parse_assignment(text, p, stop, order=order, beside_lead=beside)
         if units:
-            return Note(p, e, units, [], labelled=True)
+            return Note(p, stop, units, [], labelled=True)
     return None
 
 

@@ -63,10 +63,14 @@ def _report_opener() -> re.Pattern:
     return re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:" + "|".join(map(re.escape, words)) + r")[^。；;\n]{0,30}")
 
 
+# a sentence naming the body of its problem and what became of it: 该养殖场已停业 / 该企业已关停
+_HANDLED_BODY = re.compile(r"(?:^|(?<=[。；;\n]))\s*该[\u4e00-\u9fff]{1,8}?(?=已)")
+
+
 def report_sentences(text: str) -> list[tuple[int, int]]:
-    """Every sentence of ``text`` that says how far its problem is (该问题已完成整改。), as spans."""
+    """Every sentence of ``text`` that says how far its problem is (该问题已完成整改。该养殖场已停业。), as spans."""
     out = []
-    for m in _report_opener().finditer(text):
+    for m in sorted([*_report_opener().finditer(text), *_HANDLED_BODY.finditer(text)], key=lambda m: m.start()):
         k = m.end()
         while k < len(text) and text[k] not in "。；;\n":
             k += 1

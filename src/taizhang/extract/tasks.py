@@ -212,7 +212,7 @@ def _handling_result(text: str, d: Draft, s: int, e: int, ann: Annotations) -> N
 def _reported_status(text: str, d: Draft, s: int, e: int, ann: Annotations) -> None:
     """An item of a rectification report that states its problem, then says how far it is (…未完成。该问题已完成
     整改。一是…二是…): a problem with that status, its 一是…二是… parts its measures."""
-    m = ann.report_in(s, e)
+    m = ann.report_in(s, e) or _handling_sentence(text, s, e, ann)
     if m is None:
         return
     status = ann.status_in(m[0], m[1])
@@ -223,6 +223,21 @@ def _reported_status(text: str, d: Draft, s: int, e: int, ann: Annotations) -> N
         parts = inline_parts(text, m[1], e)
         d.measures = [_strip(text, cs, pe) for _ms, cs, pe in parts]
         d.measures_count = len(d.measures) or None
+
+
+def _handling_sentence(text: str, s: int, e: int, ann: Annotations) -> tuple[int, int] | None:
+    """In an item that names a problem in its first sentence (东关村养殖场粪污直排问题。砂场已拆除，场地已复绿。),
+    the rest when it reports a handling result: a status phrase of something already done (已…) or under way."""
+    k = s
+    while k < e and text[k] not in "。；;\n":
+        k += 1
+    if k >= e or not text[s:k].rstrip().endswith("问题"):
+        return None
+    rest = (k + 1, e)
+    hits = [w for a, b, w in ann.statuses if rest[0] <= a and b <= rest[1]]
+    if not hits or not (hits[0].startswith("已") or ann.status_in(*rest) == "in_progress"):
+        return None
+    return rest
 
 
 _NEXT_FIELD = re.compile(r"[。；;，,](?=[\u4e00-\u9fff]{2,8}[：:])")

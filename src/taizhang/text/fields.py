@@ -93,6 +93,10 @@ def run_in_breaks(text: str, start: int, end: int) -> list[int]:
     kinds = [field_kind(m.group("name")) for m in found]
     if len(found) >= 3 and sum(is_block_kind(k) for k in kinds) >= 2:
         return [m.start() for m in mid]
+    # labels set apart by runs of blanks on one line (牵头单位：X    配合单位：Y    完成时限：…): a line each
+    spaced = [m.start() for m in found[1:] if re.search(r"(?:[ \u3000]{2,}|\t)$", text[start:m.start()])]
+    if spaced:
+        return spaced
     if len(found) == 1 and mid and kinds[0] == "progress":
         before = text[start:found[0].start()].rstrip(" \t\u3000")
         if len(before) >= 20 and before.endswith(tuple(_SENTENCE_END)):

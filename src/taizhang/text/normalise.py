@@ -24,6 +24,7 @@ import bisect
 import re
 import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from taizhang.text import fields
 
@@ -240,15 +241,22 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
         pos += len(ln) + 1
     in_field = False  # the line is a field line or runs a field value on
     field_indent = 0
+    unit_run = False  # the line holds units of a unit field (配合单位：…), or runs them on
+    item: tuple[int, str] | None = None  # the number of the item the line belongs to (1.…), and its dot
+    joined = False  # the line above runs on into this one
     for i, (a, b) in enumerate(lines):
         line = t[a:b]
         if line.startswith("\t") or " | " in line:
-            in_field = False
+            in_field = unit_run = joined = False
             continue
-        out += _inline_items(t, a, b)
+        items = _inline_items(t, a, b, item if joined else None)
+        out += items[0]
+        item = items[1]
         out += _run_in(t, a, b)
+        out += _bracketed_labels(t, a, b)
         if _FIELD_LINE.match(line):
             in_field, field_indent = True, _indent(line)
+            unit_run = _unit_field(line)
         if i + 1 >= len(lines):
             continue
         c, d = lines[i + 1]
@@ -262,26 +270,68 @@ def _line_edits(t: str) -> list[tuple[int, int, str]]:
             sep = "" if line.rstrip().endswith(("、", "，", ",")) else "、"
             out.append((b, c + cont.start("rest"), sep))
         elif _broken(line, t, c):
-            out.append((b, c, ""))
+            # a unit list broken between two names (配合单位：区水务局、区住建局\n区农业农村局): the break separates them
+            out.append((b, c, "、" if unit_run and _names_meet(line, nxt) else ""))
+            joined = True
+            continue
+        unit_run = unit_run and in_field
+        joined = in_field
     return out
+
+
+_BRACKET_LABEL = re.compile(r"【(?P<name>[\u4e00-\u9fff]{2,10})】")
+
+
+def _bracketed_labels(t: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """Field labels written in lenticular brackets (【牵头单位】X【配合单位】Y) read as labels with a colon, each
+    after the first of its sentence set apart by a semicolon."""
+    out = []
+    for m in _BRACKET_LABEL.finditer(t, a, b):
+        if fields.field_kind(m.group("name")) == "other":
+            continue
+        before = t[a:m.start()].rstrip(" \u3000")
+        sep = "" if not before or before.endswith(("。", "；", ";", "：", ":", "，", ",")) else "；"
+        out.append((m.start(), m.start() + 1, sep))
+        out.append((m.end() - 1, m.end(), "："))
+    return out
+
+
+def _unit_field(line: str) -> bool:
+    m = fields.field_regex().match(line.lstrip(" \t\u3000"))
+    return bool(m) and fields.field_kind(m.group("name")) in ("unit", "lead", "support", "implementing")
+
+
+def _names_meet(line: str, nxt: str) -> bool:
+    """Whether a line ends with a whole unit name and the next starts with one."""
+    from taizhang.resolve import looks_like_unit  # the unit grammar: a name, not a name cut in two
+
+    last = re.split(r"[、，,：:；;]", line.rstrip(" \u3000"))[-1].strip()
+    first = re.split(r"[、，,。；;]", nxt.strip(" \u3000"))[0].strip()
+    return bool(last) and bool(first) and looks_like_unit(last) and looks_like_unit(first)
 
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \u3000"))
 
 
-def _inline_items(t: str, a: int, b: int) -> list[tuple[int, int, str]]:
-    """1.X。2.Y。 on one line: the next item of the line's own numbering starts a line of its own."""
+def _inline_items(t: str, a: int, b: int, item: tuple[int, str] | None = None
+                  ) -> tuple[list[tuple[int, int, str]], tuple[int, str] | None]:
+    """1.X。2.Y。 on one line: the next item of the line's own numbering starts a line of its own. ``item``: the
+    item a line broken above runs on from (its number and dot), for a line that does not open one itself.
+    Returns the edits and the item the line ends in."""
     m = _ITEM_HEAD.match(t, a, b)
-    if not m:
-        return []
+    if m:
+        n, dot, pos = int(m.group("n").translate(_FW_DIGITS)), m.group("dot"), m.end()
+    elif item is not None:
+        (n, dot), pos = item, a
+    else:
+        return [], None
     out = []
-    n = int(m.group("n").translate(_FW_DIGITS))
-    for k in _ITEM_NEXT.finditer(t, m.end(), b):
-        if int(k.group("n").translate(_FW_DIGITS)) == n + 1 and k.group("dot") == m.group("dot"):
+    for k in _ITEM_NEXT.finditer(t, pos, b):
+        if int(k.group("n").translate(_FW_DIGITS)) == n + 1 and k.group("dot") == dot:
             out.append((k.start("n"), k.start("n"), "\n"))
             n += 1
-    return out
+    return out, (n, dot)
 
 
 _RUN_IN_HEADING = re.compile(rf"[一二三四五六七八九十]{{1,3}}、[{_CJK}]{{2,15}}(?=（一）)")
@@ -305,18 +355,47 @@ def _run_in(t: str, a: int, b: int) -> list[tuple[int, int, str]]:
     return sorted(set(out))
 
 
+_RUNS_ON = tuple("，、。；：）)」』”】》,;:")  # marks that never open a line: the line above runs on
+_LABEL_HEAD = re.compile(rf"[{_CJK}]{{2,10}}(?=[：:])")
+
+
 def _broken(line: str, t: str, nxt: int) -> bool:
     s = line.rstrip(" \u3000")
     if len(s.strip()) < _WRAP_MIN or s.startswith("\t") or "\t" in s or " | " in s:
         return False
-    mid = s.endswith(_MID_SENTENCE)  # a line that stops at a comma or a list mark runs on
-    if not mid and (s.endswith(_CLOSES) or not _SENTENCE_MARKS.search(s) or not _CJK_RE.match(s[-1])):
-        return False
     end = t.find("\n", nxt)
     following = t[nxt:end if end >= 0 else len(t)]
-    if not following.strip() or _STARTS_NEW.match(following):
+    if not following.strip():
         return False
-    return bool(_CJK_RE.match(following[0]) or following[0] in "“‘《0123456789")
+    if following.startswith(_RUNS_ON) and not s.endswith(_RUNS_ON):
+        return True  # …应急管理局配合\n，各苏木乡镇…: a mark cannot open a line
+    if s.endswith(_OPENS):
+        return True  # …持续巡查。（\n县生态环境局牵头）: a bracket opened at the end runs on
+    lab = _LABEL_HEAD.match(following)
+    if lab and fields.field_kind(lab.group(0)) == "other" and _CJK_RE.match(s[-1]) and any(
+            fields.field_kind(s[-k:] + lab.group(0)) != "other" for k in (1, 2, 3)):
+        return True  # a label cut by the break (…，责\n任单位：…): the line runs on
+    if _STARTS_NEW.match(following):
+        return False
+    if _ends_with_label().search(s):
+        return True  # a label at the end of the line (…。责任单位：\n县住建局…): its value follows
+    # a number broken at the line's end (…2021年至20\n22年…, 分别下降15\n%、10%…)
+    digits = s[-1].isdigit() and (following[0].isdigit() or following[0] in "%％.．年月日号万亿")
+    mid = s.endswith(_MID_SENTENCE)  # a line that stops at a comma or a list mark runs on
+    if not (mid or digits) and (s.endswith(_CLOSES) or not _SENTENCE_MARKS.search(s)):
+        return False
+    return digits or bool(_CJK_RE.match(following[0]) or following[0] in _CAN_RUN_ON)
+
+
+_OPENS = tuple("（(《“‘【")
+_CAN_RUN_ON = "“‘《0123456789%％（(μµ" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=1)
+def _ends_with_label() -> re.Pattern:
+    names = sorted({n for v in fields.lexicon()["fields"].values() for n in v}, key=len, reverse=True)
+    alt = "|".join(map(re.escape, names))
+    return re.compile(rf"(?:(?:^|(?<=[。；;，,\s]))(?:{alt})[：:]|【(?:{alt})】)$")
 
 
 def normalise(text: str, *, join_lines: bool = True) -> Normalised:
