@@ -104,3 +104,16 @@ def test_schema_documents_errors_and_the_timeline(db):
                     assert set(resp["content"]) == {"application/json"}, (path, method, code)
     evidence = paths["/api/evidence/{id}/"]["get"]["responses"]["200"]["content"]
     assert set(evidence) == {"*/*"}
+
+
+def test_a_fault_is_a_json_500(task1, people, monkeypatch):
+    from taizhang.service.api import views
+
+    def broken(self, pk):
+        raise RuntimeError("a fault of the service")
+
+    monkeypatch.setattr(views.TaskViewSet, "_task", broken)
+    c = Client(raise_request_exception=False)
+    c.force_login(people["admin"])
+    body = _json_error(c.get(f"/api/tasks/{task1.pk}/timeline/"), 500)
+    assert "a fault" not in body["detail"]  # the reason stays in the server's log

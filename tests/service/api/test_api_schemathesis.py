@@ -74,7 +74,7 @@ def _run_all(exe, live_server, seeded, out_dir, summaries, failed):
         run = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"},
                              cwd=out_dir)
         out = run.stdout + run.stderr
-        (out_dir / f"schemathesis-{who}.txt").write_text(out)
+        (out_dir / f"schemathesis-{connections['default'].vendor}-{who}.txt").write_text(out)
         lines = out.splitlines()
         cases = next((lines[k + 1].strip() for k, ln in enumerate(lines[:-1]) if ln.startswith("Test cases:")), "?")
         found = [ln.strip() for ln in lines if re.match(r"\s+❌ ST\d+", ln)]

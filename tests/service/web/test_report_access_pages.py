@@ -43,3 +43,28 @@ def test_task_page_of_its_own_task_shows_reports_returned_claims_and_evidence(pu
         assert f"/evidence/{ev.pk}/" in html
         download = c.get(f"/evidence/{ev.pk}/")
         assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_ledger_export_gives_other_units_the_summary_without_the_words(published, people, evidence):
+    """The exported ledger is the shared ledger: another unit's task keeps its period, percent and verdict, but
+    neither the report's words nor the verifier's reason for returning the claim."""
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    _reported(published, people, evidence)
+
+    def cells(user) -> str:
+        c = api_client(user)
+        resp = c.get(reverse("web:ledger_export"))
+        assert resp.status_code == 200
+        ws = load_workbook(io.BytesIO(resp.content)).worksheets[0]
+        return "\n".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+
+    other = cells(people["liaison_b"])
+    assert f"{month()}　100%" in other and "退回（" in other  # the latest report (the returned claim), its verdict
+    assert not [s for s in SECRETS if s in other]
+    own = cells(people["liaison_a"])
+    assert "甲单位的进展原文" in own or "退回的理由原文" in own
+    assert "退回的理由原文" in cells(people["leader"])

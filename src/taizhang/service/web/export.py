@@ -33,10 +33,20 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[:n - 1] + "…"
 
 
-def supervision(tasks: list) -> dict[int, dict]:
+def supervision(tasks: list, user=None) -> dict[int, dict]:
     """Per task id: the report of its latest period (the latest submitted within that period) and its latest
-    verification, in two queries per :data:`CHUNK` tasks."""
+    verification, in two queries per :data:`CHUNK` tasks. For ``user``, a task whose reports they may not read
+    (a liaison's, of a task its unit has no part in: ``permissions.can_read_reports``) is marked
+    ``summary_only``: its row gives the period, percent and verdict without the report's or the verifier's words."""
+    from taizhang.service.ledger import permissions, services
+
     ids = [t.pk for t in tasks]
+    limited = user is not None and permissions.role_of(user) == permissions.LIAISON
+    readable: set[int] = set()
+    if limited:
+        for i in range(0, len(ids), CHUNK):
+            readable |= set(services.report_readable_tasks(user).filter(pk__in=ids[i:i + CHUNK])
+                            .values_list("pk", flat=True))
     out: dict[int, dict] = {i: {} for i in ids}
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i:i + CHUNK]
@@ -49,7 +59,8 @@ def supervision(tasks: list) -> dict[int, dict]:
             [r for _, r, _ in pairs if r])
         checks = Verification.objects.only("id", "result", "note", "at").in_bulk([v for _, _, v in pairs if v])
         for pk, r, v in pairs:
-            out[pk] = {"report": reports.get(r), "verification": checks.get(v)}
+            out[pk] = {"report": reports.get(r), "verification": checks.get(v),
+                       "summary_only": limited and pk not in readable}
     return out
 
 
@@ -59,6 +70,7 @@ def task_row(index: int, task, units: dict[str, list[str]], due_text: str, light
     extra = extra or {}
     doc = task.document
     report, check = extra.get("report"), extra.get("verification")
+    words = not extra.get("summary_only")  # the report's and the verifier's words (see supervision)
     today = today or timezone.localdate()
     overdue = ""
     if task.state in SUPERVISED and task.due_date and task.due_date < today:
@@ -73,11 +85,12 @@ def task_row(index: int, task, units: dict[str, list[str]], due_text: str, light
         "goal": task.goal or "",
         "status": label_of(Task.State, task.state),
         "light": light_label if task.state in (*SUPERVISED, Task.State.CLOSED) else "",
-        "latest": f"{report.period}　{report.percent}%　{_short(report.text, LATEST_CHARS)}" if report else "",
+        "latest": (f"{report.period}　{report.percent}%" + (f"　{_short(report.text, LATEST_CHARS)}" if words else "")
+                   if report else ""),
         "reported": f"{timezone.localtime(report.submitted_at):%Y-%m-%d}" if report else "",
         "overdue": overdue,
-        "verification": (f"{check.get_result_display()}：{_short(check.note, LATEST_CHARS)}"
-                         f"（{timezone.localtime(check.at):%Y-%m-%d}）") if check else "",
+        "verification": (f"{check.get_result_display()}" + (f"：{_short(check.note, LATEST_CHARS)}" if words else "")
+                         + f"（{timezone.localtime(check.at):%Y-%m-%d}）") if check else "",
         "source": task.text,
         "section": task.section or "",
         "id": task.number or task.key or str(task.pk),

@@ -65,7 +65,7 @@ def filter_summary(form: LedgerFilterForm) -> list[tuple[str, str]]:
 def ledger_export(request):
     form = LedgerFilterForm(request.GET or None, user=request.user)
     tasks = attach_units(with_documents(filtered_tasks(form, request.user))[:EXPORT_LIMIT])
-    extra = supervision(tasks)
+    extra = supervision(tasks, request.user)
     today = timezone.localdate()
     rows = [task_row(i, t, units_by_role(t), due_text(t), label_of(Light, t.light), extra[t.pk], today)
             for i, t in enumerate(tasks, start=1)]
