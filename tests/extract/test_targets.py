@@ -273,3 +273,12 @@ def test_a_respective_list_cut_after_its_last_bare_number():
         ("可吸入颗粒物（PM10）年均浓度", "<=", 78, "微克/立方米", 2023, None, None),
         ("二氧化氮年均浓度", "<=", 30, "微克/立方米", 2023, None, None),
     ]
+
+
+def test_a_bracket_restating_the_goal_holds_a_goal_of_its_own():
+    text = "到2021年底，城区空气质量优良天数比率不低于92.5%（即全年污染天数不能超过27天），PM2.5平均浓度不高于34微克/立方米。"
+    assert brief(targets(text)) == [
+        ("城区空气质量优良天数比率", ">=", 92.5, "%", 2021, None, None),
+        ("全年污染天数", "<=", 27, "天", 2021, None, None),
+        ("PM2.5平均浓度", "<=", 34, "微克/立方米", 2021, None, None),
+    ]

@@ -84,7 +84,8 @@ def _grammar() -> _G:
             rf"[\u4e00-\u9fff]{{1,10}}?(?:{_alt(g['area_suffixes'])}))的?(?=\S)"),
         list_sep=rf"(?:{_alt(g['list_joiners'])})",
         level=re.compile(rf"(?:{_alt(g['level_words'])})$"),
-        clause_split=re.compile(r"[，,。；;：:！？\n]"),
+        # a bracket restating the goal another way (92.5%（即全年污染天数不能超过27天）) holds a goal of its own
+        clause_split=re.compile(rf"[，,。；;：:！？\n]|[（(](?=(?:{_alt(g['restating_words'])}))"),
         goal_field=re.compile(rf"^[ \t\u3000]*(?:{_alt(g['goal_fields'])})\s*[：:]", re.M),
         verbless=re.compile(rf"(?:{_alt(g['verbless_heads'])})\s*$"),
         cap=re.compile(rf"(?:{_alt(g['cap_heads'])})$"),
