@@ -184,3 +184,14 @@ def test_an_item_naming_its_problem_then_what_became_of_it_without_a_label():
 def test_a_plan_sentence_about_the_future_gives_no_status():
     led = _ledger("一、任务\n（一）城区内涝问题。该区域要在年底前完成整改。\n")
     assert [(t.kind, t.status) for t in led.tasks] == [("measure", None)]
+
+
+def test_a_pipe_list_with_a_marked_lead_cell_and_a_lasting_progress_cell():
+    led = _ledger("序号 | 反馈问题 | 整改时限 | 责任单位 | 整改进展 |\n"
+                  "1 | 城区河道黑臭反弹。 | 长期坚持 | 县住建局（牵头）、县水利局 | 基本完成 |\n"
+                  "2 | 秸秆露天焚烧。 | 立行立改 | 县农业农村局，各乡镇人民政府 | 已完成整改，长期坚持 |\n")
+    assert [([u.raw for u in t.lead_units], [u.raw for u in t.support_units], [u.raw for u in t.implementing_units],
+             t.status, t.immediate, t.ongoing) for t in led.tasks] == [
+        (["县住建局"], ["县水利局"], [], "in_progress", False, True),
+        (["县农业农村局"], [], ["各乡镇人民政府"], "completed", True, True),
+    ]

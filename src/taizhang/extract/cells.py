@@ -14,6 +14,7 @@ from taizhang.extract.assign import (
     _role_at_end,
     _trim_unit,
     _units_in,
+    has_paren_lead,
     lexicon,
 )
 from taizhang.extract.notes import find_note
@@ -82,6 +83,8 @@ def units_in_cell(text: str, start: int, end: int, field: str) -> list[UnitRef]:
         e -= 1
     note = find_note(text, start, e, require_role=True) if e > start and text[e - 1] in "）)" else None
     body_end = note.start if note else e
+    if field in (LEAD, "lead_strict", "lead_or_implementing") and has_paren_lead(text, start, body_end):
+        field = "support_or_implementing"  # 县住建局（牵头）、县水务局: the marked unit leads, the others support
     out: list[UnitRef] = []
     pos = start
     seps = [m for m in CLAUSE_SEP.finditer(text, start, body_end) if _depth(text, start, m.start()) == 0]

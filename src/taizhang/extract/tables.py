@@ -108,6 +108,7 @@ def table_drafts(text: str, layouts: list[Layout], ann: Annotations, *, doc_date
             d.units = units
             d.deadline_regions = [(s, e) for s, e in task_cells] + deadline_cells
             d.status = next((st for a, b in progress_cells if (st := ann.status_in(a, b))), None)
+            d.flag_regions += progress_cells  # 已完成整改，长期坚持: the progress cell says it is kept up
             for col in periods:
                 if period_end(col.label, doc_date=doc_date) is not None:
                     d.extra_deadlines.append((col.label, col.start, col.end, "by"))
