@@ -218,3 +218,12 @@ def test_a_recurring_time_limit_gives_no_date():
         assert find_deadlines(text, doc_date=doc) == [], text
     assert [(d.text, d.date) for d in find_deadlines("6月底前完成排查，此后每年开展一次", doc_date=doc)] == [
         ("6月底前", "2021-06-30")]
+
+
+def test_the_period_in_a_plans_name_is_no_deadline():
+    doc = datetime.date(2019, 1, 1)
+    text = ("关于印发全省作战方案暨2013—2020年大气污染防治规划三期行动计划（2018—2020年）的通知。通知指出：2019年底前完成"
+            "清洁取暖改造。")
+    assert [(d.text, d.date) for d in find_deadlines(text, doc_date=doc)] == [("2019年底前", "2019-12-31")]
+    assert [(d.text, d.date) for d in find_deadlines("印发实施方案，2020年底前完成整治。", doc_date=doc)] == [
+        ("2020年底前", "2020-12-31")]

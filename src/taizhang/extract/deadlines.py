@@ -181,13 +181,27 @@ def _parse(m: re.Match, doc_year: int | None) -> _Parsed | None:
     return _Parsed(_num(g.get("y")), start, end, explicit, not explicit and not rel)
 
 
+_TITLE_PERIOD = re.compile(r"(?:计划|方案|规划|纲要|要点|细则|意见)\s*[（(]\s*$")
+
+
 def _inside_title(text: str, pos: int) -> bool:
     for op, cl in _rules().lex["title_brackets"]:
         lo = max(0, pos - 120)
         o = text.rfind(op, lo, pos)
         if o >= 0 and text.rfind(cl, o, pos) < 0:
             return True
+    # the period of a plan named without 《》: …三期行动计划（2018—2020年）的通知
+    if _TITLE_PERIOD.search(text, max(0, pos - 12), pos):
+        return True
+    # a plan's name between 印发 and 的通知 in one clause: 关于印发…暨2013—2020年…行动计划的通知
+    k = text.rfind("印发", max(0, pos - 80), pos)
+    if k >= 0 and not _SENTENCE_BREAK.search(text, k, pos):
+        m = _NOTICE_END.search(text, pos, min(len(text), pos + 80))
+        return m is not None and not _SENTENCE_BREAK.search(text, pos, m.start())
     return False
+
+
+_NOTICE_END = re.compile(r"的通知|的函|的批复")
 
 
 _CLAUSE_END = re.compile(r"[，,。；;：:！？\n]")
