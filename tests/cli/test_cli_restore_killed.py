@@ -39,6 +39,14 @@ def _database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+def _wait_stopped(proc: subprocess.Popen, seconds: float = 60) -> None:
+    """Wait until ``proc`` is stopped (state T in /proc), as it stops itself right after printing its step."""
+    deadline = time.monotonic() + seconds
+    while Path(f"/proc/{proc.pid}/stat").read_text().split(")")[1].split()[0] != "T":
+        assert time.monotonic() < deadline, "the restore did not stop at its step"
+        time.sleep(0.01)
+
+
 def _restore_killed_at(step: str, archive: Path, home: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(TAIZHANG_HOME=str(home), DATABASE_URL=_database_url(), TAIZHANG_TEST_RESTORE_STOP_AT=step)
@@ -49,10 +57,7 @@ def _restore_killed_at(step: str, archive: Path, home: Path) -> None:
         line = proc.stderr.readline()
         assert f"restore stopped at {step}" in line, line + proc.stderr.read()
         # it has stopped itself at the step (state T); kill -9 it there
-        for _ in range(500):
-            if Path(f"/proc/{proc.pid}/stat").read_text().split(")")[1].split()[0] == "T":
-                break
-            time.sleep(0.01)
+        _wait_stopped(proc)
         proc.send_signal(signal.SIGKILL)
         assert proc.wait(30) == -signal.SIGKILL
     finally:
@@ -116,10 +121,14 @@ def test_recovery_leaves_a_running_restore_alone(transactional_db, task1, tmp_pa
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert "restore stopped at staged" in proc.stderr.readline()
+        # the line is printed just before the process stops itself: a SIGCONT sent before the SIGSTOP lands
+        # would be lost and leave it stopped for good, so wait until it is stopped (state T)
+        _wait_stopped(proc)
         assert backup.recover() is None
         assert (tmp_path / backup.JOURNAL).exists()
         proc.send_signal(signal.SIGCONT)  # let it finish
-        assert proc.wait(60) == 0, proc.stderr.read()
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
     finally:
         if proc.poll() is None:
             proc.kill()
