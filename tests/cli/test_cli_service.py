@@ -86,7 +86,7 @@ def test_serve_first_run_creates_database_and_admin_then_answers(tmp_path):
         assert status == 200 and b"openapi" in body
         status, body = _get(base + "/static/admin/css/base.css")  # static files served by the app itself
         assert status == 200 and len(body) > 1000
-        assert _get(base + "/api/tasks/")[0] == 403
+        assert _get(base + "/api/tasks/")[0] == 401  # no credentials: 401, naming the token scheme
         status, body = _get(base + "/api/token/", data=f"username=admin&password={password}".encode())
         assert status == 200, body
         token = json.loads(body)["token"]

@@ -279,9 +279,12 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 REST_FRAMEWORK = {
+    # the token first: a request without valid credentials is then answered 401 with
+    # "WWW-Authenticate: Token" (DRF takes that header from the first class; the session class has none, which
+    # turned every missing or expired token into a 403 that clients could not tell from a refusal)
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["taizhang.service.api.permissions.LedgerViewer"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
