@@ -126,30 +126,49 @@ def _frame(block: bytes, width: int, numeric: set[int]):
 
 class _Codes:
     """Codes of the distinct values of a text column across blocks, assigned in order of first appearance
-    of the value each distinct cell stands for (``value_of(cell)``, computed once per distinct cell)."""
+    of the value each distinct cell stands for (``value_of(cell)``, computed once per distinct cell of the
+    whole file: the code of a cell is kept across blocks)."""
 
     def __init__(self, value_of):
         self.value_of = value_of
         self.values: list = []
         self.index: dict = {}
+        self.cell_code: dict = {}
 
-    def encode(self, col) -> np.ndarray:
-        import polars as pl
-
-        if col.null_count():
-            col = col.fill_null("")  # an empty cell, as the plain reader sees it
-        cells = col.unique(maintain_order=True)
-        codes = []
-        for cell in cells.to_list():
+    def _code(self, cell) -> int:
+        k = self.cell_code.get(cell)
+        if k is None:
             v = self.value_of(cell)
             k = self.index.get(v)
             if k is None:
                 k = self.index[v] = len(self.values)
                 self.values.append(v)
-            codes.append(k)
+            self.cell_code[cell] = k
+        return k
+
+    def encode(self, col) -> np.ndarray:
+        """The int32 codes of a column. A column in long runs of one cell (the station of a file sorted by
+        station, the pollutant and unit of a long file) is coded by the first cell of each run."""
+        import polars as pl
+
+        if col.null_count():
+            col = col.fill_null("")  # an empty cell, as the plain reader sees it
+        n = len(col)
+        if n > 1:
+            heads = np.flatnonzero(col.slice(1).ne(col.slice(0, n - 1)).to_numpy()) + 1
+            if len(heads) < n // 8:  # long runs: code the first cell of each run, repeat it over the run
+                starts = np.concatenate(([0], heads))
+                runs = col.gather(starts)
+                codes = self._encode(runs, pl)
+                return np.repeat(codes, np.diff(np.append(starts, n)))
+        return self._encode(col, pl)
+
+    def _encode(self, col, pl) -> np.ndarray:
+        cells = col.unique(maintain_order=True)
+        codes = [self._code(cell) for cell in cells.to_list()]
         if len(codes) == 1:
-            return np.full(len(col), codes[0], dtype=np.int64)
-        return col.replace_strict(cells, pl.Series(codes, dtype=pl.Int64), return_dtype=pl.Int64).to_numpy()
+            return np.full(len(col), codes[0], dtype=np.int32)
+        return col.replace_strict(cells, pl.Series(codes, dtype=pl.Int32), return_dtype=pl.Int32).to_numpy()
 
 
 def _station(cell) -> str:
@@ -260,31 +279,41 @@ def read_air_csv(path: str | Path):
                 parts.setdefault(pol, []).append(v)
     if lay is None or "station" not in parts:
         raise Fallback("no data")
-    station_idx = np.concatenate(parts.pop("station"))
-    hours = np.asarray(times.values, dtype=np.int64)[np.concatenate(parts.pop("hour"))]
+    station_idx = np.concatenate(parts.pop("station"))  # int32 codes
+    hour_code = np.concatenate(parts.pop("hour"))  # int32 codes into times.values
+    hour_of = np.asarray(times.values, dtype=np.int64)
     n_st = len(stations.values)
     if not lay.long:
+        station_idx = station_idx.astype(np.int64)
+        hours = hour_of[hour_code]
         _no_duplicates(station_idx * (int(hours.max()) - int(hours.min()) + 1) + (hours - hours.min()))
         values = {pol: np.concatenate(v) for pol, v in parts.items()}
         return AirData(str(path), "wide", list(stations.values), hours.astype("datetime64[h]"), station_idx,
                        values, list(lay.warnings))
     pol_idx = np.concatenate(parts.pop("pol"))
     values = np.concatenate(parts.pop("value"))
-    unit_idx = np.concatenate(parts.pop("unit")) if "unit" in parts else np.zeros(len(values), dtype=np.int64)
+    unit_idx = np.concatenate(parts.pop("unit")) if "unit" in parts else np.zeros(len(values), dtype=np.int32)
     unit_names = units.values or [None]
-    factors = np.ones((len(pol_codes.values), len(unit_names)))
     for a, pol in enumerate(pol_codes.values):
         for b, unit in enumerate(unit_names):
             try:
-                factors[a, b] = unit_factor(pol, None if unit is None else str(unit))
+                factor = unit_factor(pol, None if unit is None else str(unit))
             except ValueError:
                 if ((pol_idx == a) & (unit_idx == b)).any():
                     raise Fallback("unit") from None
-    values *= factors[pol_idx, unit_idx]
-    station_hour = hours * n_st + station_idx
+                continue
+            if factor != 1.0:  # only the rows that need it are scaled (a factor of 1 leaves a value as it is)
+                rows = (pol_idx == a) & (unit_idx == b)
+                values[rows] *= factor
+    del unit_idx
+    # Hours relative to the earliest one: the same order and equality of keys as absolute hours, smaller numbers.
+    rel = hour_of - hour_of.min()
+    station_hour = rel[hour_code] * n_st + station_idx
     _no_duplicates(station_hour * len(pol_codes.values) + pol_idx)
-    t, s, columns = long_records(station_hour, hours, station_idx, pol_idx, values, pol_codes.values)
-    return AirData(str(path), "long", list(stations.values), t, s, columns, [])
+    # long_records gives the hour of each record as it is given the hours: give it the hour codes, map them after.
+    t, s, columns = long_records(station_hour, hour_code, station_idx, pol_idx, values, pol_codes.values)
+    t = hour_of[t.astype(np.int64)].astype("datetime64[h]")
+    return AirData(str(path), "long", list(stations.values), t, s.astype(np.int64), columns, [])
 
 
 def _pollutant(pols: dict, cell) -> str:
