@@ -154,7 +154,8 @@ class _Codes:
         if col.null_count():
             col = col.fill_null("")  # an empty cell, as the plain reader sees it
         n = len(col)
-        if n > 1:
+        head = col.head(1024)
+        if n > 1 and head.slice(1).ne(head.slice(0, len(head) - 1)).sum() < len(head) // 8:  # runs at the start
             heads = np.flatnonzero(col.slice(1).ne(col.slice(0, n - 1)).to_numpy()) + 1
             if len(heads) < n // 8:  # long runs: code the first cell of each run, repeat it over the run
                 starts = np.concatenate(([0], heads))
@@ -164,11 +165,22 @@ class _Codes:
         return self._encode(col, pl)
 
     def _encode(self, col, pl) -> np.ndarray:
-        cells = col.unique(maintain_order=True)
-        codes = [self._code(cell) for cell in cells.to_list()]
+        """Codes by one hashing of the cells: the column as a Categorical, its distinct cells (in order of first
+        appearance) coded by :meth:`_code`, every row's category mapped by a table."""
+        cat = col.cast(pl.Categorical)
+        distinct = cat.unique(maintain_order=True)
+        codes = np.fromiter(map(self._code, distinct.cast(pl.String).to_list()), dtype=np.int32, count=len(distinct))
         if len(codes) == 1:
             return np.full(len(col), codes[0], dtype=np.int32)
-        return col.replace_strict(cells, pl.Series(codes, dtype=pl.Int32), return_dtype=pl.Int32).to_numpy()
+        cat_ids = distinct.to_physical().to_numpy().astype(np.int64)
+        lo, hi = int(cat_ids.min()), int(cat_ids.max())
+        if hi - lo > 4 * len(col) + 1024:  # categories spread far apart (the process saw many strings)
+            cells = distinct.cast(pl.String)
+            return col.replace_strict(cells, pl.Series(codes), return_dtype=pl.Int32).to_numpy()
+        table = np.zeros(hi - lo + 1, dtype=np.int32)
+        table[cat_ids - lo] = codes
+        ids = cat.to_physical().to_numpy()
+        return table[ids - lo] if lo else table[ids]
 
 
 def _station(cell) -> str:
@@ -226,7 +238,9 @@ def _no_duplicates(key: np.ndarray) -> None:
         return
     lo, hi = int(key.min()), int(key.max())
     if hi - lo < 4 * len(key) + 1024:  # a dense range: count per key in one pass
-        if np.bincount(key - lo, minlength=1).max() > 1:
+        seen = np.zeros(hi - lo + 1, dtype=bool)
+        seen[key - lo] = True
+        if np.count_nonzero(seen) < len(key):  # fewer distinct keys than keys
             raise Fallback("duplicate")
     elif len(np.unique(key)) < len(key):
         raise Fallback("duplicate")
