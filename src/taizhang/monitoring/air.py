@@ -322,12 +322,14 @@ def long_records(station_hour: np.ndarray, hours: np.ndarray, station_idx: np.nd
     lo = int(station_hour.min()) if n else 0
     span = int(station_hour.max()) - lo + 1 if n else 0
     if span <= 4 * n + 1024:  # dense codes (the usual case): the first row of each code without sorting the rows
-        key = station_hour - lo
-        first_of = np.full(span, n, dtype=np.int64)
-        np.minimum.at(first_of, key, np.arange(n, dtype=np.int64))
+        key = station_hour - lo if lo else station_hour
+        idx = np.int32 if n < 2**31 - 1 else np.int64  # row numbers in 4 bytes where they fit (less memory)
+        first_of = np.full(span, n, dtype=idx)
+        np.minimum.at(first_of, key, np.arange(n, dtype=idx))
         codes = np.flatnonzero(first_of < n)
         first = first_of[codes]
-        rank_of = np.empty(span, dtype=np.int64)
+        del first_of
+        rank_of = np.empty(span, dtype=idx)
         order = np.argsort(first)
         rank_of[codes[order]] = np.arange(len(order))
         pos = rank_of[key]

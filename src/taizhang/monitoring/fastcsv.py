@@ -322,8 +322,13 @@ def read_air_csv(path: str | Path):
     del unit_idx
     # Hours relative to the earliest one: the same order and equality of keys as absolute hours, smaller numbers.
     rel = hour_of - hour_of.min()
-    station_hour = rel[hour_code] * n_st + station_idx
-    _no_duplicates(station_hour * len(pol_codes.values) + pol_idx)
+    station_hour = rel[hour_code]  # computed in place: each temporary array of this length is 8 bytes a row
+    station_hour *= n_st
+    station_hour += station_idx
+    key = station_hour * len(pol_codes.values)
+    key += pol_idx
+    _no_duplicates(key)
+    del key
     # long_records gives the hour of each record as it is given the hours: give it the hour codes, map them after.
     t, s, columns = long_records(station_hour, hour_code, station_idx, pol_idx, values, pol_codes.values)
     t = hour_of[t.astype(np.int64)].astype("datetime64[h]")
