@@ -163,3 +163,12 @@ def test_any_cells_give_the_plain_data_or_are_left_to_it(tmp_path, rows):
     except fastcsv.Fallback:
         return
     same(fast, read_air_plain(p))
+
+
+@pytest.mark.parametrize("odd", [False, True])
+def test_blocks_shorter_than_a_line(tmp_path, monkeypatch, odd):
+    """Blocks of a few bytes (a line spans several reads) and no final line break: the same data."""
+    monkeypatch.setattr(fastcsv, "BLOCK_BYTES", 7)
+    p = write(tmp_path / "w.csv", wide_rows(random.Random(2), stations=2, hours=40, odd=odd))
+    p.write_bytes(p.read_bytes().rstrip(b"\r\n"))
+    same(fastcsv.read_air_csv(p), read_air_plain(p))

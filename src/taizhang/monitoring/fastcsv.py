@@ -45,16 +45,17 @@ def _blocks(path: Path) -> Iterator[bytes]:
         carry = b""
         while True:
             chunk = f.read(BLOCK_BYTES)
-            data = carry + chunk
             if not chunk:
-                if data:
-                    yield _utf8(data, encoding)
+                if carry:
+                    yield _utf8(carry, encoding)
                 return
-            cut = data.rfind(b"\n") + 1
+            cut = chunk.rfind(b"\n") + 1
             if cut == 0:
-                carry = data
+                carry += chunk
                 continue
-            block, carry = data[:cut], data[cut:]
+            # one copy of the chunk (slicing and concatenating bytes would make two)
+            block = b"".join((carry, memoryview(chunk)[:cut])) if carry or cut < len(chunk) else chunk
+            carry = chunk[cut:]
             if encoding is None:
                 encoding = _encoding(block)
             yield _utf8(block, encoding)
