@@ -41,6 +41,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from ledger import setup_django  # benchmarks/ledger.py: the same settings and migrated database
+
 ROOT = Path(__file__).resolve().parent.parent
 # TAIZHANG_BENCH_DIR / TAIZHANG_BENCH_PG_DB: other places for the data, so that two checkouts can run the
 # benchmark side by side without dropping each other's database
@@ -98,15 +100,6 @@ def run_child(db: str, args) -> dict:
 # ---------------------------------------------------------------- child: generate
 
 
-def setup_django() -> None:
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "taizhang.service.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def plan(n: int, seed: int, year: int) -> tuple[str, dict]:

@@ -7,6 +7,7 @@ The fixtures (tests/service/conftest.py) are built from these; tests import what
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -157,3 +158,28 @@ def tree_ledger() -> dict:
     ledger["targets"][0]["task_id"] = "T3"
     ledger["targets"][1]["task_id"] = "T1"
     return ledger
+
+
+def run_threads(fn, n):
+    """Run ``fn(i)`` for i < n in n real threads started together (a barrier), each with its own database
+    connection, closed when it ends. Returns (results by i, exceptions raised)."""
+    from django.db import connections
+
+    barrier = threading.Barrier(n)
+    results, errors = [None] * n, []
+
+    def worker(i):
+        try:
+            barrier.wait()
+            results[i] = fn(i)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return results, errors

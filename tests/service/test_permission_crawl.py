@@ -141,6 +141,24 @@ def expectation(key: str) -> dict | None:
     return API_EXPECTATIONS.get(key) or UI_ROUTE_EXPECTATIONS.get(key) or UNNAMED.get(key)
 
 
+def _request_undone(people, who: str, method: str, url: str, data: dict):
+    """One request as ``who`` (a fresh session each time: a logout route must not end the crawl's session),
+    with whatever it writes rolled back, so that every request of the crawl meets the same world."""
+    client = Client()
+    if who != "anonymous":
+        client.force_login(people[who])
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        if method == "GET":
+            resp = client.get(url)
+        elif method == "POST":
+            resp = client.post(url, data)
+        else:
+            resp = client.patch(url, data, content_type="application/json")
+        transaction.savepoint_rollback(sid)
+    return resp
+
+
 def test_every_route_has_an_expectation():
     missing = [f"{k}  ({r})" for k, r in all_routes().items() if expectation(k) is None]
     assert not missing, "routes without a permission expectation:\n" + "\n".join(missing)
@@ -262,18 +280,7 @@ def test_permission_crawl(world, people, who):
             if method not in exp:
                 continue
             data = {k: _value(v, world) for k, v in exp.get("data", {}).items()}
-            client = Client()  # a fresh session per request: a logout route must not end the crawl's session
-            if who != "anonymous":
-                client.force_login(people[who])
-            with transaction.atomic():
-                sid = transaction.savepoint()
-                if method == "GET":
-                    resp = client.get(url)
-                elif method == "POST":
-                    resp = client.post(url, data)
-                else:
-                    resp = client.patch(url, data, content_type="application/json")
-                transaction.savepoint_rollback(sid)
+            resp = _request_undone(people, who, method, url, data)
             checked += 1
             want_allowed = who in exp[method]
             if resp.status_code >= 500:
@@ -341,18 +348,7 @@ def test_draft_and_deleted_tasks_are_hidden_on_every_task_route(world, people, w
         requests.append(("api:report-list", "GET", f"/api/reports/?task={obj.pk}", {}))
         for key, method, url, spec in requests:
             data = {k: _value(v, world) for k, v in spec.items()}
-            client = Client()
-            if who != "anonymous":
-                client.force_login(people[who])
-            with transaction.atomic():
-                sid = transaction.savepoint()
-                if method == "GET":
-                    resp = client.get(url)
-                elif method == "POST":
-                    resp = client.post(url, data)
-                else:
-                    resp = client.patch(url, data, content_type="application/json")
-                transaction.savepoint_rollback(sid)
+            resp = _request_undone(people, who, method, url, data)
             checked += 1
             body = b"".join(resp.streaming_content) if resp.streaming else resp.content
             text = body.decode("utf-8", "replace")

@@ -294,13 +294,8 @@ def _pending_field(word: str, field: str, have_lead: bool) -> str:
 
 
 def _depth(text: str, a: int, b: int) -> int:
-    d = 0
-    for ch in text[a:b]:
-        if ch in "（(〔":
-            d += 1
-        elif ch in "）)〕":
-            d = max(0, d - 1)
-    return d
+    # unit clauses: only the round and 〔〕 brackets nest (a 【label】 or [ref] does not hide a separator)
+    return _fields.bracket_depth(text, a, b, "（(〔", "）)〕")
 
 
 UNIT_FIELD_KINDS = ("unit", "lead", "support", "implementing")

@@ -65,14 +65,16 @@ def is_block_kind(kind: str) -> bool:
     return kind in lexicon()["block_kinds"]
 
 
-def _depth(text: str, a: int, b: int) -> int:
+def bracket_depth(text: str, a: int, b: int, opens: str = "（(〔[【", closes: str = "）)〕]】") -> int:
+    """How many brackets are open at ``b`` when reading ``text`` from ``a`` (an unmatched closer is ignored)."""
     d = 0
     for ch in text[a:b]:
-        if ch in "（(〔[【":
+        if ch in opens:
             d += 1
-        elif ch in "）)〕]】":
+        elif ch in closes:
             d = max(0, d - 1)
     return d
+
 
 
 _SENTENCE_END = "。；;！？!?”’）)"
@@ -84,7 +86,7 @@ def run_in_breaks(text: str, start: int, end: int) -> list[int]:
     progress label standing alone after a sentence (…问题。”整改进展情况：已经完成)."""
     found = []
     for m in inline_regex().finditer(text, start, end):
-        if _depth(text, start, m.start()) == 0:
+        if bracket_depth(text, start, m.start()) == 0:
             found.append(m)
     if not found:
         return []

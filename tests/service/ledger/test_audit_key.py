@@ -9,14 +9,13 @@ import hmac
 import io
 import json
 import stat
-import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from service_builders import month
+from service_builders import month, run_threads
 from taizhang.cli.main import main
 from taizhang.errors import TaizhangError
 from taizhang.service.ledger import audit, dbtriggers, services
@@ -207,25 +206,13 @@ def test_the_anchor_file_follows_every_commit_and_is_private(transactional_db, t
 def test_the_anchor_is_right_under_concurrent_writers(transactional_db, task1, people):
     """Threads commit events at once (PostgreSQL: truly in parallel); the anchor ends at the last event."""
     n = 12
-    barrier = threading.Barrier(n)
-    errors = []
 
-    def worker(i):
-        try:
-            barrier.wait()
-            for j in range(3):
-                with transaction.atomic():
-                    audit.record("test.note", object_type="test", object_id=f"{i}-{j}")
-        except Exception as exc:  # noqa: BLE001 - asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def write(i):
+        for j in range(3):
+            with transaction.atomic():
+                audit.record("test.note", object_type="test", object_id=f"{i}-{j}")
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    _, errors = run_threads(write, n)
     assert errors == []
     events, head = audit.current_head()
     anchor = audit.read_anchor()

@@ -6,38 +6,15 @@ Real threads, each with its own database connection, committing for real (transa
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from service_builders import month
+from service_builders import month, run_threads
 from taizhang.service.ledger import audit, services
 from taizhang.service.ledger.errors import Conflict
 from taizhang.service.ledger.models import AuditEvent, EvidenceFile, ProgressReport, Task
 
 N = 20
-
-
-def _run_threads(fn, n):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def worker(i):
-        try:
-            barrier.wait()
-            results[i] = fn(i)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results, errors
 
 
 def test_twenty_concurrent_progress_reports_lose_nothing(transactional_db, task1, people):
@@ -49,7 +26,7 @@ def test_twenty_concurrent_progress_reports_lose_nothing(transactional_db, task1
         return services.submit_progress(task, user, period=month(), text=f"第{i}号报送", percent=i,
                                         files=[services.Upload(f"佐证{i}.txt", f"evidence {i}".encode())]).pk
 
-    results, errors = _run_threads(submit, N)
+    results, errors = run_threads(submit, N)
     assert errors == [], errors
     reports = ProgressReport.objects.filter(task_id=task_id)
     assert reports.count() == N and sorted(results) == sorted(reports.values_list("pk", flat=True))
@@ -70,7 +47,7 @@ def test_two_reviewers_same_version_second_gets_conflict(transactional_db, draft
         t = Task.objects.get(pk=task.pk)
         return services.edit_task(t, users[i], version=version, changes={"title": f"第{i}位审核员的名称"}).title
 
-    results, errors = _run_threads(edit, 2)
+    results, errors = run_threads(edit, 2)
     assert len(errors) == 1 and isinstance(errors[0], Conflict), errors
     winner = next(r for r in results if r)
     task.refresh_from_db()
@@ -94,7 +71,7 @@ def test_concurrent_edits_with_fresh_versions_all_apply_in_turn(transactional_db
                 continue
         raise AssertionError("gave up")
 
-    results, errors = _run_threads(edit, n)
+    results, errors = run_threads(edit, n)
     assert errors == []
     goal = Task.objects.get(pk=task_id).goal
     assert sorted(int(x) for x in goal.strip("[]").split("][")) == list(range(n))
@@ -128,7 +105,7 @@ def test_twenty_concurrent_reports_leave_the_summary_of_the_latest(transactional
         return services.submit_progress(task, users[i % 2], period=month(-(i % 3)), text=f"第{i}号报送",
                                         percent=i + 1).pk
 
-    results, errors = _run_threads(submit, N)
+    results, errors = run_threads(submit, N)
     assert errors == [], errors
     assert ProgressReport.objects.filter(task_id=task_id).count() == N
     want = _summary_of(task_id, leads)
